@@ -1,0 +1,85 @@
+"""Which organisations a person acts for in the admin: the board's, read-only for auditors."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+
+from accounts.models import Membership, Organisation, User
+from accounts.selectors import organisations_where
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The logged-in user behind an admin request (the admin lets no anonymous user in)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
+def board_organisations(request: HttpRequest) -> QuerySet[Organisation]:
+    """Organisations whose records the user may change in the admin."""
+    user = request.user
+    if not user.is_active or not user.is_staff:
+        return Organisation.objects.none()
+    if user.is_superuser:
+        return Organisation.objects.all()
+    return organisations_where(user, Membership.Role.BOARD)  # type: ignore[arg-type]
+
+
+def readable_organisations(request: HttpRequest) -> QuerySet[Organisation]:
+    """Organisations whose records the user may read in the admin (board and audit)."""
+    user = request.user
+    if not user.is_active or not user.is_staff:
+        return Organisation.objects.none()
+    if user.is_superuser:
+        return Organisation.objects.all()
+    return organisations_where(  # type: ignore[arg-type]
+        user, Membership.Role.BOARD, Membership.Role.AUDITOR
+    )
+
+
+class OrganisationScopedAdminMixin:
+    """Admin access derived from the user's roles per organisation, never from model permissions.
+
+    `organisation_path` names the lookup from the model to its organisation. Objects of other
+    organisations are not found (404), exactly like missing ones.
+    """
+
+    organisation_path = "organisation"
+
+    def _organisation_id(self, obj: object) -> int:
+        target = obj
+        for part in self.organisation_path.split("__"):
+            target = getattr(target, part)
+        return target.pk  # type: ignore[attr-defined]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)  # type: ignore[misc]
+        return queryset.filter(**{f"{self.organisation_path}__in": readable_organisations(request)})
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None):
+        obj = super().get_object(request, object_id, from_field)  # type: ignore[misc]
+        if obj is None:
+            raise Http404
+        return obj
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return readable_organisations(request).exists()
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        organisations = readable_organisations(request)
+        if obj is None:
+            return organisations.exists()
+        return organisations.filter(pk=self._organisation_id(obj)).exists()
+
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
+        return board_organisations(request).exists()
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        organisations = board_organisations(request)
+        if obj is None:
+            return organisations.exists()
+        return organisations.filter(pk=self._organisation_id(obj)).exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return self.has_change_permission(request, obj)

@@ -1,0 +1,148 @@
+from django.contrib.auth.models import AbstractUser, Group
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.validators import validate_ags
+
+
+class User(AbstractUser):
+    """A person or API client; people from an identity provider are known by issuer + subject."""
+
+    oidc_issuer = models.CharField(_("OIDC-Aussteller"), max_length=255, blank=True)
+    oidc_subject = models.CharField(_("OIDC-Subjekt"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("Benutzer")
+        verbose_name_plural = _("Benutzer")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["oidc_issuer", "oidc_subject"],
+                condition=~Q(oidc_subject=""),
+                name="user_unique_oidc_identity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        full_name = self.get_full_name()
+        return full_name or self.username
+
+
+class Organisation(models.Model):
+    """A municipality (Gemeinde, Stadt, Landkreis) identified by its Amtlicher Gemeindeschlüssel."""
+
+    name = models.CharField(_("Name"), max_length=200)
+    slug = models.SlugField(_("Kurzname in Adressen"), max_length=80, unique=True)
+    ags = models.CharField(
+        _("Amtlicher Gemeindeschlüssel (AGS)"),
+        max_length=8,
+        unique=True,
+        validators=[validate_ags],
+        help_text=_("8 Ziffern, z. B. 05315000 für Köln."),
+    )
+    contact_email = models.EmailField(_("Kontaktadresse (Funktionspostfach)"), blank=True)
+    website = models.URLField(_("Website"), blank=True)
+    review_interval_high_risk_months = models.PositiveSmallIntegerField(
+        _("Überprüfungsintervall Hochrisiko (Monate)"), default=12
+    )
+    review_interval_default_months = models.PositiveSmallIntegerField(
+        _("Überprüfungsintervall sonst (Monate)"), default=24
+    )
+    board_group = models.OneToOneField(
+        Group, on_delete=models.PROTECT, related_name="board_of", editable=False
+    )
+    members_group = models.OneToOneField(
+        Group, on_delete=models.PROTECT, related_name="members_of", editable=False
+    )
+    auditors_group = models.OneToOneField(
+        Group, on_delete=models.PROTECT, related_name="auditors_of", editable=False
+    )
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Organisation")
+        verbose_name_plural = _("Organisationen")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(review_interval_high_risk_months__gte=1)
+                & Q(review_interval_default_months__gte=1),
+                name="organisation_review_intervals_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    """An Amt or Fachbereich of one organisation."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="departments",
+        verbose_name=_("Organisation"),
+    )
+    name = models.CharField(_("Name"), max_length=200)
+    heads_group = models.OneToOneField(
+        Group, on_delete=models.PROTECT, related_name="heads_of", editable=False
+    )
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        verbose_name = _("Fachbereich")
+        verbose_name_plural = _("Fachbereiche")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="department_unique_name_per_organisation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's role in one organisation, optionally tied to departments."""
+
+    class Role(models.TextChoices):
+        BOARD = "board", _("KI-Gremium")
+        DEPARTMENT_HEAD = "department_head", _("Fachbereichsleitung")
+        DATA_PROTECTION_OFFICER = "dpo", _("Datenschutzbeauftragte/r")
+        INFORMATION_SECURITY_OFFICER = "iso", _("Informationssicherheitsbeauftragte/r")
+        STAFF_COUNCIL = "staff_council", _("Personalrat")
+        AUDITOR = "auditor", _("Rechnungsprüfung")
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("manuell vergeben")
+        IDENTITY_PROVIDER = "oidc", _("vom Identitätsanbieter")
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("Benutzer")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("Organisation"),
+    )
+    role = models.CharField(_("Rolle"), max_length=20, choices=Role.choices)
+    departments = models.ManyToManyField(
+        Department, blank=True, related_name="memberships", verbose_name=_("Fachbereiche")
+    )
+    source = models.CharField(
+        _("Herkunft"), max_length=10, choices=Source.choices, default=Source.MANUAL
+    )
+
+    class Meta:
+        verbose_name = _("Mitgliedschaft")
+        verbose_name_plural = _("Mitgliedschaften")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="membership_unique_role"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} ({self.organisation})"

@@ -1,0 +1,439 @@
+"""The governance board's admin: every write goes through the registry services."""
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.admin_scope import (
+    OrganisationScopedAdminMixin,
+    acting_user,
+    board_organisations,
+    readable_organisations,
+)
+from accounts.models import Department, User
+from registry import permissions, services
+from registry.models import (
+    AccessGrant,
+    AISystem,
+    DataSource,
+    LegalBasis,
+    PublicService,
+    UseCase,
+    WithheldField,
+)
+
+CHANGE_REASON_LABEL = _("Grund der Änderung")
+CHANGE_REASON_HELP = _("Wird mit der Änderung in der Historie gespeichert.")
+
+
+class ReviewDueFilter(admin.SimpleListFilter):
+    title = _("Überprüfung fällig")
+    parameter_name = "review_due"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("overdue", _("überfällig")), ("30d", _("in den nächsten 30 Tagen"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.filter(next_review_date__lt=today)
+        if self.value() == "30d":
+            return queryset.filter(
+                next_review_date__gte=today,
+                next_review_date__lte=today + datetime.timedelta(days=30),
+            )
+        return queryset
+
+
+class UseCaseAdminForm(forms.ModelForm):
+    change_reason = forms.CharField(
+        label=CHANGE_REASON_LABEL,
+        help_text=CHANGE_REASON_HELP,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    class Meta:
+        model = UseCase
+        fields = sorted(services.EDITABLE_USE_CASE_FIELDS | {"department"})
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        department = data.get("department")
+        ai_system = data.get("ai_system")
+        if department and ai_system and ai_system.organisation_id != department.organisation_id:
+            self.add_error("ai_system", _("Das KI-System gehört zu einer anderen Organisation."))
+        return data
+
+    def _post_clean(self) -> None:
+        # The organisation follows the department, so the model's own checks see both.
+        department = self.cleaned_data.get("department")
+        if department is not None:
+            self.instance.organisation = department.organisation
+        super()._post_clean()  # type: ignore[misc]
+
+
+class UseCaseChildInline(admin.TabularInline):
+    extra = 0
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return board_organisations(request).exists()
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return board_organisations(request).exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return board_organisations(request).exists()
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return readable_organisations(request).exists()
+
+
+class LegalBasisInline(UseCaseChildInline):
+    model = LegalBasis
+    fields = ("law", "provision", "url")
+
+
+class DataSourceInline(UseCaseChildInline):
+    model = DataSource
+    fields = ("name", "register", "description")
+
+
+class PublicServiceInline(UseCaseChildInline):
+    model = PublicService
+    fields = ("leika_key", "name")
+
+
+class WithheldFieldInline(UseCaseChildInline):
+    model = WithheldField
+    fields = ("field", "reason")
+
+
+class AccessGrantInline(UseCaseChildInline):
+    """Single-person grants; existing ones can only be revoked, not edited."""
+
+    model = AccessGrant
+    fields = ("user", "permission", "reason", "granted_by", "granted_at")
+    readonly_fields = ("granted_by", "granted_at")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        if db_field.name == "user":
+            kwargs["queryset"] = User.objects.filter(
+                memberships__organisation__in=board_organisations(request), is_active=True
+            ).distinct()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+CHILD_INLINE_KEYS = {
+    LegalBasis: "legal_bases",
+    DataSource: "data_sources",
+    PublicService: "public_services",
+    WithheldField: "withheld_fields",
+}
+
+
+@admin.register(UseCase)
+class UseCaseAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
+    form = UseCaseAdminForm
+    list_display = (
+        "title",
+        "department",
+        "status",
+        "workflow_state",
+        "risk_class",
+        "next_review_date",
+        "is_published",
+    )
+    list_filter = (
+        "status",
+        "workflow_state",
+        "risk_class",
+        ReviewDueFilter,
+        ("department", admin.RelatedOnlyFieldListFilter),
+        ("organisation", admin.RelatedOnlyFieldListFilter),
+    )
+    search_fields = ("title", "short_description", "purpose")
+    list_select_related = ("department", "organisation")
+    readonly_fields = ("workflow_state", "created_at", "updated_at")
+    inlines = (
+        LegalBasisInline,
+        DataSourceInline,
+        PublicServiceInline,
+        WithheldFieldInline,
+        AccessGrantInline,
+    )
+    history_list_display = ("history_change_reason",)
+    fieldsets = (
+        (
+            _("Grunddaten"),
+            {
+                "fields": (
+                    "title",
+                    "short_description",
+                    "purpose",
+                    "status",
+                    "workflow_state",
+                    "start_date",
+                    "end_date",
+                )
+            },
+        ),
+        (
+            _("Verantwortung"),
+            {
+                "fields": (
+                    "department",
+                    "responsible_role",
+                    "technical_contact",
+                    "public_contact_email",
+                )
+            },
+        ),
+        (_("Rechtsgrundlage"), {"fields": ("legal_basis_explanation",)}),
+        (
+            _("Daten"),
+            {
+                "fields": (
+                    "processes_personal_data",
+                    "processes_special_categories",
+                    "data_categories",
+                    "retention",
+                )
+            },
+        ),
+        (_("System"), {"fields": ("ai_system", "interfaces", "complements_rpa")}),
+        (_("Risiko"), {"fields": ("risk_class", "residual_risk_note")}),
+        (
+            _("Menschliche Aufsicht"),
+            {
+                "fields": (
+                    "oversight_mode",
+                    "oversight_role",
+                    "oversight_can_override",
+                    "oversight_can_stop",
+                    "objection_procedure",
+                    "output_sampling",
+                )
+            },
+        ),
+        (
+            _("Folgenabschätzungen"),
+            {
+                "fields": (
+                    "dpia_status",
+                    "dpia_date",
+                    "dpia_reference",
+                    "dpia_not_needed_reason",
+                    "fria_status",
+                    "fria_date",
+                    "fria_reference",
+                    "security_concept_status",
+                    "security_concept_date",
+                    "security_concept_reference",
+                )
+            },
+        ),
+        (
+            _("Mitbestimmung"),
+            {
+                "fields": (
+                    "monitors_staff",
+                    "staff_council_status",
+                    "staff_council_date",
+                    "service_agreement",
+                )
+            },
+        ),
+        (_("Eignung"), {"fields": ("yearly_case_volume", "rule_clarity", "input_structure")}),
+        (
+            _("Überprüfung und Veröffentlichung"),
+            {"fields": ("review_interval_months", "next_review_date", "is_published")},
+        ),
+        (_("Änderung"), {"fields": ("change_reason", "created_at", "updated_at")}),
+    )
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or permissions.user_has_perm(
+            acting_user(request), obj, permissions.CHANGE
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or permissions.user_has_perm(
+            acting_user(request), obj, permissions.DELETE
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        if db_field.name == "department":
+            kwargs["queryset"] = Department.objects.filter(
+                organisation__in=board_organisations(request)
+            ).select_related("organisation")
+        if db_field.name == "ai_system":
+            kwargs["queryset"] = AISystem.objects.filter(
+                organisation__in=board_organisations(request)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(
+        self, request: HttpRequest, obj: UseCase, form: forms.ModelForm, change: bool
+    ) -> None:
+        reason = form.cleaned_data["change_reason"]
+        editable = services.EDITABLE_USE_CASE_FIELDS | {"department"}
+        if change:
+            fields = {n: form.cleaned_data[n] for n in form.changed_data if n in editable}
+            services.update_use_case(
+                UseCase.objects.get(pk=obj.pk), actor=acting_user(request), reason=reason, **fields
+            )
+            return
+        fields = {n: form.cleaned_data[n] for n in form.cleaned_data if n in editable}
+        department = fields.pop("department")
+        created = services.create_use_case(
+            actor=acting_user(request), department=department, reason=reason, **fields
+        )
+        obj.pk = created.pk
+        obj._state.adding = False
+
+    def save_formset(
+        self, request: HttpRequest, form: forms.ModelForm, formset: Any, change: bool
+    ) -> None:
+        use_case = form.instance
+        reason = form.cleaned_data["change_reason"]
+        # The admin's change message reads these; the services, not formset.save(), write.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        if formset.model is AccessGrant:
+            self._save_access_grants(request, use_case, formset)
+            return
+        key = CHILD_INLINE_KEYS[formset.model]
+        deleted = {id(f) for f in formset.deleted_forms}
+        rows = []
+        for child_form in formset.forms:
+            if id(child_form) in deleted:
+                continue
+            if child_form.instance.pk is None and not child_form.has_changed():
+                continue
+            row = {
+                name: value
+                for name, value in child_form.cleaned_data.items()
+                if name not in {"id", "use_case", "DELETE"}
+            }
+            if child_form.instance.pk is not None:
+                row["id"] = child_form.instance.pk
+            rows.append(row)
+        services.set_use_case_children(
+            UseCase.objects.get(pk=use_case.pk),
+            actor=acting_user(request),
+            reason=reason,
+            key=key,
+            rows=rows,
+        )
+
+    def _save_access_grants(self, request: HttpRequest, use_case: UseCase, formset: Any) -> None:
+        for child_form in formset.deleted_forms:
+            if child_form.instance.pk is not None:
+                services.revoke_use_case_access(
+                    child_form.instance,
+                    actor=acting_user(request),
+                    reason=gettext("Einzelberechtigung entzogen"),
+                )
+        for child_form in formset.forms:
+            if child_form in formset.deleted_forms or child_form.instance.pk is not None:
+                continue
+            if not child_form.has_changed():
+                continue
+            data = child_form.cleaned_data
+            services.grant_use_case_access(
+                use_case,
+                actor=acting_user(request),
+                user=data["user"],
+                permission=data["permission"],
+                reason=data["reason"],
+            )
+
+    def delete_model(self, request: HttpRequest, obj: UseCase) -> None:
+        services.delete_use_case(
+            obj, actor=acting_user(request), reason=gettext("im Admin gelöscht")
+        )
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[UseCase]) -> None:
+        for use_case in queryset:
+            self.delete_model(request, use_case)
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        self._check_history_access(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        self._check_history_access(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _check_history_access(self, request: HttpRequest, object_id: str) -> None:
+        """History of live and deleted use cases: for the board and auditors of its organisation."""
+        try:
+            latest = UseCase.history.filter(id=object_id).latest("history_date")
+        except (UseCase.history.model.DoesNotExist, ValueError) as exc:
+            raise Http404 from exc
+        if not readable_organisations(request).filter(pk=latest.organisation_id).exists():
+            raise Http404
+
+
+@admin.register(AISystem)
+class AISystemAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ("name", "vendor", "product", "technique", "hosting", "organisation")
+    list_filter = ("technique", "hosting", ("organisation", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("name", "vendor", "product", "model_name")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        if db_field.name == "organisation":
+            kwargs["queryset"] = board_organisations(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("organisation",) if obj is not None else ()
+
+    def save_model(
+        self, request: HttpRequest, obj: AISystem, form: forms.ModelForm, change: bool
+    ) -> None:
+        fields = {n: form.cleaned_data[n] for n in form.cleaned_data if n != "organisation"}
+        if change:
+            changed = {n: fields[n] for n in form.changed_data if n in fields}
+            services.update_ai_system(
+                AISystem.objects.get(pk=obj.pk),
+                actor=acting_user(request),
+                reason=gettext("im Admin geändert"),
+                **changed,
+            )
+            return
+        created = services.create_ai_system(
+            actor=acting_user(request), organisation=form.cleaned_data["organisation"], **fields
+        )
+        obj.pk = created.pk
+        obj._state.adding = False
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        self.get_object(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        self.get_object(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)

@@ -1,0 +1,511 @@
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Department, Organisation
+from registry.validators import validate_leika_key
+
+
+class AISystem(models.Model):
+    """An AI system (product, model, technique, hosting) that several use cases may share."""
+
+    class Technique(models.TextChoices):
+        RULE_BASED = "rule_based", _("regelbasiert")
+        MACHINE_LEARNING = "machine_learning", _("maschinelles Lernen")
+        GENERATIVE = "generative", _("generative KI / Sprachmodell")
+        HYBRID = "hybrid", _("hybrid")
+
+    class Hosting(models.TextChoices):
+        OWN_DATA_CENTRE = "own_data_centre", _("eigenes Rechenzentrum")
+        MUNICIPAL_IT_PROVIDER = "municipal_it_provider", _("kommunaler IT-Dienstleister")
+        EU_CLOUD = "eu_cloud", _("Cloud in der EU")
+        NON_EU = "non_eu", _("außerhalb der EU")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="ai_systems",
+        verbose_name=_("Organisation"),
+    )
+    name = models.CharField(_("Bezeichnung"), max_length=200)
+    vendor = models.CharField(_("Anbieter"), max_length=200, blank=True)
+    product = models.CharField(_("Produkt"), max_length=200, blank=True)
+    model_name = models.CharField(_("Modell"), max_length=200, blank=True)
+    technique = models.CharField(_("Technik"), max_length=20, choices=Technique.choices)
+    hosting = models.CharField(_("Betrieb"), max_length=30, choices=Hosting.choices)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    history = HistoricalRecords(verbose_name=_("Historie KI-System"))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("KI-System")
+        verbose_name_plural = _("KI-Systeme")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="aisystem_unique_name_per_organisation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UseCase(models.Model):
+    """One application of an AI system for one purpose in one organisation (KI-Anwendungsfall)."""
+
+    class Status(models.TextChoices):
+        IDEA = "idea", _("Idee")
+        PLANNED = "planned", _("geplant")
+        PILOT = "pilot", _("Pilotbetrieb")
+        IN_OPERATION = "in_operation", _("im Betrieb")
+        RETIRED = "retired", _("außer Betrieb")
+
+    class WorkflowState(models.TextChoices):
+        DRAFT = "draft", _("Entwurf")
+        SUBMITTED = "submitted", _("eingereicht")
+        IN_REVIEW = "in_review", _("in Prüfung")
+        APPROVED = "approved", _("freigegeben")
+        CHANGES_REQUESTED = "changes_requested", _("Änderungen erbeten")
+        REJECTED = "rejected", _("abgelehnt")
+        IN_OPERATION = "in_operation", _("im Betrieb")
+        RETIRED = "retired", _("außer Betrieb")
+
+    class RiskClass(models.TextChoices):
+        UNCLASSIFIED = "", _("noch nicht eingestuft")
+        OUT_OF_SCOPE = "out_of_scope", _("kein KI-System im Sinne der KI-VO")
+        PROHIBITED = "prohibited", _("verboten")
+        HIGH_RISK = "high_risk", _("hohes Risiko")
+        TRANSPARENCY = "transparency", _("Transparenzpflichten")
+        MINIMAL = "minimal", _("minimales Risiko")
+
+    class OversightMode(models.TextChoices):
+        HUMAN_IN_THE_LOOP = "in_the_loop", _("Mensch gibt jedes Ergebnis frei (human-in-the-loop)")
+        HUMAN_ON_THE_LOOP = "on_the_loop", _("Mensch überwacht und greift ein (human-on-the-loop)")
+        HUMAN_IN_COMMAND = "in_command", _("Mensch steuert den Einsatz (human-in-command)")
+
+    class AssessmentStatus(models.TextChoices):
+        OPEN = "open", _("offen")
+        DONE = "done", _("durchgeführt")
+        NOT_NEEDED = "not_needed", _("nicht erforderlich")
+
+    class StaffCouncilStatus(models.TextChoices):
+        NOT_REQUIRED = "not_required", _("nicht erforderlich")
+        PENDING = "pending", _("beteiligt, offen")
+        AGREED = "agreed", _("zugestimmt")
+        REFUSED = "refused", _("abgelehnt")
+
+    class Level(models.TextChoices):
+        LOW = "low", _("gering")
+        MEDIUM = "medium", _("mittel")
+        HIGH = "high", _("hoch")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="use_cases",
+        verbose_name=_("Organisation"),
+    )
+
+    # Identity
+    title = models.CharField(_("Bezeichnung"), max_length=200)
+    short_description = models.TextField(
+        _("Kurzbeschreibung"),
+        validators=[MaxLengthValidator(400)],
+        help_text=_("In einfacher Sprache, höchstens 400 Zeichen."),
+    )
+    purpose = models.TextField(_("Zweck"), help_text=_("Welches Problem löst der Einsatz?"))
+    status = models.CharField(
+        _("Status"), max_length=20, choices=Status.choices, default=Status.IDEA
+    )
+    workflow_state = models.CharField(
+        _("Prüfstand"),
+        max_length=20,
+        choices=WorkflowState.choices,
+        default=WorkflowState.DRAFT,
+        editable=False,
+    )
+    start_date = models.DateField(_("Beginn"), null=True, blank=True)
+    end_date = models.DateField(_("Ende"), null=True, blank=True)
+
+    # Responsibility
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="use_cases",
+        verbose_name=_("verantwortlicher Fachbereich"),
+    )
+    responsible_role = models.CharField(
+        _("fachlich verantwortliche Stelle"),
+        max_length=200,
+        help_text=_("Eine Funktion, kein Personenname, z. B. „Sachgebietsleitung Wohngeld“."),
+    )
+    technical_contact = models.CharField(
+        _("technischer Ansprechpartner"), max_length=200, blank=True
+    )
+    public_contact_email = models.EmailField(
+        _("öffentliche Kontaktadresse"),
+        blank=True,
+        help_text=_("Ein Funktionspostfach, keine persönliche Adresse."),
+    )
+
+    # Legal basis (references are child rows)
+    legal_basis_explanation = models.TextField(_("Erläuterung der Rechtsgrundlage"), blank=True)
+
+    # Data (sources are child rows)
+    processes_personal_data = models.BooleanField(_("personenbezogene Daten"), default=False)
+    processes_special_categories = models.BooleanField(
+        _("besondere Kategorien (Art. 9 DSGVO)"), default=False
+    )
+    data_categories = models.TextField(_("Datenkategorien"), blank=True)
+    retention = models.CharField(_("Speicherdauer"), max_length=200, blank=True)
+
+    # System
+    ai_system = models.ForeignKey(
+        AISystem,
+        on_delete=models.PROTECT,
+        related_name="use_cases",
+        null=True,
+        blank=True,
+        verbose_name=_("KI-System"),
+    )
+    interfaces = models.TextField(_("Schnittstellen zu Fachverfahren"), blank=True)
+    complements_rpa = models.BooleanField(_("ergänzt einen RPA-Prozess"), default=False)
+
+    # Risk
+    risk_class = models.CharField(
+        _("Risikoklasse (KI-VO)"),
+        max_length=20,
+        choices=RiskClass.choices,
+        default=RiskClass.UNCLASSIFIED,
+        blank=True,
+    )
+    residual_risk_note = models.TextField(_("Einschätzung des Restrisikos"), blank=True)
+
+    # Human oversight
+    oversight_mode = models.CharField(
+        _("Art der menschlichen Aufsicht"),
+        max_length=20,
+        choices=OversightMode.choices,
+        blank=True,
+    )
+    oversight_role = models.CharField(_("Aufsicht durch (Funktion)"), max_length=200, blank=True)
+    oversight_can_override = models.BooleanField(
+        _("Ergebnisse können übersteuert werden"), default=False
+    )
+    oversight_can_stop = models.BooleanField(_("System kann angehalten werden"), default=False)
+    objection_procedure = models.TextField(
+        _("Widerspruch und menschliche Überprüfung"),
+        blank=True,
+        help_text=_(
+            "Wie Betroffene widersprechen oder eine Prüfung durch einen Menschen verlangen."
+        ),
+    )
+    output_sampling = models.CharField(_("Stichproben der Ergebnisse"), max_length=200, blank=True)
+
+    # Assessments
+    dpia_status = models.CharField(
+        _("Datenschutz-Folgenabschätzung"),
+        max_length=20,
+        choices=AssessmentStatus.choices,
+        default=AssessmentStatus.OPEN,
+    )
+    dpia_date = models.DateField(_("DSFA vom"), null=True, blank=True)
+    dpia_reference = models.CharField(_("DSFA: Dokument oder Link"), max_length=500, blank=True)
+    dpia_not_needed_reason = models.TextField(_("DSFA nicht erforderlich, weil"), blank=True)
+    fria_status = models.CharField(
+        _("Grundrechte-Folgenabschätzung (Art. 27 KI-VO)"),
+        max_length=20,
+        choices=AssessmentStatus.choices,
+        default=AssessmentStatus.OPEN,
+    )
+    fria_date = models.DateField(_("Grundrechte-Folgenabschätzung vom"), null=True, blank=True)
+    fria_reference = models.CharField(
+        _("Grundrechte-Folgenabschätzung: Dokument oder Link"), max_length=500, blank=True
+    )
+    security_concept_status = models.CharField(
+        _("Informationssicherheitskonzept"),
+        max_length=20,
+        choices=AssessmentStatus.choices,
+        default=AssessmentStatus.OPEN,
+    )
+    security_concept_date = models.DateField(_("Sicherheitskonzept vom"), null=True, blank=True)
+    security_concept_reference = models.CharField(
+        _("Sicherheitskonzept: Dokument oder Link"), max_length=500, blank=True
+    )
+
+    # Co-determination
+    monitors_staff = models.BooleanField(
+        _("geeignet, Verhalten oder Leistung der Beschäftigten zu überwachen"),
+        default=False,
+        help_text=_("Dann ist der Personalrat zu beteiligen (§ 80 Abs. 1 Nr. 21 BPersVG)."),
+    )
+    staff_council_status = models.CharField(
+        _("Beteiligung des Personalrats"),
+        max_length=20,
+        choices=StaffCouncilStatus.choices,
+        default=StaffCouncilStatus.NOT_REQUIRED,
+    )
+    staff_council_date = models.DateField(_("Personalrat beteiligt am"), null=True, blank=True)
+    service_agreement = models.CharField(_("Dienstvereinbarung"), max_length=500, blank=True)
+
+    # Suitability
+    yearly_case_volume = models.PositiveIntegerField(_("Fallzahl pro Jahr"), null=True, blank=True)
+    rule_clarity = models.CharField(
+        _("Klarheit der Regeln"), max_length=10, choices=Level.choices, blank=True
+    )
+    input_structure = models.CharField(
+        _("Strukturierbarkeit der Eingaben"), max_length=10, choices=Level.choices, blank=True
+    )
+
+    # Review
+    review_interval_months = models.PositiveSmallIntegerField(
+        _("Überprüfungsintervall (Monate)"), null=True, blank=True
+    )
+    next_review_date = models.DateField(_("nächste Überprüfung"), null=True, blank=True)
+
+    # Publication
+    is_published = models.BooleanField(
+        _("veröffentlichen"),
+        default=True,
+        help_text=_("Nach der Freigabe im öffentlichen Transparenzregister zeigen."),
+    )
+
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    history = HistoricalRecords(verbose_name=_("Historie KI-Anwendungsfall"))
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        verbose_name = _("KI-Anwendungsfall")
+        verbose_name_plural = _("KI-Anwendungsfälle")
+        permissions = [
+            ("view_history_usecase", _("Kann die Historie einsehen")),
+            ("manage_permissions_usecase", _("Kann Zugriffsrechte vergeben")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="usecase_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(review_interval_months__isnull=True) | Q(review_interval_months__gte=1),
+                name="usecase_review_interval_positive",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "workflow_state"], name="usecase_org_state_idx"),
+            models.Index(fields=["department", "status"], name="usecase_department_status_idx"),
+            models.Index(fields=["next_review_date"], name="usecase_next_review_idx"),
+            models.Index(fields=["risk_class"], name="usecase_risk_class_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("Das Ende darf nicht vor dem Beginn liegen.")
+        if (
+            self.department_id
+            and self.organisation_id
+            and self.department.organisation_id != self.organisation_id
+        ):
+            errors["department"] = _("Der Fachbereich gehört zu einer anderen Organisation.")
+        if (
+            self.ai_system is not None
+            and self.organisation_id
+            and self.ai_system.organisation_id != self.organisation_id
+        ):
+            errors["ai_system"] = _("Das KI-System gehört zu einer anderen Organisation.")
+        if self.dpia_status == self.AssessmentStatus.NOT_NEEDED and not self.dpia_not_needed_reason:
+            errors["dpia_not_needed_reason"] = _(
+                "Bitte begründen Sie, warum keine Datenschutz-Folgenabschätzung nötig ist."
+            )
+        if self.processes_special_categories and not self.processes_personal_data:
+            errors["processes_personal_data"] = _(
+                "Besondere Kategorien personenbezogener Daten sind personenbezogene Daten."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class UseCaseChild(models.Model):
+    """A row that belongs to one use case and so to its organisation."""
+
+    use_case = models.ForeignKey(
+        UseCase, on_delete=models.CASCADE, verbose_name=_("KI-Anwendungsfall")
+    )
+
+    class Meta:
+        abstract = True
+
+
+class LegalBasis(UseCaseChild):
+    """One legal reference, e.g. "Art. 6 Abs. 1 lit. e DSGVO"."""
+
+    law = models.CharField(_("Gesetz"), max_length=200, help_text=_("z. B. DSGVO, SGB X"))
+    provision = models.CharField(
+        _("Vorschrift"), max_length=200, help_text=_("z. B. Art. 6 Abs. 1 lit. e, § 67")
+    )
+    url = models.URLField(_("Link"), blank=True)
+
+    history = HistoricalRecords(verbose_name=_("Historie Rechtsgrundlage"))
+
+    class Meta:
+        ordering = ["pk"]
+        default_related_name = "legal_bases"
+        verbose_name = _("Rechtsgrundlage")
+        verbose_name_plural = _("Rechtsgrundlagen")
+
+    def __str__(self) -> str:
+        return f"{self.provision} {self.law}"
+
+
+class DataSource(UseCaseChild):
+    """A source of the data the use case processes, often a register (Once-Only)."""
+
+    name = models.CharField(_("Datenquelle"), max_length=200)
+    register = models.CharField(
+        _("genutztes Register"), max_length=200, blank=True, help_text=_("z. B. Melderegister")
+    )
+    description = models.TextField(_("Beschreibung"), blank=True)
+
+    history = HistoricalRecords(verbose_name=_("Historie Datenquelle"))
+
+    class Meta:
+        ordering = ["pk"]
+        default_related_name = "data_sources"
+        verbose_name = _("Datenquelle")
+        verbose_name_plural = _("Datenquellen")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PublicService(UseCaseChild):
+    """An administrative service the use case supports, by its LeiKa key."""
+
+    leika_key = models.CharField(
+        _("LeiKa-Schlüssel"), max_length=14, validators=[validate_leika_key]
+    )
+    name = models.CharField(_("Leistung (OZG-Bezeichnung)"), max_length=300, blank=True)
+
+    history = HistoricalRecords(verbose_name=_("Historie Verwaltungsleistung"))
+
+    class Meta:
+        ordering = ["pk"]
+        default_related_name = "public_services"
+        verbose_name = _("Verwaltungsleistung")
+        verbose_name_plural = _("Verwaltungsleistungen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["use_case", "leika_key"], name="publicservice_unique_key_per_use_case"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.leika_key} {self.name}".strip()
+
+
+class WithheldField(UseCaseChild):
+    """A field the organisation keeps off the public page, with the reason it gives."""
+
+    class Field(models.TextChoices):
+        PURPOSE = "purpose", _("Zweck")
+        LEGAL_BASIS = "legal_basis", _("Rechtsgrundlage")
+        DATA = "data", _("Daten und Datenquellen")
+        AI_SYSTEM = "ai_system", _("KI-System")
+        INTERFACES = "interfaces", _("Schnittstellen")
+        OVERSIGHT = "oversight", _("menschliche Aufsicht")
+        ASSESSMENTS = "assessments", _("Folgenabschätzungen")
+
+    field = models.CharField(_("zurückgehaltene Angabe"), max_length=20, choices=Field.choices)
+    reason = models.TextField(_("Begründung"))
+
+    history = HistoricalRecords(verbose_name=_("Historie zurückgehaltene Angabe"))
+
+    class Meta:
+        ordering = ["pk"]
+        default_related_name = "withheld_fields"
+        verbose_name = _("zurückgehaltene Angabe")
+        verbose_name_plural = _("zurückgehaltene Angaben")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["use_case", "field"], name="withheldfield_unique_field_per_use_case"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_field_display()
+
+
+class AccessGrant(UseCaseChild):
+    """A permission the board gave one person on one use case, with who, when and why."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="access_grants",
+        verbose_name=_("Person"),
+    )
+    permission = models.CharField(
+        _("Berechtigung"),
+        max_length=40,
+        choices=[
+            ("view_usecase", _("ansehen")),
+            ("change_usecase", _("bearbeiten")),
+            ("view_history_usecase", _("Historie einsehen")),
+        ],
+    )
+    reason = models.TextField(_("Begründung"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("gewährt von"),
+    )
+    granted_at = models.DateTimeField(_("gewährt am"), auto_now_add=True)
+
+    history = HistoricalRecords(verbose_name=_("Historie Einzelberechtigung"))
+
+    class Meta:
+        ordering = ["pk"]
+        default_related_name = "access_grants"
+        verbose_name = _("Einzelberechtigung")
+        verbose_name_plural = _("Einzelberechtigungen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["use_case", "user", "permission"], name="accessgrant_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_permission_display()}"
+
+
+class UseCaseUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(UseCase, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["user", "permission"], name="usecase_uop_user_perm_idx")]
+
+
+class UseCaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(UseCase, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["group", "permission"], name="usecase_gop_group_perm_idx")]

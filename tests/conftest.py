@@ -1,0 +1,176 @@
+"""Personas by role, and the organisations and use cases they act on."""
+
+import os
+from typing import Any
+
+import pytest
+
+from accounts import services as account_services
+from accounts.models import Department, Membership, Organisation, User
+from registry import services as registry_services
+from registry.models import AISystem, UseCase
+
+# Playwright's event loop and the ORM meet in browser tests.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def skip_or_fail(reason: str) -> None:
+    """A missing service skips on a developer's machine and fails in CI."""
+    if in_ci():
+        pytest.fail(f"{reason} (required in CI)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def organisation(db: Any) -> Organisation:
+    return account_services.create_organisation(
+        name="Stadt Lindenfeld", slug="lindenfeld", ags="05999001", contact_email="ki@lf.example"
+    )
+
+
+@pytest.fixture
+def other_organisation(db: Any) -> Organisation:
+    return account_services.create_organisation(
+        name="Landkreis Birkenau", slug="birkenau", ags="08999000"
+    )
+
+
+@pytest.fixture
+def department(organisation: Organisation) -> Department:
+    return account_services.create_department(organisation=organisation, name="Sozialamt")
+
+
+@pytest.fixture
+def other_department(organisation: Organisation) -> Department:
+    return account_services.create_department(organisation=organisation, name="Bürgeramt")
+
+
+@pytest.fixture
+def foreign_department(other_organisation: Organisation) -> Department:
+    return account_services.create_department(organisation=other_organisation, name="Jobcenter")
+
+
+def make_person(
+    username: str,
+    organisation: Organisation | None = None,
+    role: str | None = None,
+    departments: tuple[Department, ...] = (),
+) -> User:
+    user = User.objects.create_user(username=username, password="pw", email=f"{username}@x.example")
+    if organisation is not None and role is not None:
+        account_services.grant_role(
+            user, organisation=organisation, role=role, departments=departments
+        )
+    return user
+
+
+@pytest.fixture
+def board_member(organisation: Organisation) -> User:
+    return make_person("board", organisation, Membership.Role.BOARD)
+
+
+@pytest.fixture
+def department_head(organisation: Organisation, department: Department) -> User:
+    return make_person("head", organisation, Membership.Role.DEPARTMENT_HEAD, (department,))
+
+
+@pytest.fixture
+def other_department_head(organisation: Organisation, other_department: Department) -> User:
+    return make_person(
+        "other_head", organisation, Membership.Role.DEPARTMENT_HEAD, (other_department,)
+    )
+
+
+@pytest.fixture
+def dpo(organisation: Organisation) -> User:
+    return make_person("dpo", organisation, Membership.Role.DATA_PROTECTION_OFFICER)
+
+
+@pytest.fixture
+def iso(organisation: Organisation) -> User:
+    return make_person("iso", organisation, Membership.Role.INFORMATION_SECURITY_OFFICER)
+
+
+@pytest.fixture
+def staff_council(organisation: Organisation) -> User:
+    return make_person("staff_council", organisation, Membership.Role.STAFF_COUNCIL)
+
+
+@pytest.fixture
+def auditor(organisation: Organisation) -> User:
+    return make_person("auditor", organisation, Membership.Role.AUDITOR)
+
+
+@pytest.fixture
+def outsider(db: Any) -> User:
+    return make_person("outsider")
+
+
+@pytest.fixture
+def foreign_board_member(other_organisation: Organisation) -> User:
+    return make_person("foreign_board", other_organisation, Membership.Role.BOARD)
+
+
+@pytest.fixture
+def foreign_department_head(
+    other_organisation: Organisation, foreign_department: Department
+) -> User:
+    return make_person(
+        "foreign_head", other_organisation, Membership.Role.DEPARTMENT_HEAD, (foreign_department,)
+    )
+
+
+USE_CASE_FIELDS: dict[str, Any] = {
+    "short_description": "Anträge werden auf Vollständigkeit vorgeprüft.",
+    "purpose": "Kürzere Bearbeitungszeiten.",
+    "responsible_role": "Sachgebietsleitung Wohngeld",
+    "dpia_status": "not_needed",
+    "dpia_not_needed_reason": "Keine personenbezogenen Daten.",
+}
+
+
+def make_use_case(actor: User, department: Department, title: str, **fields: Any) -> UseCase:
+    return registry_services.create_use_case(
+        actor=actor, department=department, title=title, **{**USE_CASE_FIELDS, **fields}
+    )
+
+
+@pytest.fixture
+def use_case(department_head: User, department: Department) -> UseCase:
+    return make_use_case(department_head, department, "Wohngeld-Vorprüfung")
+
+
+@pytest.fixture
+def other_department_use_case(other_department_head: User, other_department: Department) -> UseCase:
+    return make_use_case(other_department_head, other_department, "Chatbot für Bürgerfragen")
+
+
+@pytest.fixture
+def foreign_use_case(foreign_department_head: User, foreign_department: Department) -> UseCase:
+    return make_use_case(foreign_department_head, foreign_department, "Bürgergeld-Vorprüfung")
+
+
+@pytest.fixture
+def ai_system(board_member: User, organisation: Organisation) -> AISystem:
+    return registry_services.create_ai_system(
+        actor=board_member,
+        organisation=organisation,
+        name="Verwaltungs-LLM",
+        technique=AISystem.Technique.GENERATIVE,
+        hosting=AISystem.Hosting.EU_CLOUD,
+    )
+
+
+@pytest.fixture
+def foreign_ai_system(foreign_board_member: User, other_organisation: Organisation) -> AISystem:
+    return registry_services.create_ai_system(
+        actor=foreign_board_member,
+        organisation=other_organisation,
+        name="Kreis-Assistent",
+        technique=AISystem.Technique.GENERATIVE,
+        hosting=AISystem.Hosting.MUNICIPAL_IT_PROVIDER,
+    )

@@ -174,3 +174,34 @@ def foreign_ai_system(foreign_board_member: User, other_organisation: Organisati
         technique=AISystem.Technique.GENERATIVE,
         hosting=AISystem.Hosting.MUNICIPAL_IT_PROVIDER,
     )
+
+
+def redis_url_or_skip() -> str:
+    """The test Redis, reachable, or a skip (a failure in CI)."""
+    import redis
+
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        skip_or_fail("REDIS_URL is not set; the Celery worker tests need Redis")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        skip_or_fail(f"Redis at {url} is not reachable")
+    return url
+
+
+@pytest.fixture
+def celery_worker(transactional_db: Any) -> Any:
+    """A real Celery worker on Redis, in a thread; tests using it see committed rows only."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    url = redis_url_or_skip()
+    previous = {key: app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
+    app.conf.update(broker_url=url, result_backend=url, task_always_eager=False)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as w:
+            yield w
+    finally:
+        app.conf.update(previous)

@@ -151,8 +151,10 @@ def test_a_child_row_of_another_use_case_cannot_be_hijacked(
 
 
 def test_english_users_get_english_messages(db):
-    with translation.override("en"), pytest.raises(ValidationError) as exc:
-        account_services.create_organisation(name="Stadt X", slug="x", ags="123")
-    assert _messages(exc)["ags"] == [
-        "The official municipality key (AGS) consists of exactly 8 digits."
-    ]
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as exc:
+            account_services.create_organisation(name="Stadt X", slug="x", ags="123")
+        # Messages are lazy: they take the language active when they are read.
+        assert _messages(exc)["ags"] == [
+            "The official municipality key (AGS) consists of exactly 8 digits."
+        ]

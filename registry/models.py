@@ -509,3 +509,106 @@ class UseCaseGroupObjectPermission(GroupObjectPermissionBase):
 
     class Meta(GroupObjectPermissionBase.Meta):
         indexes = [models.Index(fields=["group", "permission"], name="usecase_gop_group_perm_idx")]
+
+
+class PublishedUseCase(models.Model):
+    """The public record of a use case: its public fields as last approved for publication.
+
+    Written only by `registry.publication`; the public pages, open data and the public API read
+    this table alone, so an internal field can never reach them, and changes still under review
+    stay internal until they are approved. Its history is the public change log.
+    """
+
+    use_case = models.OneToOneField(
+        UseCase,
+        on_delete=models.CASCADE,
+        related_name="publication",
+        verbose_name=_("KI-Anwendungsfall"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="published_use_cases",
+        verbose_name=_("Organisation"),
+    )
+    department_name = models.CharField(_("Fachbereich"), max_length=200)
+    title = models.CharField(_("Bezeichnung"), max_length=200)
+    short_description = models.TextField(_("Kurzbeschreibung"))
+    purpose = models.TextField(_("Zweck"), blank=True)
+    status = models.CharField(_("Status"), max_length=20, choices=UseCase.Status.choices)
+    start_date = models.DateField(_("Beginn"), null=True, blank=True)
+    end_date = models.DateField(_("Ende"), null=True, blank=True)
+    responsible_role = models.CharField(_("fachlich verantwortliche Stelle"), max_length=200)
+    public_contact_email = models.EmailField(_("Kontaktadresse"), blank=True)
+    risk_class = models.CharField(
+        _("Risikoklasse (KI-VO)"), max_length=20, choices=UseCase.RiskClass.choices, blank=True
+    )
+    technique = models.CharField(
+        _("Technik"), max_length=20, choices=AISystem.Technique.choices, blank=True
+    )
+    ai_system_name = models.CharField(_("KI-System"), max_length=200, blank=True)
+    vendor = models.CharField(_("Anbieter"), max_length=200, blank=True)
+    product = models.CharField(_("Produkt"), max_length=200, blank=True)
+    model_name = models.CharField(_("Modell"), max_length=200, blank=True)
+    hosting = models.CharField(
+        _("Betrieb"), max_length=30, choices=AISystem.Hosting.choices, blank=True
+    )
+    legal_basis_explanation = models.TextField(_("Erläuterung der Rechtsgrundlage"), blank=True)
+    legal_bases = models.JSONField(_("Rechtsgrundlagen"), default=list, blank=True)
+    processes_personal_data = models.BooleanField(_("personenbezogene Daten"), null=True)
+    processes_special_categories = models.BooleanField(
+        _("besondere Kategorien (Art. 9 DSGVO)"), null=True
+    )
+    data_categories = models.TextField(_("Datenkategorien"), blank=True)
+    data_sources = models.JSONField(_("Datenquellen"), default=list, blank=True)
+    public_services = models.JSONField(_("Verwaltungsleistungen"), default=list, blank=True)
+    interfaces = models.TextField(_("Schnittstellen zu Fachverfahren"), blank=True)
+    oversight_mode = models.CharField(
+        _("Art der menschlichen Aufsicht"),
+        max_length=20,
+        choices=UseCase.OversightMode.choices,
+        blank=True,
+    )
+    oversight_role = models.CharField(_("Aufsicht durch (Funktion)"), max_length=200, blank=True)
+    oversight_can_override = models.BooleanField(
+        _("Ergebnisse können übersteuert werden"), null=True
+    )
+    oversight_can_stop = models.BooleanField(_("System kann angehalten werden"), null=True)
+    objection_procedure = models.TextField(_("Widerspruch und menschliche Überprüfung"), blank=True)
+    dpia_status = models.CharField(
+        _("Datenschutz-Folgenabschätzung"),
+        max_length=20,
+        choices=UseCase.AssessmentStatus.choices,
+        blank=True,
+    )
+    fria_status = models.CharField(
+        _("Grundrechte-Folgenabschätzung"),
+        max_length=20,
+        choices=UseCase.AssessmentStatus.choices,
+        blank=True,
+    )
+    next_review_date = models.DateField(_("nächste Überprüfung"), null=True, blank=True)
+    withheld = models.JSONField(
+        _("zurückgehaltene Angaben"),
+        default=dict,
+        blank=True,
+        help_text=_("Angabe → Begründung der Einschränkung"),
+    )
+    first_published_at = models.DateTimeField(_("erstmals veröffentlicht am"))
+    published_at = models.DateTimeField(_("zuletzt veröffentlicht am"))
+
+    history = HistoricalRecords(verbose_name=_("öffentliches Änderungsprotokoll"))
+
+    class Meta:
+        ordering = ["title", "pk"]
+        verbose_name = _("veröffentlichter Anwendungsfall")
+        verbose_name_plural = _("veröffentlichte Anwendungsfälle")
+        indexes = [
+            models.Index(fields=["organisation", "title"], name="published_org_title_idx"),
+            models.Index(fields=["risk_class", "title"], name="published_risk_title_idx"),
+            models.Index(fields=["status", "title"], name="published_status_title_idx"),
+            models.Index(fields=["-published_at"], name="published_recent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -19,6 +19,7 @@ from registry.models import (
     DataSource,
     LegalBasis,
     PublicService,
+    PublishedUseCase,
     UseCase,
     WithheldField,
 )
@@ -150,7 +151,11 @@ def update_use_case(
     children: Mapping[str, Iterable[Mapping[str, Any]]] | None = None,
     **fields: Any,
 ) -> set[str]:
-    """Change a use case the actor may change; returns the names of the fields that changed."""
+    """Change a use case the actor may change; returns the names of the fields that changed.
+
+    The caller's instance is refreshed afterwards; the change itself starts from the database.
+    """
+    caller_instance = use_case
     use_case = permissions.access_use_case(actor, use_case.pk, perm=permissions.CHANGE)
     _require_reason(reason)
     _check_fields(fields)
@@ -170,6 +175,7 @@ def update_use_case(
             changed.add(key)
     if "department" in changed:
         permissions.move_department_permissions(use_case, old_department)
+    caller_instance.refresh_from_db()
     return changed
 
 
@@ -183,6 +189,9 @@ def delete_use_case(use_case: UseCase, *, actor: User, reason: str) -> None:
             delete_tracked(row, actor=actor, reason=reason)
     for grant in use_case.access_grants.all():
         delete_tracked(grant, actor=actor, reason=reason)
+    publication = PublishedUseCase.objects.filter(use_case=use_case).first()
+    if publication is not None:
+        delete_tracked(publication, actor=actor, reason=reason)
     delete_tracked(use_case, actor=actor, reason=reason)
 
 

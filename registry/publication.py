@@ -1,0 +1,140 @@
+"""What the public sees: a use case's public fields, copied when its publication is approved."""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from registry.models import PublishedUseCase, UseCase, WithheldField
+from registry.services import delete_tracked, save_tracked
+
+# Which public fields each withholdable group covers.
+WITHHELD_GROUPS: dict[str, tuple[str, ...]] = {
+    WithheldField.Field.PURPOSE: ("purpose",),
+    WithheldField.Field.LEGAL_BASIS: ("legal_basis_explanation", "legal_bases"),
+    WithheldField.Field.DATA: (
+        "processes_personal_data",
+        "processes_special_categories",
+        "data_categories",
+        "data_sources",
+    ),
+    WithheldField.Field.AI_SYSTEM: (
+        "ai_system_name",
+        "vendor",
+        "product",
+        "model_name",
+        "hosting",
+        "technique",
+    ),
+    WithheldField.Field.INTERFACES: ("interfaces",),
+    WithheldField.Field.OVERSIGHT: (
+        "oversight_mode",
+        "oversight_role",
+        "oversight_can_override",
+        "oversight_can_stop",
+    ),
+    WithheldField.Field.ASSESSMENTS: ("dpia_status", "fria_status"),
+}
+_EMPTY: dict[str, Any] = {
+    "legal_bases": [],
+    "data_sources": [],
+    "processes_personal_data": None,
+    "processes_special_categories": None,
+    "oversight_can_override": None,
+    "oversight_can_stop": None,
+}
+
+
+def public_fields(use_case: UseCase) -> dict[str, Any]:
+    """The values the public may see, with withheld groups emptied."""
+    ai_system = use_case.ai_system
+    values: dict[str, Any] = {
+        "organisation_id": use_case.organisation_id,
+        "department_name": use_case.department.name,
+        "title": use_case.title,
+        "short_description": use_case.short_description,
+        "purpose": use_case.purpose,
+        "status": use_case.status,
+        "start_date": use_case.start_date,
+        "end_date": use_case.end_date,
+        "responsible_role": use_case.responsible_role,
+        "public_contact_email": use_case.public_contact_email
+        or use_case.organisation.contact_email,
+        "risk_class": use_case.risk_class,
+        "technique": ai_system.technique if ai_system else "",
+        "ai_system_name": ai_system.name if ai_system else "",
+        "vendor": ai_system.vendor if ai_system else "",
+        "product": ai_system.product if ai_system else "",
+        "model_name": ai_system.model_name if ai_system else "",
+        "hosting": ai_system.hosting if ai_system else "",
+        "legal_basis_explanation": use_case.legal_basis_explanation,
+        "legal_bases": [
+            {"law": lb.law, "provision": lb.provision, "url": lb.url}
+            for lb in use_case.legal_bases.all()
+        ],
+        "processes_personal_data": use_case.processes_personal_data,
+        "processes_special_categories": use_case.processes_special_categories,
+        "data_categories": use_case.data_categories,
+        "data_sources": [
+            {"name": ds.name, "register": ds.register, "description": ds.description}
+            for ds in use_case.data_sources.all()
+        ],
+        "public_services": [
+            {"leika_key": ps.leika_key, "name": ps.name} for ps in use_case.public_services.all()
+        ],
+        "interfaces": use_case.interfaces,
+        "oversight_mode": use_case.oversight_mode,
+        "oversight_role": use_case.oversight_role,
+        "oversight_can_override": use_case.oversight_can_override,
+        "oversight_can_stop": use_case.oversight_can_stop,
+        "objection_procedure": use_case.objection_procedure,
+        "dpia_status": use_case.dpia_status,
+        "fria_status": use_case.fria_status,
+        "next_review_date": use_case.next_review_date,
+    }
+    withheld = {w.field: w.reason for w in use_case.withheld_fields.all()}
+    for group in withheld:
+        for name in WITHHELD_GROUPS[group]:
+            values[name] = _EMPTY.get(name, "")
+    values["withheld"] = withheld
+    return values
+
+
+@transaction.atomic
+def publish_use_case(
+    use_case: UseCase, *, actor: User | None, reason: str
+) -> PublishedUseCase | None:
+    """Copy the use case's public fields to its public record, or withdraw it when internal.
+
+    Governance calls this once a use case (or a change to it) is approved, and when it retires.
+    """
+    use_case = UseCase.objects.select_related("organisation", "department", "ai_system").get(
+        pk=use_case.pk
+    )
+    if not use_case.is_published:
+        withdraw_use_case(use_case, actor=actor, reason=reason)
+        return None
+    values = public_fields(use_case)
+    now = timezone.now()
+    record = PublishedUseCase.objects.filter(use_case=use_case).first()
+    if record is None:
+        record = PublishedUseCase(use_case=use_case, first_published_at=now, published_at=now)
+    changed = record.pk is None
+    for name, value in values.items():
+        if getattr(record, name) != value:
+            setattr(record, name, value)
+            changed = True
+    if changed:
+        record.published_at = now
+        record.full_clean(exclude=["use_case"])
+        save_tracked(record, actor=actor, reason=reason)
+    return record
+
+
+@transaction.atomic
+def withdraw_use_case(use_case: UseCase, *, actor: User | None, reason: str) -> None:
+    """Take the use case off the public register; its public change log stays."""
+    record = PublishedUseCase.objects.filter(use_case=use_case).first()
+    if record is not None:
+        delete_tracked(record, actor=actor, reason=reason)

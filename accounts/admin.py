@@ -1,10 +1,15 @@
+import json
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
@@ -13,7 +18,9 @@ from accounts.admin_scope import (
     board_organisations,
     readable_organisations,
 )
-from accounts.models import Department, Membership, Organisation, User
+from accounts.claims import evaluate_claims, validate_rule
+from accounts.models import ApiClient, ClaimMappingRule, Department, Membership, Organisation, User
+from accounts.oidc import delete_api_client, save_api_client
 
 admin.site.site_header = _("KI-Register – Verwaltung des KI-Gremiums")
 admin.site.site_title = _("KI-Register")
@@ -185,3 +192,180 @@ class MembershipAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
         for membership in queryset.select_related("user", "organisation"):
             self.delete_model(request, membership)
+
+
+class ClaimMappingRuleForm(forms.ModelForm):
+    class Meta:
+        model = ClaimMappingRule
+        fields = (
+            "name",
+            "claim_path",
+            "match_type",
+            "pattern",
+            "organisation",
+            "role",
+            "department",
+            "is_active",
+        )
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]
+        try:
+            validate_rule(self.instance)
+        except ValidationError as error:
+            self._update_errors(error)  # type: ignore[attr-defined]
+
+
+class ClaimsPreviewForm(forms.Form):
+    claims = forms.CharField(
+        label=_("Claims als JSON"),
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 80}),
+        help_text=_('z. B. {"groups": ["ki-gremium"], "realm_access": {"roles": ["dsb"]}}'),
+    )
+
+    def clean_claims(self) -> dict[str, Any]:
+        try:
+            claims = json.loads(self.cleaned_data["claims"])
+        except json.JSONDecodeError as exc:
+            raise ValidationError(
+                _("Claims: kein gültiges JSON (Zeile %(line)s, Spalte %(column)s).")
+                % {"line": exc.lineno, "column": exc.colno}
+            ) from exc
+        if not isinstance(claims, dict):
+            raise ValidationError(_("Claims: erwartet wird ein JSON-Objekt {…}."))
+        return claims
+
+
+@admin.register(ClaimMappingRule)
+class ClaimMappingRuleAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
+    """The board's rules from provider groups to roles, with a preview of what claims would grant.
+
+    Rules without an organisation pick it from the claim and so reach every organisation: only
+    the installation's operator (superuser) sees and edits them.
+    """
+
+    form = ClaimMappingRuleForm
+    list_display = (
+        "name",
+        "claim_path",
+        "match_type",
+        "pattern",
+        "organisation",
+        "role",
+        "is_active",
+    )
+    list_filter = ("role", "is_active", ("organisation", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("name", "pattern")
+    change_list_template = "accounts/claimmappingrule_change_list.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ClaimMappingRule]:
+        queryset = admin.ModelAdmin.get_queryset(self, request).select_related(
+            "organisation", "department"
+        )
+        scope = Q(organisation__in=readable_organisations(request))
+        if request.user.is_superuser:
+            scope |= Q(organisation__isnull=True)
+        return queryset.filter(scope)
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        if isinstance(obj, ClaimMappingRule) and obj.organisation_id is None:
+            return request.user.is_superuser
+        return super().has_change_permission(request, obj)
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        if isinstance(obj, ClaimMappingRule) and obj.organisation_id is None:
+            return request.user.is_superuser
+        return super().has_view_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        if db_field.name == "organisation":
+            kwargs["queryset"] = board_organisations(request)
+            kwargs["required"] = not request.user.is_superuser
+        if db_field.name == "department":
+            kwargs["queryset"] = Department.objects.filter(
+                organisation__in=board_organisations(request)
+            ).select_related("organisation")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_urls(self) -> list[Any]:
+        preview = path(
+            "vorschau/",
+            self.admin_site.admin_view(self.preview_view),
+            name="accounts_claimmappingrule_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    def preview_view(self, request: HttpRequest) -> HttpResponse:
+        """What the active rules the user may read would grant for a set of claims."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = ClaimsPreviewForm(request.POST or None)
+        evaluation = None
+        if request.method == "POST" and form.is_valid():
+            rules = self.get_queryset(request).filter(is_active=True)
+            evaluation = evaluate_claims(
+                form.cleaned_data["claims"], rules, default_claim_path=settings.OIDC_GROUPS_CLAIM
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Vorschau: Was gewähren diese Claims?"),
+            "form": form,
+            "evaluation": evaluation,
+        }
+        return TemplateResponse(request, "accounts/claim_preview.html", context)
+
+
+class ApiClientForm(forms.ModelForm):
+    class Meta:
+        model = ApiClient
+        fields = ("name", "client_id", "organisation", "role", "departments", "is_active")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        organisation = data.get("organisation")
+        departments = list(data.get("departments") or [])
+        if organisation and any(d.organisation_id != organisation.pk for d in departments):
+            self.add_error("departments", _("Der Fachbereich gehört nicht zu dieser Organisation."))
+        if data.get("role") == Membership.Role.DEPARTMENT_HEAD and not departments:
+            self.add_error(
+                "departments", _("Eine Fachbereichsleitung braucht mindestens einen Fachbereich.")
+            )
+        return data
+
+
+@admin.register(ApiClient)
+class ApiClientAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
+    """Systems that call the API with their own tokens; each acts through its own service user."""
+
+    form = ApiClientForm
+    list_display = ("name", "client_id", "organisation", "role", "is_active")
+    list_filter = ("role", "is_active", ("organisation", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("name", "client_id")
+    filter_horizontal = ("departments",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        if db_field.name == "organisation":
+            kwargs["queryset"] = board_organisations(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        if db_field.name == "departments":
+            kwargs["queryset"] = Department.objects.filter(
+                organisation__in=board_organisations(request)
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        # Saved in save_related, once the departments are known.
+        pass
+
+    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+        save_api_client(form.instance, departments=list(form.cleaned_data["departments"]))
+
+    def delete_model(self, request: HttpRequest, obj: ApiClient) -> None:
+        delete_api_client(obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ApiClient]) -> None:
+        for api_client in queryset.select_related("service_user"):
+            delete_api_client(api_client)

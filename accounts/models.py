@@ -146,3 +146,103 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} ({self.organisation})"
+
+
+class ClaimMappingRule(models.Model):
+    """Grants a role when a claim from the identity provider carries a matching value.
+
+    Without an organisation the pattern must be a regular expression with a named group `ags`
+    that picks the organisation from the value (for installations serving many municipalities);
+    a named group `department` likewise picks a department by name.
+    """
+
+    class MatchType(models.TextChoices):
+        EXACT = "exact", _("genau dieser Wert")
+        GLOB = "glob", _("Muster mit * und ?")
+        REGEX = "regex", _("regulärer Ausdruck")
+
+    name = models.CharField(
+        _("Bezeichnung"), max_length=200, help_text=_("Wofür die Regel da ist, z. B. „KI-Gremium“.")
+    )
+    claim_path = models.CharField(
+        _("Claim"),
+        max_length=200,
+        default="groups",
+        help_text=_(
+            "Pfad zum Claim mit den Gruppen, Teile durch Punkte getrennt, z. B. „groups“, "
+            "„realm_access.roles“ oder „resource_access.ki-register.roles“."
+        ),
+    )
+    match_type = models.CharField(
+        _("Vergleich"), max_length=10, choices=MatchType.choices, default=MatchType.EXACT
+    )
+    pattern = models.CharField(
+        _("Gruppe oder Muster"),
+        max_length=500,
+        help_text=_(
+            "z. B. „/Lindenfeld/KI-Gremium“, „ki-*-gremium“ oder „^kommune-(?P<ags>\\d{8})$“."
+        ),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="claim_mapping_rules",
+        verbose_name=_("Organisation"),
+        help_text=_("Leer: die Organisation kommt aus der Gruppe (benannte Gruppe „ags“)."),
+    )
+    role = models.CharField(_("Rolle"), max_length=20, choices=Membership.Role.choices)
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="claim_mapping_rules",
+        verbose_name=_("Fachbereich"),
+    )
+    is_active = models.BooleanField(_("aktiv"), default=True)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        verbose_name = _("Zuordnungsregel für Anmelde-Claims")
+        verbose_name_plural = _("Zuordnungsregeln für Anmelde-Claims")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApiClient(models.Model):
+    """Another system that calls the REST API with tokens the identity provider issued to it."""
+
+    name = models.CharField(_("Bezeichnung"), max_length=200)
+    client_id = models.CharField(
+        _("Client-ID beim Identitätsanbieter"),
+        max_length=255,
+        unique=True,
+        help_text=_("Wie sie im Token steht („client_id“, „azp“ oder bei Entra ID „appid“)."),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="api_clients",
+        verbose_name=_("Organisation"),
+    )
+    role = models.CharField(_("Rolle"), max_length=20, choices=Membership.Role.choices)
+    departments = models.ManyToManyField(
+        Department, blank=True, related_name="api_clients", verbose_name=_("Fachbereiche")
+    )
+    service_user = models.OneToOneField(
+        User, on_delete=models.PROTECT, related_name="api_client", editable=False
+    )
+    is_active = models.BooleanField(_("aktiv"), default=True)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        verbose_name = _("API-Client")
+        verbose_name_plural = _("API-Clients")
+
+    def __str__(self) -> str:
+        return self.name

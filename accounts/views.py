@@ -2,10 +2,13 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.views import View
+
+from accounts.oidc import logout_everywhere, oidc_enabled
 
 
 class LoginView(auth_views.LoginView):
-    """The login page: password login only where the settings enable it."""
+    """The login page: the identity provider's button, and password login where enabled."""
 
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
@@ -18,8 +21,15 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs: object) -> dict[str, object]:
         context = super().get_context_data(**kwargs)
         context["password_login_enabled"] = settings.PASSWORD_LOGIN_ENABLED
+        context["oidc_enabled"] = oidc_enabled()
+        context["provider_name"] = settings.OIDC_PROVIDER_NAME
         return context
 
 
-class LogoutView(auth_views.LogoutView):
-    pass
+class LogoutView(View):
+    """Ends the session here and, where the provider offers it, at the provider too."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        return logout_everywhere(request)

@@ -1,9 +1,7 @@
-from django.urls import path
-
-from registry import views
+from registry.public.urls import urlpatterns as public_urlpatterns
 
 app_name = "registry"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    *public_urlpatterns,
 ]

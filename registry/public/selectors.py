@@ -1,0 +1,373 @@
+"""Reads of the public register: only PublishedUseCase and its history, never UseCase."""
+
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
+from django.http import Http404
+
+from accounts.models import Organisation
+from registry.models import PublishedUseCase, UseCase
+
+HistoricalPublishedUseCase = PublishedUseCase.history.model
+
+# Fields of a public record that are bookkeeping, not content: a change to them alone is no news.
+NON_CONTENT_FIELDS = frozenset(
+    {"id", "use_case", "organisation", "first_published_at", "published_at"}
+)
+# The order in which the change log names changed fields: the order of the public record.
+CONTENT_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in PublishedUseCase._meta.concrete_fields if f.name not in NON_CONTENT_FIELDS
+)
+UNCLASSIFIED = "unclassified"
+# Up to this many organisations the search offers a select; beyond it a text field (issue 8).
+ORGANISATION_SELECT_LIMIT = 200
+# Counting stops here: beyond it a list says "more than" instead of paying for an exact count.
+COUNT_LIMIT = 1000
+UMLAUTS = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
+
+
+def field_labels() -> dict[str, str]:
+    """German labels (in the active language) of the public content fields, for the change log."""
+    return {
+        f.name: str(f.verbose_name)
+        for f in PublishedUseCase._meta.concrete_fields
+        if f.name in CONTENT_FIELDS
+    }
+
+
+def published_use_cases() -> QuerySet[PublishedUseCase]:
+    """Every entry of the public register, with its organisation."""
+    return PublishedUseCase.objects.select_related("organisation")
+
+
+def public_organisations() -> QuerySet[Organisation]:
+    """Organisations that have at least one published use case."""
+    has_entries = PublishedUseCase.objects.filter(organisation=OuterRef("pk"))
+    return Organisation.objects.filter(Exists(has_entries)).order_by("name")
+
+
+def organisation_choices(limit: int | None = None) -> list[Organisation] | None:
+    """The organisations with published entries in name order, or None when there are more than
+    a select can offer (one bounded query, however many organisations the installation has)."""
+    limit = ORGANISATION_SELECT_LIMIT if limit is None else limit
+    has_entries = PublishedUseCase.objects.filter(organisation=OuterRef("pk"))
+    candidates = Organisation.objects.filter(Exists(has_entries)).order_by()
+    organisations = list(candidates.only("pk", "name", "slug", "ags")[: limit + 1])
+    if len(organisations) > limit:
+        return None
+    return sorted(organisations, key=lambda o: german_sort_key(o.name))
+
+
+def german_sort_key(text: str) -> str:
+    """A sort key that files umlauts with their base letter (DIN 5007-1), case-insensitively."""
+    return text.casefold().translate(UMLAUTS)
+
+
+def organisation_directory(query: str = "") -> QuerySet[Organisation]:
+    """Organisations with published entries in name order, optionally those whose name contains
+    the query or whose AGS starts with it."""
+    organisations = public_organisations()
+    if query.isdigit():
+        organisations = organisations.filter(ags__startswith=query)
+    elif query:
+        organisations = organisations.filter(name__icontains=query)
+    return organisations
+
+
+def published_counts(organisation_ids: list[int]) -> dict[int, int]:
+    """How many published entries each of the given organisations has."""
+    rows = (
+        PublishedUseCase.objects.filter(organisation_id__in=organisation_ids)
+        .order_by()
+        .values_list("organisation_id")
+        .annotate(n=Count("pk"))
+    )
+    return dict(rows)
+
+
+def count_public_organisations(latest: datetime.datetime | None, query: str = "") -> int:
+    """How many organisations the directory lists; unsearched, counted once per register version."""
+    if query:
+        return organisation_directory(query).order_by().count()
+    if latest is None:
+        return 0
+    key = f"public-organisations-total:{latest.isoformat()}"
+    return cast(int, cache.get_or_set(key, public_organisations().order_by().count, timeout=3600))
+
+
+def find_public_organisations(value: str) -> list[Organisation]:
+    """Organisations with published entries whose slug, AGS or name (any case) is the value; an
+    exact slug or AGS match comes first, and at most two are returned (enough to see ambiguity)."""
+    identifies = Q(slug=value) | Q(ags=value)
+    return list(
+        public_organisations()
+        .filter(identifies | Q(name__iexact=value))
+        .order_by(Case(When(identifies, then=Value(0)), default=Value(1)), "pk")[:2]
+    )
+
+
+def access_public_organisation(slug: str) -> Organisation:
+    """The organisation with this slug if it has published entries; 404 otherwise."""
+    organisation = public_organisations().filter(slug=slug).first()
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+def access_published_use_case(use_case_id: int) -> PublishedUseCase:
+    """The published entry of a use case; 404 when it was never published or is withdrawn."""
+    record = published_use_cases().filter(use_case_id=use_case_id).first()
+    if record is None:
+        raise Http404
+    return record
+
+
+def department_names(organisation: Organisation | None = None) -> list[str]:
+    """The department names that occur in published entries, optionally of one organisation."""
+    records = PublishedUseCase.objects.all()
+    if organisation is not None:
+        records = records.filter(organisation=organisation)
+    return list(
+        records.order_by("department_name").values_list("department_name", flat=True).distinct()
+    )
+
+
+@dataclass(frozen=True)
+class RegisterFilter:
+    """A validated search of the public register."""
+
+    query: str = ""
+    organisation: Organisation | None = None
+    department: str = ""
+    risk_class: str = ""
+    status: str = ""
+    technique: str = ""
+    service: str = ""
+    ordering: str = "title"
+
+
+ORDERINGS: dict[str, tuple[str, ...]] = {
+    "title": ("title", "pk"),
+    "newest": ("-published_at", "-pk"),
+    "organisation": ("organisation__name", "title", "pk"),
+    "risk": ("risk_class", "title", "pk"),
+}
+
+
+def _json_text(value: str) -> str:
+    # JSON columns are searched as text: SQLite keeps Django's json.dumps output (ASCII-escaped),
+    # PostgreSQL's jsonb prints characters as they are.
+    return json.dumps(value, ensure_ascii=connection.vendor != "postgresql")[1:-1]
+
+
+def filter_published_use_cases(search: RegisterFilter) -> QuerySet[PublishedUseCase]:
+    """The published entries matching a search, in its order."""
+    records = published_use_cases()
+    if search.query:
+        term = search.query
+        records = records.filter(
+            Q(title__icontains=term)
+            | Q(short_description__icontains=term)
+            | Q(purpose__icontains=term)
+            | Q(department_name__icontains=term)
+            | Q(ai_system_name__icontains=term)
+            | Q(vendor__icontains=term)
+            | Q(product__icontains=term)
+        )
+    if search.organisation is not None:
+        records = records.filter(organisation=search.organisation)
+    if search.department:
+        records = records.filter(department_name__iexact=search.department)
+    if search.risk_class:
+        records = records.filter(
+            risk_class="" if search.risk_class == UNCLASSIFIED else search.risk_class
+        )
+    if search.status:
+        records = records.filter(status=search.status)
+    if search.technique:
+        records = records.filter(technique=search.technique)
+    if search.service:
+        records = records.annotate(services_text=Cast("public_services", TextField()))
+        if search.service.isdigit():
+            # A LeiKa key or the start of one: the service area's leading digits.
+            records = records.filter(services_text__contains=f'"leika_key": "{search.service}')
+        else:
+            records = records.filter(services_text__icontains=_json_text(search.service))
+    return records.order_by(*ORDERINGS[search.ordering])
+
+
+def register_freshness() -> datetime.datetime | None:
+    """When the public register last changed anywhere (every change leaves a history row)."""
+    return HistoricalPublishedUseCase.objects.aggregate(latest=Max("history_date"))["latest"]
+
+
+def count_published(
+    records: QuerySet[PublishedUseCase],
+    latest: datetime.datetime | None,
+    *,
+    limit: int | None = None,
+) -> tuple[int, bool]:
+    """How many entries a list holds, counting no further than the limit; True when there are
+    more (a broad search over the whole register then costs a bounded scan, not a full count).
+    A search asked again before the register changes reuses its count."""
+    limit = COUNT_LIMIT if limit is None else limit
+    bounded = records.order_by()[: limit + 1]
+    sql, params = bounded.query.sql_with_params()
+    version = latest.isoformat() if latest else ""
+    key = (
+        "public-register-count:" + hashlib.sha256(repr((version, sql, params)).encode()).hexdigest()
+    )
+    counted = cast(int, cache.get_or_set(key, bounded.count, timeout=3600))
+    return min(counted, limit), counted > limit
+
+
+def total_published(latest: datetime.datetime | None) -> int:
+    """How many entries the whole register holds, counted once per version of the register."""
+    if latest is None:
+        return 0
+    key = f"public-register-total:{latest.isoformat()}"
+    return cast(int, cache.get_or_set(key, PublishedUseCase.objects.count, timeout=3600))
+
+
+def changes_freshness(organisation: Organisation | None = None) -> datetime.datetime | None:
+    """When the public change log (of all organisations or one) last changed."""
+    history = HistoricalPublishedUseCase.objects.all()
+    if organisation is not None:
+        history = history.filter(organisation_id=organisation.pk)
+    return history.aggregate(latest=Max("history_date"))["latest"]
+
+
+def use_case_freshness(use_case_id: int) -> datetime.datetime | None:
+    """When the public change log of one use case last changed."""
+    return HistoricalPublishedUseCase.objects.filter(use_case_id=use_case_id).aggregate(
+        latest=Max("history_date")
+    )["latest"]
+
+
+def organisation_counts(organisation: Organisation) -> dict[str, Any]:
+    """How many published entries an organisation has, in all, by risk class and by status."""
+    records = PublishedUseCase.objects.filter(organisation=organisation).order_by()
+    by_risk = dict(records.values_list("risk_class").annotate(n=Count("pk")))
+    by_status = dict(records.values_list("status").annotate(n=Count("pk")))
+    return {
+        "total": sum(by_risk.values()),
+        "by_risk": [
+            (label, by_risk[value])
+            for value, label in UseCase.RiskClass.choices
+            if by_risk.get(value)
+        ],
+        "by_status": [
+            (label, by_status[value])
+            for value, label in UseCase.Status.choices
+            if by_status.get(value)
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class ChangeLogEntry:
+    """One published version of a use case and what it changed against the one before."""
+
+    version: Any
+    kind: str
+    changed_fields: list[str]
+
+
+def change_log(use_case_id: int) -> list[ChangeLogEntry]:
+    """The public change log of a use case, newest first, with the fields each version changed."""
+    versions = list(
+        HistoricalPublishedUseCase.objects.filter(use_case_id=use_case_id)
+        .defer("history_user", "history_change_reason")
+        .order_by("history_date", "history_id")
+    )
+    entries: list[ChangeLogEntry] = []
+    previous = None
+    for version in versions:
+        entry = ChangeLogEntry(
+            version=version,
+            kind=change_kind(version, previous),
+            changed_fields=changed_fields(version, previous),
+        )
+        # A re-publication that changed no content field (only its date) is no news.
+        if entry.kind != "changed" or entry.changed_fields:
+            entries.append(entry)
+        previous = version
+    entries.reverse()
+    return entries
+
+
+def access_published_version(use_case_id: int, history_id: int) -> Any:
+    """A version of a currently published use case as it was published; 404 for anything else."""
+    access_published_use_case(use_case_id)
+    version = (
+        HistoricalPublishedUseCase.objects.select_related("organisation")
+        .defer("history_user", "history_change_reason")
+        .filter(use_case_id=use_case_id, history_id=history_id)
+        .exclude(history_type="-")
+        .first()
+    )
+    if version is None:
+        raise Http404
+    return version
+
+
+def recent_changes(
+    organisation: Organisation | None = None, *, limit: int = 50
+) -> list[tuple[Any, Any]]:
+    """The newest public changes with the version each one replaced, in two queries."""
+    history = HistoricalPublishedUseCase.objects.all()
+    if organisation is not None:
+        history = history.filter(organisation_id=organisation.pk)
+    earlier = Q(history_date__lt=OuterRef("history_date")) | Q(
+        history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id")
+    )
+    previous_id = (
+        HistoricalPublishedUseCase.objects.filter(earlier, use_case_id=OuterRef("use_case_id"))
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    versions = list(
+        history.select_related("organisation")
+        .defer("history_user", "history_change_reason")
+        .annotate(previous_id=Subquery(previous_id))
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+    previous = HistoricalPublishedUseCase.objects.defer(
+        "history_user", "history_change_reason"
+    ).in_bulk([v.previous_id for v in versions if v.previous_id])
+    return [(v, previous.get(v.previous_id)) for v in versions]
+
+
+def change_kind(version: Any, previous: Any) -> str:
+    """Whether a version first published, changed or withdrew an entry."""
+    if version.history_type == "-":
+        return "withdrawn"
+    if version.history_type == "+" or previous is None or previous.history_type == "-":
+        return "published"
+    return "changed"
+
+
+def changed_fields(version: Any, previous: Any) -> list[str]:
+    """The content fields in which a version differs from the one before it."""
+    if change_kind(version, previous) != "changed":
+        return []
+    return [name for name in CONTENT_FIELDS if getattr(version, name) != getattr(previous, name)]

@@ -1,0 +1,459 @@
+"""The public transparency register: no login, German first, only PublishedUseCase is read."""
+
+import datetime
+import hashlib
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.mail import send_mail
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
+from django.utils.http import http_date, quote_etag
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.models import Organisation
+from registry.models import WithheldField
+from registry.public import opendata, selectors
+from registry.public.feeds import ChangesFeed
+from registry.public.forms import (
+    AccessibilityFeedbackForm,
+    OrganisationSearchForm,
+    RegisterFilterForm,
+)
+from registry.publication import WITHHELD_GROUPS
+
+PAGE_SIZE = 20
+ORGANISATIONS_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    """One page of a list whose total may be known only as "more than" (counting is bounded).
+
+    It offers the attributes of Django's Page that the templates use; the rows are fetched with
+    one extra to tell whether a next page exists, so paging works past the counted limit.
+    """
+
+    object_list: list[Any]
+    number: int
+    per_page: int
+    count: int
+    count_is_lower_bound: bool
+    has_next: bool
+
+    @classmethod
+    def fetch(
+        cls, records: Any, number: str | None, *, per_page: int, count: int, lower_bound: bool
+    ) -> "ResultPage":
+        try:
+            page_number = int(number or 1)
+        except ValueError:
+            page_number = 0
+        if page_number < 1:
+            raise Http404(_("Diese Seite der Ergebnisliste gibt es nicht."))
+        offset = (page_number - 1) * per_page
+        rows = list(records[offset : offset + per_page + 1])
+        if not rows and page_number > 1:
+            raise Http404(_("Diese Seite der Ergebnisliste gibt es nicht."))
+        return cls(
+            object_list=rows[:per_page],
+            number=page_number,
+            per_page=per_page,
+            count=count,
+            count_is_lower_bound=lower_bound,
+            has_next=len(rows) > per_page,
+        )
+
+    @property
+    def num_pages(self) -> int | None:
+        if self.count_is_lower_bound:
+            return None
+        return max(1, math.ceil(self.count / self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def start_index(self) -> int:
+        return (self.number - 1) * self.per_page + 1 if self.object_list else 0
+
+
+def public_etag(request: HttpRequest, *parts: Any) -> str:
+    """An entity tag for a public page: its data version, address and language, never its HTML."""
+    key = repr((parts, request.get_full_path(), get_language()))
+    return quote_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
+
+
+def not_modified(
+    request: HttpRequest, etag: str, last_modified: datetime.datetime | None
+) -> HttpResponseBase | None:
+    """The 304 answer when the visitor's copy is current; anonymous visitors only."""
+    if request.user.is_authenticated:
+        return None
+    timestamp = int(last_modified.timestamp()) if last_modified else None
+    return get_conditional_response(request, etag=etag, last_modified=timestamp)
+
+
+def cache_headers(
+    request: HttpRequest,
+    response: HttpResponseBase,
+    etag: str | None = None,
+    last_modified: datetime.datetime | None = None,
+) -> HttpResponseBase:
+    """Shared caches may keep anonymous pages; a signed-in person's page is never stored."""
+    patch_vary_headers(response, ["Cookie"])
+    if request.user.is_authenticated:
+        add_never_cache_headers(response)
+        return response
+    patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
+    if etag:
+        response["ETag"] = etag
+    if last_modified:
+        response["Last-Modified"] = http_date(last_modified.timestamp())
+    return response
+
+
+def bad_request(request: HttpRequest, form: forms.Form) -> HttpResponse:
+    """The 400 page naming each filter that holds a value the register does not know."""
+    response = render(request, "400.html", {"form": form}, status=400)
+    add_never_cache_headers(response)
+    return response
+
+
+def _filtered_list(
+    request: HttpRequest,
+    template: str,
+    *,
+    organisation: Organisation | None = None,
+    context: dict[str, Any] | None = None,
+    freshness_parts: tuple[Any, ...] = (),
+    total: int | None = None,
+) -> HttpResponseBase:
+    form = RegisterFilterForm(request.GET, organisation=organisation)
+    if not form.is_valid():
+        return bad_request(request, form)
+    records = selectors.filter_published_use_cases(form.search())
+    latest = selectors.register_freshness()
+    # The data version, address and language determine the page: no count is needed for the tag.
+    etag = public_etag(request, latest, *freshness_parts)
+    cached = not_modified(request, etag, latest)
+    if cached is not None:
+        return cached
+    if form.narrowed:
+        count, lower_bound = selectors.count_published(records, latest)
+    else:
+        count = total if total is not None else selectors.total_published(latest)
+        lower_bound = False
+    page = ResultPage.fetch(
+        records, request.GET.get("seite"), per_page=PAGE_SIZE, count=count, lower_bound=lower_bound
+    )
+    filters = request.GET.copy()
+    filters.pop("seite", None)
+    response = render(
+        request,
+        template,
+        {
+            **(context or {}),
+            "form": form,
+            "page": page,
+            "filters_applied": form.narrowed,
+            "filter_query": filters.urlencode(),
+        },
+    )
+    return cache_headers(request, response, etag, latest)
+
+
+@require_GET
+def register(request: HttpRequest) -> HttpResponseBase:
+    """The register's front page: search and filter every published use case."""
+    return _filtered_list(request, "public/register.html")
+
+
+@require_GET
+def organisation_list(request: HttpRequest) -> HttpResponseBase:
+    """The organisations with published use cases, searchable by name or AGS, paginated."""
+    form = OrganisationSearchForm(request.GET)
+    if not form.is_valid():
+        return bad_request(request, form)
+    query = form.cleaned_data["q"]
+    latest = selectors.register_freshness()
+    etag = public_etag(request, latest)
+    cached = not_modified(request, etag, latest)
+    if cached is not None:
+        return cached
+    page = ResultPage.fetch(
+        selectors.organisation_directory(query),
+        request.GET.get("seite"),
+        per_page=ORGANISATIONS_PAGE_SIZE,
+        count=selectors.count_public_organisations(latest, query),
+        lower_bound=False,
+    )
+    entries = selectors.published_counts([o.pk for o in page.object_list])
+    organisations = [(o, entries.get(o.pk, 0)) for o in page.object_list]
+    response = render(
+        request,
+        "public/organisation_list.html",
+        {"form": form, "page": page, "organisations": organisations, "query": query},
+    )
+    return cache_headers(request, response, etag, latest)
+
+
+@require_GET
+def organisation_detail(request: HttpRequest, slug: str) -> HttpResponseBase:
+    """One organisation: its contact, its counts and its published use cases."""
+    organisation = selectors.access_public_organisation(slug)
+    counts = selectors.organisation_counts(organisation)
+    return _filtered_list(
+        request,
+        "public/organisation_detail.html",
+        organisation=organisation,
+        context={"organisation": organisation, "counts": counts},
+        # Contact details are not history-tracked; they enter the tag directly.
+        freshness_parts=(organisation.name, organisation.contact_email, organisation.website),
+        total=counts["total"],
+    )
+
+
+def _withheld(record: Any) -> list[dict[str, str]]:
+    labels = dict(WithheldField.Field.choices)
+    return [
+        {"group": group, "label": str(labels.get(group, group)), "reason": reason}
+        for group, reason in (record.withheld or {}).items()
+    ]
+
+
+def _detail_context(record: Any) -> dict[str, Any]:
+    withheld = record.withheld or {}
+    return {
+        "record": record,
+        "withheld": _withheld(record),
+        "withheld_reason": {
+            group: withheld[group] for group in WITHHELD_GROUPS if group in withheld
+        },
+    }
+
+
+@require_GET
+def use_case_detail(request: HttpRequest, use_case_id: int) -> HttpResponseBase:
+    """A published use case with its public change log."""
+    latest = selectors.use_case_freshness(use_case_id)
+    etag = public_etag(request, latest)
+    cached = not_modified(request, etag, latest)
+    if cached is not None and latest is not None:
+        return cached
+    record = selectors.access_published_use_case(use_case_id)
+    labels = selectors.field_labels()
+    entries = [
+        {
+            "version": entry.version,
+            "kind": entry.kind,
+            "labels": [labels[name] for name in entry.changed_fields],
+        }
+        for entry in selectors.change_log(use_case_id)
+    ]
+    response = render(
+        request, "public/use_case_detail.html", {**_detail_context(record), "change_log": entries}
+    )
+    return cache_headers(request, response, etag, latest)
+
+
+@require_GET
+def use_case_version(request: HttpRequest, use_case_id: int, history_id: int) -> HttpResponseBase:
+    """An earlier version of a published use case, as it was published then."""
+    latest = selectors.use_case_freshness(use_case_id)
+    etag = public_etag(request, latest, history_id)
+    cached = not_modified(request, etag, latest)
+    if cached is not None and latest is not None:
+        return cached
+    version = selectors.access_published_version(use_case_id, history_id)
+    response = render(request, "public/use_case_version.html", _detail_context(version))
+    return cache_headers(request, response, etag, latest)
+
+
+@require_GET
+def use_case_objection(request: HttpRequest, use_case_id: int) -> HttpResponseBase:
+    """How to object to a use case or ask for a human to review a result, and whom to write to."""
+    latest = selectors.use_case_freshness(use_case_id)
+    etag = public_etag(request, latest)
+    cached = not_modified(request, etag, latest)
+    if cached is not None and latest is not None:
+        return cached
+    record = selectors.access_published_use_case(use_case_id)
+    response = render(request, "public/use_case_objection.html", {"record": record})
+    return cache_headers(request, response, etag, latest)
+
+
+def _static_page(template: str) -> Callable[[HttpRequest], HttpResponseBase]:
+    @require_GET
+    def view(request: HttpRequest) -> HttpResponseBase:
+        etag = public_etag(request, template, settings.ACCESSIBILITY_STATEMENT_DATE)
+        cached = not_modified(request, etag, None)
+        if cached is not None:
+            return cached
+        response = render(request, template, {"statement": accessibility_settings()})
+        return cache_headers(request, response, etag)
+
+    return view
+
+
+def accessibility_settings() -> dict[str, Any]:
+    return {
+        "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
+        "date": datetime.date.fromisoformat(settings.ACCESSIBILITY_STATEMENT_DATE),
+        "enforcement_name": settings.ACCESSIBILITY_ENFORCEMENT_NAME,
+        "enforcement_url": settings.ACCESSIBILITY_ENFORCEMENT_URL,
+    }
+
+
+accessibility_statement = _static_page("public/accessibility_statement.html")
+open_data = _static_page("public/open_data.html")
+
+
+@require_http_methods(["GET", "POST"])
+def accessibility_feedback(request: HttpRequest) -> HttpResponseBase:
+    """Report a barrier; the message goes by e-mail to the contact named in the statement."""
+    form = AccessibilityFeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        body = "\n\n".join(
+            [
+                data["message"],
+                _("Seite: %(page)s") % {"page": data["page"] or "–"},
+                _("Antwort an: %(email)s") % {"email": data["email"] or "–"},
+            ]
+        )
+        send_mail(
+            subject=_("Rückmeldung zur Barrierefreiheit des KI-Registers"),
+            message=body,
+            from_email=None,
+            recipient_list=[settings.ACCESSIBILITY_CONTACT_EMAIL],
+        )
+        messages.success(request, _("Vielen Dank. Ihre Rückmeldung wurde gesendet."))
+        return redirect(reverse("registry:accessibility_statement"))
+    response = render(
+        request,
+        "public/accessibility_feedback.html",
+        {"form": form, "statement": accessibility_settings()},
+        status=400 if request.method == "POST" else 200,
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+def _download(request: HttpRequest, slug: str | None, fmt: str) -> HttpResponseBase:
+    organisation = selectors.access_public_organisation(slug) if slug else None
+    form = RegisterFilterForm(request.GET, organisation=organisation)
+    if not form.is_valid():
+        return bad_request(request, form)
+    records = selectors.filter_published_use_cases(form.search())
+    latest = selectors.register_freshness()
+    etag = public_etag(request, latest, fmt)
+    cached = not_modified(request, etag, latest)
+    if cached is not None:
+        return cached
+    url_for = opendata.UrlFor(
+        request.build_absolute_uri(reverse("registry:use_case", args=[opendata.UrlFor.PLACEHOLDER]))
+    )
+    name = f"ki-register-{organisation.slug}" if organisation else "ki-register"
+    response: StreamingHttpResponse
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            opendata.stream_csv(records, url_for), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        meta: dict[str, Any] = {
+            "version": opendata.SCHEMA_VERSION,
+            "schema": request.build_absolute_uri(reverse("registry:schema_v1")),
+            "generated_at": timezone.now().isoformat(),
+            "source": request.build_absolute_uri(),
+        }
+        if organisation is not None:
+            meta["organisation"] = {
+                "name": organisation.name,
+                "slug": organisation.slug,
+                "ags": organisation.ags,
+            }
+        response = StreamingHttpResponse(
+            opendata.stream_json(records, url_for, meta=meta),
+            content_type="application/json; charset=utf-8",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return cache_headers(request, response, etag, latest)
+
+
+@require_GET
+def register_csv(request: HttpRequest, slug: str | None = None) -> HttpResponseBase:
+    """The published register (all, one organisation, or a search) as CSV."""
+    return _download(request, slug, "csv")
+
+
+@require_GET
+def register_json(request: HttpRequest, slug: str | None = None) -> HttpResponseBase:
+    """The published register (all, one organisation, or a search) as JSON, schema v1."""
+    return _download(request, slug, "json")
+
+
+@require_GET
+def schema_v1(request: HttpRequest) -> HttpResponseBase:
+    """The JSON Schema of the register document, version 1."""
+    etag = quote_etag(f"schema-{opendata.SCHEMA_VERSION}")
+    cached = get_conditional_response(request, etag=etag)
+    if cached is not None:
+        return cached
+    with translation.override("de"):
+        schema = opendata.json_schema(request.build_absolute_uri())
+    response = JsonResponse(
+        schema,
+        content_type="application/schema+json",
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
+    response["ETag"] = etag
+    return response
+
+
+@require_GET
+def changes_feed(request: HttpRequest, slug: str | None = None) -> HttpResponseBase:
+    """An Atom feed of the newest public changes, of all organisations or one."""
+    organisation = selectors.access_public_organisation(slug) if slug else None
+    latest = selectors.changes_freshness(organisation)
+    etag = public_etag(request, latest)
+    cached = not_modified(request, etag, latest)
+    if cached is not None:
+        return cached
+    response = ChangesFeed()(request, organisation=organisation)
+    return cache_headers(request, response, etag, latest)

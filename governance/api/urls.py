@@ -1,6 +1,10 @@
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
 from governance.api import views
+
+router = SimpleRouter()
+router.register("use-cases", views.GovernedUseCaseViewSet, basename="use-case")
 
 urlpatterns = [
     path(
@@ -8,4 +12,5 @@ urlpatterns = [
         views.RiskClassificationView.as_view(),
         name="risk-classification",
     ),
+    *router.urls,
 ]

@@ -1,0 +1,100 @@
+"""Filters, full-text search and ordering of the API's lists."""
+
+from typing import Any
+
+import django_filters
+from django.db import connection
+from django.db.models import Q, QuerySet
+from rest_framework.filters import BaseFilterBackend
+from rest_framework.request import Request
+
+from registry.models import AISystem, PublishedUseCase, UseCase
+
+
+class UseCaseFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=UseCase.Status.choices)
+    workflow_state = django_filters.MultipleChoiceFilter(choices=UseCase.WorkflowState.choices)
+    risk_class = django_filters.MultipleChoiceFilter(choices=UseCase.RiskClass.choices)
+    updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_before = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="lt")
+    review_due_before = django_filters.DateFilter(field_name="next_review_date", lookup_expr="lte")
+
+    class Meta:
+        model = UseCase
+        fields = [
+            "organisation",
+            "department",
+            "ai_system",
+            "status",
+            "workflow_state",
+            "risk_class",
+            "is_published",
+            "processes_personal_data",
+        ]
+
+
+class AISystemFilter(django_filters.FilterSet):
+    technique = django_filters.MultipleChoiceFilter(choices=AISystem.Technique.choices)
+    hosting = django_filters.MultipleChoiceFilter(choices=AISystem.Hosting.choices)
+
+    class Meta:
+        model = AISystem
+        fields = ["organisation", "technique", "hosting"]
+
+
+class PublishedUseCaseFilter(django_filters.FilterSet):
+    organisation = django_filters.CharFilter(
+        field_name="organisation__slug", help_text="Kurzname der Organisation"
+    )
+    ags = django_filters.CharFilter(
+        field_name="organisation__ags", help_text="AGS der Organisation"
+    )
+    risk_class = django_filters.MultipleChoiceFilter(choices=UseCase.RiskClass.choices)
+    status = django_filters.MultipleChoiceFilter(choices=UseCase.Status.choices)
+    leika_key = django_filters.CharFilter(method="filter_leika_key", help_text="LeiKa-Schlüssel")
+
+    class Meta:
+        model = PublishedUseCase
+        fields = ["organisation", "ags", "risk_class", "status"]
+
+    def filter_leika_key(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # The public record keeps its services as JSON; contains works on both databases.
+        return queryset.filter(public_services__icontains=f'"{value}"')
+
+
+class FullTextSearchFilter(BaseFilterBackend):
+    """`?search=`: German full-text search on PostgreSQL, word-by-word substring search elsewhere.
+
+    The view names its fields in `search_fields`.
+    """
+
+    search_param = "search"
+
+    def filter_queryset(self, request: Request, queryset: QuerySet, view: Any) -> QuerySet:
+        term = request.query_params.get(self.search_param, "").strip()
+        fields: list[str] = getattr(view, "search_fields", [])
+        if not term or not fields:
+            return queryset
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchVector
+
+            vector = SearchVector(*fields, config="german")
+            query = SearchQuery(term, search_type="websearch", config="german")
+            return queryset.annotate(search_document=vector).filter(search_document=query)
+        for word in term.split():
+            condition = Q()
+            for field in fields:
+                condition |= Q(**{f"{field}__icontains": word})
+            queryset = queryset.filter(condition)
+        return queryset
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": self.search_param,
+                "required": False,
+                "in": "query",
+                "description": 'Volltextsuche (Wörter, "Phrasen", -ausschließen)',
+                "schema": {"type": "string"},
+            }
+        ]

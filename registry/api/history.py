@@ -1,0 +1,117 @@
+"""A use case's history as the API shows it: versions with actor, time, reason and field diff."""
+
+import datetime
+import decimal
+import uuid
+from typing import Any
+
+from django.db import models
+
+from registry.models import (
+    DataSource,
+    LegalBasis,
+    PublicService,
+    PublishedUseCase,
+    UseCase,
+    WithheldField,
+)
+
+HISTORY_MODELS: dict[str, type[models.Model]] = {
+    "use_case": UseCase,
+    "legal_bases": LegalBasis,
+    "data_sources": DataSource,
+    "public_services": PublicService,
+    "withheld_fields": WithheldField,
+}
+# Bookkeeping that changes with every save and says nothing about the change.
+IGNORED_FIELDS = frozenset({"id", "updated_at", "created_at", "use_case", "published_at"})
+CHANGE_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    return value
+
+
+def _tracked_fields(model: type[models.Model]) -> list[models.Field]:
+    return [f for f in model._meta.concrete_fields if f.name not in IGNORED_FIELDS]
+
+
+def _diff(fields: list[models.Field], old: Any, new: Any) -> list[dict[str, Any]]:
+    changes = []
+    for field in fields:
+        before = getattr(old, field.attname) if old is not None else None
+        after = getattr(new, field.attname) if new is not None else None
+        if before != after and not (old is None and after in ("", None)):
+            changes.append(
+                {"field": field.name, "old": _json_value(before), "new": _json_value(after)}
+            )
+    return changes
+
+
+def _actor(record: Any) -> dict[str, Any] | None:
+    user = record.history_user
+    if user is None:
+        return None
+    return {"id": user.pk, "username": user.username, "name": user.get_full_name() or user.username}
+
+
+def use_case_history(use_case_id: int) -> list[dict[str, Any]]:
+    """Every version of the use case and of its child rows, newest first."""
+    entries: list[tuple[Any, dict[str, Any]]] = []
+    for object_type, model in HISTORY_MODELS.items():
+        history = model.history.select_related("history_user")  # type: ignore[attr-defined]
+        if object_type == "use_case":
+            records = history.filter(id=use_case_id)
+        else:
+            records = history.filter(use_case_id=use_case_id)
+        fields = _tracked_fields(model)
+        previous: dict[int, Any] = {}
+        for record in records.order_by("history_date", "history_id"):
+            change_type = CHANGE_TYPES[record.history_type]
+            before = previous.get(record.id)
+            after = None if change_type == "deleted" else record
+            entries.append(
+                (
+                    (record.history_date, record.history_id),
+                    {
+                        "version": record.history_id,
+                        "object_type": object_type,
+                        "object_id": record.id,
+                        "change_type": change_type,
+                        "changed_at": record.history_date.isoformat(),
+                        "actor": _actor(record),
+                        "reason": record.history_change_reason or "",
+                        "changes": _diff(fields, before, after),
+                    },
+                )
+            )
+            previous[record.id] = record
+    entries.sort(key=lambda item: item[0], reverse=True)
+    return [entry for _key, entry in entries]
+
+
+def public_changes(use_case_id: int) -> list[dict[str, Any]]:
+    """The public change log of one published use case, newest first: public fields only."""
+    fields = [f for f in _tracked_fields(PublishedUseCase) if f.name not in {"first_published_at"}]
+    records = PublishedUseCase.history.filter(use_case_id=use_case_id).order_by(  # type: ignore[attr-defined]
+        "history_date", "history_id"
+    )
+    log = []
+    previous = None
+    for record in records:
+        change_type = {"+": "published", "~": "changed", "-": "withdrawn"}[record.history_type]
+        after = None if change_type == "withdrawn" else record
+        log.append(
+            {
+                "changed_at": record.history_date.isoformat(),
+                "change_type": change_type,
+                "changes": _diff(fields, previous, after) if after is not None else [],
+            }
+        )
+        previous = None if change_type == "withdrawn" else record
+    log.reverse()
+    return log

@@ -1,0 +1,107 @@
+"""The OpenAPI description: problem responses, conditional-request headers and strict bodies."""
+
+from typing import Any
+
+from drf_spectacular import openapi
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.permissions import AllowAny
+
+from registry.api.problems import PROBLEM_CONTENT_TYPE, ProblemSerializer
+
+ACCEPT_LANGUAGE = OpenApiParameter(
+    "Accept-Language",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="de (Voreinstellung) oder en: Sprache der Fehlermeldungen",
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description=(
+        "Der ETag der Fassung, auf der die Änderung beruht. Fehlt er: 428; "
+        "wurde der Datensatz inzwischen geändert: 412."
+    ),
+)
+ETAG = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=["200", "201"],
+    required=True,
+    description="Version der Darstellung; bei PUT und PATCH in If-Match zurücksenden.",
+)
+PROBLEM_DESCRIPTIONS = {
+    "400": "Ungültige Anfrage; `errors` nennt die Felder.",
+    "401": "Nicht angemeldet (Sitzung oder OpenID-Connect-Bearer-Token fehlt oder ist ungültig).",
+    "403": "Angemeldet, aber ohne Berechtigung für diese Aktion.",
+    "404": "Nicht gefunden oder nicht sichtbar.",
+    "406": "Das gewünschte Antwortformat gibt es nicht (nur JSON).",
+    "412": "Der Datensatz wurde seit dem gesendeten ETag geändert.",
+    "415": "Der Inhaltstyp der Anfrage wird nicht unterstützt (nur application/json).",
+    "428": "If-Match fehlt.",
+}
+
+
+class AutoSchema(openapi.AutoSchema):
+    def _is_public(self) -> bool:
+        return any(isinstance(p, AllowAny) for p in self.view.get_permissions())
+
+    def _has_body(self) -> bool:
+        return self.method in {"POST", "PUT", "PATCH"}
+
+    def _uses_etags(self) -> bool:
+        return bool(getattr(self.view, "uses_etags", False)) and getattr(
+            self.view, "action", None
+        ) in {"retrieve", "update", "partial_update", "create"}
+
+    def get_override_parameters(self) -> list[Any]:
+        parameters: list[Any] = [ACCEPT_LANGUAGE]
+        if self._uses_etags():
+            parameters.append(ETAG)
+            if self.method in {"PUT", "PATCH"}:
+                parameters.append(IF_MATCH)
+        return parameters + list(super().get_override_parameters())
+
+    def _problem_codes(self) -> list[str]:
+        codes = ["406"]
+        if self._has_body() or self.method == "GET" or self.method == "DELETE":
+            codes.append("400")
+        if self._has_body():
+            codes.append("415")
+        if not self._is_public():
+            codes += ["401", "403"]
+        if "{" in self.path:
+            codes.append("404")
+        if self.method in {"PUT", "PATCH"} and getattr(self.view, "uses_etags", False):
+            codes += ["412", "428"]
+        return sorted(set(codes))
+
+    def _get_response_bodies(self, direction: Any = "response") -> Any:
+        responses = super()._get_response_bodies(direction)
+        for code in self._problem_codes():
+            if code in responses:
+                continue
+            response = self._get_response_for_code(
+                ProblemSerializer, code, media_types=[PROBLEM_CONTENT_TYPE], direction=direction
+            )
+            response["description"] = PROBLEM_DESCRIPTIONS[code]
+            responses[code] = response
+        return responses
+
+
+def strict_request_bodies(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """Postprocessing hook: request bodies allow no other properties, and changes need a reason."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for name, schema in schemas.items():
+        if name.endswith("Request") and schema.get("type") == "object":
+            schema["additionalProperties"] = False
+            if (
+                name.startswith("Patched")
+                and "reason" in schema.get("properties", {})
+                and name.endswith("UpdateRequest")
+            ):
+                schema.setdefault("required", []).append("reason")
+    return result

@@ -1,0 +1,392 @@
+"""The API's representations. Input is strict: unknown and read-only fields are named in a 400."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import Department, Organisation
+from accounts.selectors import organisations_where
+from registry import permissions, services
+from registry.models import (
+    AISystem,
+    DataSource,
+    LegalBasis,
+    PublicService,
+    PublishedUseCase,
+    UseCase,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WithheldField,
+)
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses fields it does not know or that cannot be written, instead of ignoring them.
+
+    `fields=[…]` narrows the output to the named fields (the `?fields=` parameter).
+    """
+
+    def __init__(self, *args: Any, fields: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if fields is not None:
+            for name in set(self.fields) - set(fields):
+                self.fields.pop(name)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            errors: dict[str, list[str]] = {}
+            for name in data:
+                field = self.fields.get(name)
+                if field is None:
+                    errors[name] = [_("Dieses Feld gibt es nicht.")]
+                elif field.read_only:
+                    errors[name] = [_("Dieses Feld ist schreibgeschützt.")]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+class StrictModelSerializer(StrictSerializer, serializers.ModelSerializer):
+    pass
+
+
+def _request_user(serializer: serializers.Serializer) -> Any:
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)
+
+
+# -- organisations and departments --------------------------------------------------------------
+
+
+class OrganisationSerializer(StrictModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "slug", "ags", "contact_email", "website"]
+        read_only_fields = fields
+
+
+class DepartmentSerializer(StrictModelSerializer):
+    class Meta:
+        model = Department
+        fields = ["id", "organisation", "name"]
+        read_only_fields = fields
+
+
+# -- AI systems ---------------------------------------------------------------------------------
+
+
+class AISystemSerializer(StrictModelSerializer):
+    reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text=_("Grund der Änderung; wird in der Historie gespeichert."),
+    )
+
+    class Meta:
+        model = AISystem
+        fields = [
+            "id",
+            "organisation",
+            "name",
+            "vendor",
+            "product",
+            "model_name",
+            "technique",
+            "hosting",
+            "description",
+            "created_at",
+            "updated_at",
+            "reason",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        # The service checks the name is unique within the organisation.
+        validators: list[Any] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = _request_user(self)
+        field = self.fields.get("organisation")
+        if isinstance(field, serializers.PrimaryKeyRelatedField):
+            field.queryset = (
+                organisations_where(user) if user is not None else Organisation.objects.none()
+            )
+
+
+class AISystemUpdateSerializer(AISystemSerializer):
+    class Meta(AISystemSerializer.Meta):
+        read_only_fields = ["id", "organisation", "created_at", "updated_at"]
+
+
+# -- use cases ----------------------------------------------------------------------------------
+
+
+class ChildSerializer(StrictModelSerializer):
+    id = serializers.IntegerField(
+        required=False,
+        help_text=_("Beim Ändern: die ID einer bestehenden Zeile; ohne ID wird sie neu angelegt."),
+    )
+
+
+class LegalBasisSerializer(ChildSerializer):
+    class Meta:
+        model = LegalBasis
+        fields = ["id", "law", "provision", "url"]
+
+
+class DataSourceSerializer(ChildSerializer):
+    class Meta:
+        model = DataSource
+        fields = ["id", "name", "register", "description"]
+
+
+class PublicServiceSerializer(ChildSerializer):
+    class Meta:
+        model = PublicService
+        fields = ["id", "leika_key", "name"]
+        validators: list[Any] = []
+
+
+class WithheldFieldSerializer(ChildSerializer):
+    class Meta:
+        model = WithheldField
+        fields = ["id", "field", "reason"]
+        validators: list[Any] = []
+
+
+CHILD_SERIALIZERS: dict[str, type[ChildSerializer]] = {
+    "legal_bases": LegalBasisSerializer,
+    "data_sources": DataSourceSerializer,
+    "public_services": PublicServiceSerializer,
+    "withheld_fields": WithheldFieldSerializer,
+}
+USE_CASE_FIELDS = [
+    f.name
+    for f in UseCase._meta.concrete_fields
+    if f.name in services.EDITABLE_USE_CASE_FIELDS - {"department", "ai_system"}
+]
+
+
+class UseCaseSerializer(StrictModelSerializer):
+    legal_bases = LegalBasisSerializer(many=True, required=False)
+    data_sources = DataSourceSerializer(many=True, required=False)
+    public_services = PublicServiceSerializer(many=True, required=False)
+    withheld_fields = WithheldFieldSerializer(many=True, required=False)
+    reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text=_("Grund der Änderung; wird in der Historie gespeichert."),
+    )
+
+    class Meta:
+        model = UseCase
+        fields = [
+            "id",
+            "organisation",
+            "department",
+            "ai_system",
+            "workflow_state",
+            *USE_CASE_FIELDS,
+            *CHILD_SERIALIZERS,
+            "created_at",
+            "updated_at",
+            "reason",
+        ]
+        read_only_fields = ["id", "organisation", "workflow_state", "created_at", "updated_at"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = _request_user(self)
+        department = self.fields.get("department")
+        if isinstance(department, serializers.PrimaryKeyRelatedField):
+            department.queryset = (
+                Department.objects.filter(organisation__in=organisations_where(user))
+                if user is not None
+                else Department.objects.none()
+            )
+        ai_system = self.fields.get("ai_system")
+        if isinstance(ai_system, serializers.PrimaryKeyRelatedField):
+            ai_system.queryset = (
+                permissions.ai_systems_visible_to(user)
+                if user is not None
+                else AISystem.objects.none()
+            )
+
+
+class UseCaseUpdateSerializer(UseCaseSerializer):
+    """Changing a use case needs a reason; it goes into the history."""
+
+    reason = serializers.CharField(
+        write_only=True,
+        max_length=2000,
+        help_text=_("Grund der Änderung; wird in der Historie gespeichert."),
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # Checked here, not by `required`, so that PATCH needs it as well.
+        if not str(attrs.get("reason", "")).strip():
+            raise serializers.ValidationError(
+                {"reason": [_("Bitte geben Sie einen Grund für die Änderung an.")]}
+            )
+        return attrs
+
+
+class FieldChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    old = serializers.JSONField(allow_null=True)
+    new = serializers.JSONField(allow_null=True)
+
+
+class ActorSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.CharField()
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    """One version of the use case or of one of its child rows."""
+
+    version = serializers.IntegerField(help_text=_("ID der Fassung"))
+    object_type = serializers.ChoiceField(
+        choices=["use_case", *CHILD_SERIALIZERS], help_text=_("Was geändert wurde")
+    )
+    object_id = serializers.IntegerField()
+    change_type = serializers.ChoiceField(
+        choices=["created", "changed", "deleted"], help_text=_("Art der Änderung")
+    )
+    changed_at = serializers.DateTimeField()
+    actor = ActorSerializer(allow_null=True)
+    reason = serializers.CharField(allow_blank=True)
+    changes = FieldChangeSerializer(many=True)
+
+
+# -- public -------------------------------------------------------------------------------------
+
+
+class PublicOrganisationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["name", "slug", "ags"]
+
+
+PUBLIC_FIELDS = [
+    f.name
+    for f in PublishedUseCase._meta.concrete_fields
+    if f.name not in {"id", "use_case", "organisation"}
+]
+
+
+class PublishedUseCaseSerializer(StrictModelSerializer):
+    """Exactly the public record: what the transparency page shows."""
+
+    id = serializers.IntegerField(source="use_case_id", read_only=True)
+    organisation = PublicOrganisationSerializer(read_only=True)
+    legal_bases = serializers.JSONField(read_only=True)
+    data_sources = serializers.JSONField(read_only=True)
+    public_services = serializers.JSONField(read_only=True)
+    withheld = serializers.JSONField(read_only=True)
+
+    class Meta:
+        model = PublishedUseCase
+        fields = ["id", "organisation", *PUBLIC_FIELDS]
+        read_only_fields = fields
+
+
+@extend_schema_field({"type": "object", "additionalProperties": True})
+class _FreeObjectField(serializers.JSONField):
+    pass
+
+
+class PublicChangeSerializer(serializers.Serializer):
+    changed_at = serializers.DateTimeField()
+    change_type = serializers.ChoiceField(choices=["published", "changed", "withdrawn"])
+    changes = FieldChangeSerializer(many=True)
+
+
+# -- webhooks -----------------------------------------------------------------------------------
+
+
+class WebhookEndpointSerializer(StrictModelSerializer):
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=WebhookEndpoint.Event.choices),
+        min_length=1,
+        help_text=_("Die Ereignisse, die gesendet werden."),
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = [
+            "id",
+            "organisation",
+            "url",
+            "events",
+            "description",
+            "is_active",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = _request_user(self)
+        field = self.fields.get("organisation")
+        if isinstance(field, serializers.PrimaryKeyRelatedField):
+            from accounts.models import Membership
+
+            field.queryset = (
+                organisations_where(user, Membership.Role.BOARD)
+                if user is not None
+                else Organisation.objects.none()
+            )
+
+
+class WebhookEndpointUpdateSerializer(WebhookEndpointSerializer):
+    class Meta(WebhookEndpointSerializer.Meta):
+        read_only_fields = ["id", "organisation", "created_at", "updated_at"]
+
+
+class WebhookEndpointWithSecretSerializer(WebhookEndpointSerializer):
+    """Shown once, when an endpoint is created or its secret renewed."""
+
+    secret = serializers.CharField(
+        read_only=True, help_text=_("Signaturschlüssel; nur jetzt sichtbar, bitte sicher ablegen.")
+    )
+
+    class Meta(WebhookEndpointSerializer.Meta):
+        fields = [*WebhookEndpointSerializer.Meta.fields, "secret"]
+
+
+class WebhookAttemptSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WebhookAttempt
+        fields = ["id", "attempted_at", "response_status", "response_body", "error"]
+
+
+class WebhookDeliverySerializer(serializers.ModelSerializer):
+    attempts = WebhookAttemptSerializer(many=True, read_only=True)
+    payload = _FreeObjectField(read_only=True)
+
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "event",
+            "event_id",
+            "use_case_pk",
+            "payload",
+            "status",
+            "attempt_count",
+            "replay_of",
+            "created_at",
+            "delivered_at",
+            "attempts",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,492 @@
+"""The registry's REST API: parse the request, call one selector or service, render.
+
+Lists start from the visibility selectors; single objects come through the access functions, so
+missing and foreign records are the same 404 and visible-but-not-allowed is a 403.
+"""
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.filters import OrderingFilter
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import Department, Membership, Organisation, User
+from accounts.selectors import organisations_where
+from registry import permissions, services, webhooks
+from registry.api import serializers as api
+from registry.api.etags import etag_for, require_if_match
+from registry.api.filters import (
+    AISystemFilter,
+    FullTextSearchFilter,
+    PublishedUseCaseFilter,
+    UseCaseFilter,
+)
+from registry.api.history import public_changes, use_case_history
+from registry.models import AISystem, PublishedUseCase, UseCase, WebhookDelivery, WebhookEndpoint
+
+FIELDS_PARAMETER = OpenApiParameter(
+    "fields",
+    OpenApiTypes.STR,
+    description=_("Nur diese Felder ausgeben, durch Kommas getrennt (z. B. id,title,status)."),
+)
+REASON_PARAMETER = OpenApiParameter(
+    "reason",
+    OpenApiTypes.STR,
+    required=True,
+    description=_("Grund der Löschung; wird in der Historie gespeichert."),
+)
+
+
+class ApiViewMixin:
+    """What every API view shares: bearer-token challenge, `?fields=`, ETags on writes."""
+
+    # Views that take If-Match on PUT/PATCH and send an ETag; read by the schema too.
+    uses_etags = False
+    # Which serializer class renders the representation the ETag is computed from.
+    read_serializer_class: type[serializers.Serializer] | None = None
+
+    def get_authenticate_header(self, request: Request) -> str:
+        # Anonymous callers get 401 with a challenge, never a bare 403.
+        header = super().get_authenticate_header(request)  # type: ignore[misc]
+        return header or 'Bearer realm="ki-register"'
+
+    def actor(self) -> User:
+        user = self.request.user  # type: ignore[attr-defined]
+        assert isinstance(user, User)
+        return user
+
+    def selected_fields(self) -> list[str] | None:
+        raw = self.request.query_params.get("fields")  # type: ignore[attr-defined]
+        if raw is None or self.request.method != "GET":  # type: ignore[attr-defined]
+            return None
+        names = [name.strip() for name in raw.split(",") if name.strip()]
+        serializer_class = self.get_serializer_class()  # type: ignore[attr-defined]
+        known = set(serializer_class(context=self.get_serializer_context()).fields)  # type: ignore[attr-defined]
+        unknown = [name for name in names if name not in known]
+        if unknown or not names:
+            raise ValidationError(
+                {"fields": [_("Unbekannte Felder: %(names)s") % {"names": ", ".join(unknown)}]}
+            )
+        return names
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        fields = self.selected_fields()
+        if fields is not None:
+            kwargs["fields"] = fields
+        return super().get_serializer(*args, **kwargs)  # type: ignore[misc]
+
+    def representation(self, instance: Model) -> dict[str, Any]:
+        serializer_class = self.read_serializer_class or self.get_serializer_class()  # type: ignore[attr-defined]
+        return serializer_class(instance, context=self.get_serializer_context()).data  # type: ignore[attr-defined]
+
+    def respond_with(self, instance: Model, status_code: int = 200) -> Response:
+        data = self.representation(instance)
+        response = Response(data, status=status_code)
+        if self.uses_etags:
+            response["ETag"] = etag_for(data)
+        return response
+
+
+class EtagRetrieveMixin(ApiViewMixin):
+    uses_etags = True
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        instance = self.get_object()  # type: ignore[attr-defined]
+        fields = self.selected_fields()
+        response = self.respond_with(instance)
+        if fields is not None:
+            response.data = {name: response.data[name] for name in fields}
+        return response
+
+
+# -- organisations and departments --------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Organisationen, in denen Sie eine Rolle haben")),
+    retrieve=extend_schema(summary=_("Eine Organisation")),
+)
+class OrganisationViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = api.OrganisationSerializer
+    filter_backends = [FullTextSearchFilter, OrderingFilter]
+    search_fields = ["name", "slug", "ags"]
+    ordering_fields = ["id", "name"]
+    ordering = "name"
+
+    def get_queryset(self) -> QuerySet[Organisation]:
+        return organisations_where(self.request.user)  # type: ignore[arg-type]
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Fachbereiche Ihrer Organisationen")),
+    retrieve=extend_schema(summary=_("Ein Fachbereich")),
+)
+class DepartmentViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = api.DepartmentSerializer
+    filter_backends = [DjangoFilterBackend, FullTextSearchFilter, OrderingFilter]
+    filterset_fields = ["organisation"]
+    search_fields = ["name"]
+    ordering_fields = ["id", "name"]
+    ordering = "name"
+
+    def get_queryset(self) -> QuerySet[Department]:
+        return Department.objects.filter(
+            organisation__in=organisations_where(self.request.user)  # type: ignore[arg-type]
+        )
+
+
+# -- AI systems ---------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("KI-Systeme Ihrer Organisationen"), parameters=[FIELDS_PARAMETER]),
+    retrieve=extend_schema(summary=_("Ein KI-System"), parameters=[FIELDS_PARAMETER]),
+    create=extend_schema(summary=_("KI-System anlegen")),
+    update=extend_schema(summary=_("KI-System ersetzen")),
+    partial_update=extend_schema(summary=_("KI-System ändern")),
+)
+class AISystemViewSet(
+    EtagRetrieveMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    filter_backends = [DjangoFilterBackend, FullTextSearchFilter, OrderingFilter]
+    filterset_class = AISystemFilter
+    search_fields = ["name", "vendor", "product", "model_name", "description"]
+    ordering_fields = ["id", "name", "updated_at"]
+    ordering = "name"
+    read_serializer_class = api.AISystemSerializer
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        if self.action in {"update", "partial_update"}:
+            return api.AISystemUpdateSerializer
+        return api.AISystemSerializer
+
+    def get_queryset(self) -> QuerySet[AISystem]:
+        return permissions.ai_systems_visible_to(self.request.user)  # type: ignore[arg-type]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        organisation = fields.pop("organisation")
+        reason = fields.pop("reason", "")
+        ai_system = services.create_ai_system(
+            actor=self.actor(), organisation=organisation, reason=reason, **fields
+        )
+        response = self.respond_with(ai_system, status.HTTP_201_CREATED)
+        response["Location"] = f"{request.path}{ai_system.pk}/"
+        return response
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        partial = kwargs.pop("partial", False)
+        with transaction.atomic():
+            ai_system = self.get_queryset().select_for_update().filter(pk=kwargs["pk"]).first()
+            if ai_system is None:
+                ai_system = self.get_object()  # the same 404 as every other lookup
+            if not permissions.can_maintain_ai_systems(self.actor(), ai_system.organisation_id):
+                raise PermissionDenied(
+                    _("Sie dürfen die KI-Systeme dieser Organisation nicht pflegen.")
+                )
+            require_if_match(request, etag_for(self.representation(ai_system)))
+            serializer = self.get_serializer(ai_system, data=request.data, partial=partial)
+            serializer.is_valid(raise_exception=True)
+            fields = dict(serializer.validated_data)
+            reason = fields.pop("reason", "") or _("über die API geändert")
+            services.update_ai_system(ai_system, actor=self.actor(), reason=reason, **fields)
+        return self.respond_with(AISystem.objects.get(pk=ai_system.pk))
+
+
+# -- use cases ----------------------------------------------------------------------------------
+
+USE_CASE_PREFETCH = ("legal_bases", "data_sources", "public_services", "withheld_fields")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Anwendungsfälle, die Sie sehen dürfen"), parameters=[FIELDS_PARAMETER]
+    ),
+    retrieve=extend_schema(summary=_("Ein Anwendungsfall"), parameters=[FIELDS_PARAMETER]),
+    create=extend_schema(summary=_("Anwendungsfall anlegen")),
+    update=extend_schema(summary=_("Anwendungsfall ersetzen")),
+    partial_update=extend_schema(summary=_("Anwendungsfall ändern")),
+    destroy=extend_schema(summary=_("Anwendungsfall löschen"), parameters=[REASON_PARAMETER]),
+)
+class UseCaseViewSet(EtagRetrieveMixin, viewsets.ModelViewSet):
+    filter_backends = [DjangoFilterBackend, FullTextSearchFilter, OrderingFilter]
+    filterset_class = UseCaseFilter
+    search_fields = ["title", "short_description", "purpose"]
+    ordering_fields = ["id", "title", "created_at", "updated_at"]
+    ordering = "-updated_at"
+    read_serializer_class = api.UseCaseSerializer
+    # The permission each action needs on the object; PermissionDenied (403) when only visible.
+    object_permissions = {
+        "update": permissions.CHANGE,
+        "partial_update": permissions.CHANGE,
+        "destroy": permissions.DELETE,
+        "history": permissions.VIEW_HISTORY,
+    }
+
+    @staticmethod
+    def change_service(use_case: UseCase, **kwargs: Any) -> Any:
+        """The service PUT and PATCH call; governance swaps in its own."""
+        return services.update_use_case(use_case, **kwargs)
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        if self.action in {"update", "partial_update"}:
+            return api.UseCaseUpdateSerializer
+        return api.UseCaseSerializer
+
+    def get_queryset(self) -> QuerySet[UseCase]:
+        return permissions.use_cases_visible_to(self.request.user).prefetch_related(  # type: ignore[arg-type]
+            *USE_CASE_PREFETCH
+        )
+
+    def get_object(self) -> UseCase:
+        perm = self.object_permissions.get(self.action, permissions.VIEW)
+        use_case = permissions.access_use_case(self.actor(), self.kwargs["pk"], perm=perm)
+        return UseCase.objects.prefetch_related(*USE_CASE_PREFETCH).get(pk=use_case.pk)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        department = fields.pop("department")
+        reason = fields.pop("reason", "")
+        children = {key: fields.pop(key) for key in api.CHILD_SERIALIZERS if key in fields}
+        use_case = services.create_use_case(
+            actor=self.actor(), department=department, reason=reason, children=children, **fields
+        )
+        response = self.respond_with(
+            UseCase.objects.prefetch_related(*USE_CASE_PREFETCH).get(pk=use_case.pk),
+            status.HTTP_201_CREATED,
+        )
+        response["Location"] = f"{request.path}{use_case.pk}/"
+        return response
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        partial = kwargs.pop("partial", False)
+        use_case = self.get_object()
+        with transaction.atomic():
+            # The row lock makes the If-Match comparison and the write one step.
+            UseCase.objects.select_for_update().filter(pk=use_case.pk).first()
+            current = UseCase.objects.prefetch_related(*USE_CASE_PREFETCH).get(pk=use_case.pk)
+            require_if_match(request, etag_for(self.representation(current)))
+            serializer = self.get_serializer(current, data=request.data, partial=partial)
+            serializer.is_valid(raise_exception=True)
+            fields = dict(serializer.validated_data)
+            reason = fields.pop("reason")
+            children = {key: fields.pop(key) for key in api.CHILD_SERIALIZERS if key in fields}
+            self.change_service(
+                current, actor=self.actor(), reason=reason, children=children or None, **fields
+            )
+        return self.respond_with(
+            UseCase.objects.prefetch_related(*USE_CASE_PREFETCH).get(pk=use_case.pk)
+        )
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        use_case = self.get_object()
+        reason = request.query_params.get("reason", "")
+        if not reason.strip():
+            raise ValidationError(
+                {"reason": [_("Bitte geben Sie einen Grund für die Löschung an.")]}
+            )
+        if request.headers.get("If-Match"):
+            require_if_match(request, etag_for(self.representation(use_case)))
+        services.delete_use_case(use_case, actor=self.actor(), reason=reason)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary=_("Historie eines Anwendungsfalls"),
+        description=_(
+            "Alle Fassungen des Anwendungsfalls und seiner Unterzeilen (Rechtsgrundlagen, "
+            "Datenquellen, Leistungen, zurückgehaltene Angaben), neueste zuerst, mit Person, "
+            "Zeitpunkt, Grund und den geänderten Feldern."
+        ),
+        responses=api.HistoryEntrySerializer(many=True),
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def history(self, request: Request, pk: str) -> Response:
+        use_case = self.get_object()
+        return Response(use_case_history(use_case.pk))
+
+
+# -- public -------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Veröffentlichte Anwendungsfälle"),
+        description=_("Ohne Anmeldung; genau die öffentlichen Angaben des Transparenzregisters."),
+        auth=[],
+    ),
+    retrieve=extend_schema(summary=_("Ein veröffentlichter Anwendungsfall"), auth=[]),
+)
+class PublicUseCaseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    serializer_class = api.PublishedUseCaseSerializer
+    filter_backends = [DjangoFilterBackend, FullTextSearchFilter, OrderingFilter]
+    filterset_class = PublishedUseCaseFilter
+    search_fields = ["title", "short_description", "purpose", "department_name"]
+    ordering_fields = ["title", "published_at"]
+    ordering = "title"
+    lookup_field = "use_case_id"
+    lookup_url_kwarg = "pk"
+    lookup_value_regex = "[0-9]+"
+
+    def get_authenticate_header(self, request: Request) -> str:
+        return ""
+
+    def get_queryset(self) -> QuerySet[PublishedUseCase]:
+        return PublishedUseCase.objects.select_related("organisation")
+
+    @extend_schema(
+        summary=_("Öffentliches Änderungsprotokoll"),
+        responses=api.PublicChangeSerializer(many=True),
+        filters=False,
+        auth=[],
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def changes(self, request: Request, pk: str) -> Response:
+        record = self.get_object()
+        return Response(public_changes(record.use_case_id))
+
+
+# -- webhooks -----------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Webhook-Empfänger (KI-Gremium)")),
+    retrieve=extend_schema(summary=_("Ein Webhook-Empfänger")),
+    create=extend_schema(
+        summary=_("Webhook-Empfänger anlegen"),
+        responses={201: api.WebhookEndpointWithSecretSerializer},
+    ),
+    update=extend_schema(summary=_("Webhook-Empfänger ersetzen")),
+    partial_update=extend_schema(summary=_("Webhook-Empfänger ändern")),
+    destroy=extend_schema(summary=_("Webhook-Empfänger löschen")),
+)
+class WebhookEndpointViewSet(EtagRetrieveMixin, viewsets.ModelViewSet):
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filterset_fields = ["organisation", "is_active"]
+    ordering_fields = ["id", "created_at"]
+    ordering = "id"
+    read_serializer_class = api.WebhookEndpointSerializer
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        if self.action in {"update", "partial_update"}:
+            return api.WebhookEndpointUpdateSerializer
+        if self.action == "deliveries":
+            return api.WebhookDeliverySerializer
+        return api.WebhookEndpointSerializer
+
+    def get_queryset(self) -> QuerySet[WebhookEndpoint]:
+        return webhooks.webhook_endpoints_visible_to(self.request.user)  # type: ignore[arg-type]
+
+    def _require_board_somewhere(self) -> None:
+        if not organisations_where(self.actor(), Membership.Role.BOARD).exists():
+            raise PermissionDenied(_("Nur das KI-Gremium verwaltet Webhooks."))
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self._require_board_somewhere()
+        return super().list(request, *args, **kwargs)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self._require_board_somewhere()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        endpoint = webhooks.create_webhook_endpoint(actor=self.actor(), **serializer.validated_data)
+        data = api.WebhookEndpointWithSecretSerializer(
+            endpoint, context=self.get_serializer_context()
+        ).data
+        response = Response(data, status=status.HTTP_201_CREATED)
+        response["ETag"] = etag_for(self.representation(endpoint))
+        response["Location"] = f"{request.path}{endpoint.pk}/"
+        return response
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        partial = kwargs.pop("partial", False)
+        with transaction.atomic():
+            endpoint = self.get_queryset().select_for_update().filter(pk=kwargs["pk"]).first()
+            if endpoint is None:
+                endpoint = self.get_object()
+            require_if_match(request, etag_for(self.representation(endpoint)))
+            serializer = self.get_serializer(endpoint, data=request.data, partial=partial)
+            serializer.is_valid(raise_exception=True)
+            webhooks.update_webhook_endpoint(
+                endpoint, actor=self.actor(), **serializer.validated_data
+            )
+        return self.respond_with(WebhookEndpoint.objects.get(pk=endpoint.pk))
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        endpoint = self.get_object()
+        webhooks.delete_webhook_endpoint(endpoint, actor=self.actor())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary=_("Signaturschlüssel erneuern"),
+        request=None,
+        responses=api.WebhookEndpointWithSecretSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="rotate-secret")
+    def rotate_secret(self, request: Request, pk: str) -> Response:
+        endpoint = webhooks.rotate_webhook_secret(self.get_object(), actor=self.actor())
+        data = api.WebhookEndpointWithSecretSerializer(
+            endpoint, context=self.get_serializer_context()
+        ).data
+        response = Response(data)
+        response["ETag"] = etag_for(self.representation(endpoint))
+        return response
+
+    @extend_schema(
+        summary=_("Zustellungen an diesen Empfänger, neueste zuerst"),
+        responses=api.WebhookDeliverySerializer(many=True),
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def deliveries(self, request: Request, pk: str) -> Response:
+        endpoint = self.get_object()
+        queryset = (
+            WebhookDelivery.objects.filter(endpoint=endpoint)
+            .prefetch_related("attempts")
+            .order_by("-id")
+        )
+        page = self.paginate_queryset(queryset)
+        serializer = api.WebhookDeliverySerializer(page, many=True)
+        return self.get_paginated_response(serializer.data)
+
+    @extend_schema(
+        summary=_("Zustellung wiederholen"),
+        request=None,
+        responses={202: api.WebhookDeliverySerializer},
+        parameters=[OpenApiParameter("delivery_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"deliveries/(?P<delivery_id>[0-9]+)/replay",
+        url_name="replay-delivery",
+    )
+    def replay(self, request: Request, pk: str, delivery_id: str) -> Response:
+        endpoint = self.get_object()
+        delivery = WebhookDelivery.objects.filter(endpoint=endpoint, pk=delivery_id).first()
+        if delivery is None:
+            raise Http404
+        replay = webhooks.replay_webhook_delivery(delivery, actor=self.actor())
+        return Response(api.WebhookDeliverySerializer(replay).data, status=status.HTTP_202_ACCEPTED)

@@ -1,0 +1,283 @@
+"""Persona × endpoint × method: the status code every caller gets, generated from the URL conf.
+
+A new endpoint without an entry in EXPECTED fails `test_every_api_operation_has_an_entry`.
+Writes send a body that passes validation for whoever may write, so 2xx means "allowed", 403
+"visible but not allowed", 404 "not visible" and 401 "not logged in".
+"""
+
+from typing import Any
+
+import pytest
+
+from registry import services as registry_services
+from registry import webhooks
+from registry.models import WebhookDelivery
+from registry.publication import publish_use_case
+from tests.api.conftest import ApiClient
+from tests.api.routes import api_operations
+
+PERSONAS = (
+    "anonymous",
+    "outsider",
+    "department_head",
+    "other_department_head",
+    "dpo",
+    "auditor",
+    "board_member",
+    "foreign_board_member",
+)
+
+
+def _row(
+    anonymous: int,
+    outsider: int,
+    head: int,
+    other_head: int,
+    dpo: int,
+    auditor: int,
+    board: int,
+    foreign_board: int,
+) -> dict[str, int]:
+    return dict(
+        zip(
+            PERSONAS,
+            (anonymous, outsider, head, other_head, dpo, auditor, board, foreign_board),
+            strict=True,
+        )
+    )
+
+
+# Public operations answer everybody alike.
+PUBLIC_OK = _row(200, 200, 200, 200, 200, 200, 200, 200)
+# Lists answer every logged-in caller; their content is filtered (test_cross_organisation.py).
+LIST_OK = _row(401, 200, 200, 200, 200, 200, 200, 200)
+# One record of the department head's organisation, readable by everyone in it.
+ORG_READ = _row(401, 404, 200, 200, 200, 200, 200, 404)
+# Changing the department head's own use case: the head and the board.
+USE_CASE_CHANGE = _row(401, 404, 200, 403, 403, 403, 200, 404)
+# Webhooks are the board's alone; others of the organisation do not see them.
+BOARD_ONLY_LIST = _row(401, 403, 403, 403, 403, 403, 200, 200)
+BOARD_ONLY_OBJECT = _row(401, 404, 404, 404, 404, 404, 200, 404)
+
+EXPECTED: dict[tuple[str, str], dict[str, int]] = {
+    ("risk-classification", "post"): PUBLIC_OK,
+    ("public-use-case-list", "get"): PUBLIC_OK,
+    ("public-use-case-detail", "get"): PUBLIC_OK,
+    ("public-use-case-changes", "get"): PUBLIC_OK,
+    ("organisation-list", "get"): LIST_OK,
+    ("organisation-detail", "get"): ORG_READ,
+    ("department-list", "get"): LIST_OK,
+    ("department-detail", "get"): ORG_READ,
+    ("ai-system-list", "get"): LIST_OK,
+    # Outsiders and the foreign board cannot name the organisation (400 on the field).
+    ("ai-system-list", "post"): _row(401, 400, 201, 201, 403, 403, 201, 400),
+    ("ai-system-detail", "get"): ORG_READ,
+    ("ai-system-detail", "put"): _row(401, 404, 200, 200, 403, 403, 200, 404),
+    ("ai-system-detail", "patch"): _row(401, 404, 200, 200, 403, 403, 200, 404),
+    ("use-case-list", "get"): LIST_OK,
+    # Heads create in their own department only; a department of another organisation is unknown.
+    ("use-case-list", "post"): _row(401, 400, 201, 403, 403, 403, 201, 400),
+    ("use-case-detail", "get"): ORG_READ,
+    ("use-case-detail", "put"): USE_CASE_CHANGE,
+    ("use-case-detail", "patch"): USE_CASE_CHANGE,
+    ("use-case-detail", "delete"): _row(401, 404, 403, 403, 403, 403, 204, 404),
+    ("use-case-history", "get"): _row(401, 404, 200, 403, 403, 200, 200, 404),
+    ("use-case-submit", "post"): _row(401, 404, 200, 403, 403, 403, 200, 404),
+    ("use-case-sign-off", "post"): _row(401, 404, 403, 403, 200, 403, 403, 404),
+    ("use-case-decide", "post"): _row(401, 404, 403, 403, 403, 403, 200, 404),
+    ("use-case-put-into-operation", "post"): _row(401, 404, 200, 403, 403, 403, 200, 404),
+    ("use-case-retire", "post"): _row(401, 404, 200, 403, 403, 403, 200, 404),
+    ("webhook-list", "get"): BOARD_ONLY_LIST,
+    ("webhook-list", "post"): _row(401, 403, 403, 403, 403, 403, 201, 400),
+    ("webhook-detail", "get"): BOARD_ONLY_OBJECT,
+    ("webhook-detail", "put"): BOARD_ONLY_OBJECT,
+    ("webhook-detail", "patch"): BOARD_ONLY_OBJECT,
+    ("webhook-detail", "delete"): _row(401, 404, 404, 404, 404, 404, 204, 404),
+    ("webhook-deliveries", "get"): BOARD_ONLY_OBJECT,
+    ("webhook-rotate-secret", "post"): BOARD_ONLY_OBJECT,
+    ("webhook-replay-delivery", "post"): _row(401, 404, 404, 404, 404, 404, 202, 404),
+}
+
+
+def test_every_api_operation_has_an_entry():
+    assert set(api_operations()) == set(EXPECTED)
+
+
+@pytest.fixture
+def world(request, use_case, ai_system, board_member, department, organisation):
+    """The records the matrix acts on, in the department head's organisation."""
+    endpoint = webhooks.create_webhook_endpoint(
+        actor=board_member,
+        organisation=organisation,
+        url="http://127.0.0.1:9/hook",
+        events=["use_case.changed"],
+    )
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint,
+        event="use_case.changed",
+        event_id="00000000-0000-0000-0000-000000000001",
+        use_case_pk=use_case.pk,
+        payload={"id": "x"},
+    )
+    publish_use_case(use_case, actor=board_member, reason="veröffentlicht")
+    return {
+        "use_case": use_case,
+        "ai_system": ai_system,
+        "department": department,
+        "organisation": organisation,
+        "endpoint": endpoint,
+        "delivery": delivery,
+    }
+
+
+def prepare_workflow(operation: str, world: dict[str, Any], request: Any) -> None:
+    """Bring the use case into the state in which the action is possible at all."""
+    from governance import services as governance
+
+    head = request.getfixturevalue("department_head")
+    board = request.getfixturevalue("board_member")
+    use_case = world["use_case"]
+    # Personal data: the DPO's sign-off is required, so the DPO column means something.
+    registry_services.update_use_case(
+        use_case, actor=head, reason="Daten", processes_personal_data=True
+    )
+    governance.classify_use_case(use_case, actor=head, facts={"is_ai_system": True})
+    if operation == "use-case-submit":
+        return
+    governance.submit_use_case(use_case, actor=head)
+    if operation == "use-case-sign-off":
+        return
+    iso = request.getfixturevalue("iso")
+    for role, reviewer in (("dpo", request.getfixturevalue("dpo")), ("iso", iso)):
+        governance.sign_off_use_case(use_case, actor=reviewer, role=role, verdict="agree")
+    if operation == "use-case-decide":
+        return
+    governance.decide_use_case(use_case, actor=board, outcome="approved", rationale="passt")
+    if operation == "use-case-put-into-operation":
+        return
+    governance.put_into_operation(use_case, actor=board, reason="Start")
+
+
+def operation_request(name: str, method: str, world: dict[str, Any]) -> tuple[str, Any]:
+    """Path and body of one operation."""
+    uc, ai, ep = world["use_case"].pk, world["ai_system"].pk, world["endpoint"].pk
+    bodies: dict[tuple[str, str], tuple[str, Any]] = {
+        ("risk-classification", "post"): ("/api/v1/risk-classification/", {"is_ai_system": True}),
+        ("public-use-case-list", "get"): ("/api/v1/public/use-cases/", None),
+        ("public-use-case-detail", "get"): (f"/api/v1/public/use-cases/{uc}/", None),
+        ("public-use-case-changes", "get"): (f"/api/v1/public/use-cases/{uc}/changes/", None),
+        ("organisation-list", "get"): ("/api/v1/organisations/", None),
+        ("organisation-detail", "get"): (
+            f"/api/v1/organisations/{world['organisation'].pk}/",
+            None,
+        ),
+        ("department-list", "get"): ("/api/v1/departments/", None),
+        ("department-detail", "get"): (f"/api/v1/departments/{world['department'].pk}/", None),
+        ("ai-system-list", "get"): ("/api/v1/ai-systems/", None),
+        ("ai-system-list", "post"): (
+            "/api/v1/ai-systems/",
+            {
+                "organisation": world["organisation"].pk,
+                "name": "Neues System",
+                "technique": "rule_based",
+                "hosting": "own_data_centre",
+            },
+        ),
+        ("ai-system-detail", "get"): (f"/api/v1/ai-systems/{ai}/", None),
+        ("ai-system-detail", "put"): (
+            f"/api/v1/ai-systems/{ai}/",
+            {"name": "Umbenannt", "technique": "hybrid", "hosting": "eu_cloud", "reason": "neu"},
+        ),
+        ("ai-system-detail", "patch"): (
+            f"/api/v1/ai-systems/{ai}/",
+            {"vendor": "X", "reason": "neu"},
+        ),
+        ("use-case-list", "get"): ("/api/v1/use-cases/", None),
+        ("use-case-list", "post"): (
+            "/api/v1/use-cases/",
+            {
+                "department": world["department"].pk,
+                "title": "Neu",
+                "short_description": "Kurz.",
+                "purpose": "Zweck.",
+                "responsible_role": "Amtsleitung",
+            },
+        ),
+        ("use-case-detail", "get"): (f"/api/v1/use-cases/{uc}/", None),
+        ("use-case-detail", "put"): (
+            f"/api/v1/use-cases/{uc}/",
+            {
+                "department": world["department"].pk,
+                "title": "Ersetzt",
+                "short_description": "Kurz.",
+                "purpose": "Zweck.",
+                "responsible_role": "Amtsleitung",
+                "reason": "Matrix",
+            },
+        ),
+        ("use-case-detail", "patch"): (
+            f"/api/v1/use-cases/{uc}/",
+            {"title": "Neu", "reason": "Matrix"},
+        ),
+        ("use-case-detail", "delete"): (f"/api/v1/use-cases/{uc}/?reason=doppelt", None),
+        ("use-case-history", "get"): (f"/api/v1/use-cases/{uc}/history/", None),
+        ("use-case-submit", "post"): (f"/api/v1/use-cases/{uc}/submit/", {"note": "bitte prüfen"}),
+        ("use-case-sign-off", "post"): (
+            f"/api/v1/use-cases/{uc}/sign-off/",
+            {"role": "dpo", "verdict": "agree"},
+        ),
+        ("use-case-decide", "post"): (
+            f"/api/v1/use-cases/{uc}/decide/",
+            {"outcome": "changes_requested", "rationale": "Bitte ergänzen"},
+        ),
+        ("use-case-put-into-operation", "post"): (
+            f"/api/v1/use-cases/{uc}/put-into-operation/",
+            {"reason": "Start"},
+        ),
+        ("use-case-retire", "post"): (f"/api/v1/use-cases/{uc}/retire/", {"reason": "Ende"}),
+        ("webhook-list", "get"): ("/api/v1/webhooks/", None),
+        ("webhook-list", "post"): (
+            "/api/v1/webhooks/",
+            {
+                "organisation": world["organisation"].pk,
+                "url": "http://127.0.0.1:9/other",
+                "events": ["use_case.created"],
+            },
+        ),
+        ("webhook-detail", "get"): (f"/api/v1/webhooks/{ep}/", None),
+        ("webhook-detail", "put"): (
+            f"/api/v1/webhooks/{ep}/",
+            {"url": "http://127.0.0.1:9/put", "events": ["use_case.created"]},
+        ),
+        ("webhook-detail", "patch"): (f"/api/v1/webhooks/{ep}/", {"is_active": False}),
+        ("webhook-detail", "delete"): (f"/api/v1/webhooks/{ep}/", None),
+        ("webhook-deliveries", "get"): (f"/api/v1/webhooks/{ep}/deliveries/", None),
+        ("webhook-rotate-secret", "post"): (f"/api/v1/webhooks/{ep}/rotate-secret/", None),
+        ("webhook-replay-delivery", "post"): (
+            f"/api/v1/webhooks/{ep}/deliveries/{world['delivery'].pk}/replay/",
+            None,
+        ),
+    }
+    return bodies[(name, method)]
+
+
+CELLS = [
+    (name, method, persona)
+    for (name, method), row in sorted(EXPECTED.items())
+    for persona in PERSONAS
+]
+
+
+@pytest.mark.parametrize(("name", "method", "persona"), CELLS)
+def test_api_answers_each_persona_as_the_table_says(request, world, name, method, persona):
+    if name.startswith("use-case-") and name not in {
+        "use-case-list",
+        "use-case-detail",
+        "use-case-history",
+    }:
+        prepare_workflow(name, world, request)
+    user = None if persona == "anonymous" else request.getfixturevalue(persona)
+    path, body = operation_request(name, method, world)
+    client = ApiClient(user)
+    response = client.request(method.upper(), path, body, if_match="*")
+    assert response.status_code == EXPECTED[(name, method)][persona], response.content

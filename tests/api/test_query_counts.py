@@ -1,0 +1,143 @@
+"""Every list endpoint needs as many queries for 50 records as for one."""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts import services as account_services
+from accounts.models import Membership
+from registry import services, webhooks
+from registry.models import AISystem, WebhookDelivery
+from registry.publication import publish_use_case
+from tests.api.conftest import ApiClient
+from tests.api.routes import api_operations
+from tests.conftest import make_use_case
+
+
+def _use_cases(ctx: dict[str, Any], n: int) -> None:
+    for i in range(n):
+        use_case = make_use_case(ctx["board"], ctx["department"], f"Fall {ctx['seq']}-{i}")
+        services.set_use_case_children(
+            use_case,
+            actor=ctx["board"],
+            reason="r",
+            key="legal_bases",
+            rows=[{"law": "DSGVO", "provision": "Art. 6"}],
+        )
+
+
+def _published(ctx: dict[str, Any], n: int) -> None:
+    for i in range(n):
+        use_case = make_use_case(ctx["board"], ctx["department"], f"Öffentlich {ctx['seq']}-{i}")
+        publish_use_case(use_case, actor=ctx["board"], reason="r")
+
+
+def _ai_systems(ctx: dict[str, Any], n: int) -> None:
+    for i in range(n):
+        services.create_ai_system(
+            actor=ctx["board"],
+            organisation=ctx["organisation"],
+            name=f"S {ctx['seq']}-{i}",
+            technique=AISystem.Technique.HYBRID,
+            hosting=AISystem.Hosting.EU_CLOUD,
+        )
+
+
+def _departments(ctx: dict[str, Any], n: int) -> None:
+    for i in range(n):
+        account_services.create_department(
+            organisation=ctx["organisation"], name=f"A {ctx['seq']}-{i}"
+        )
+
+
+def _organisations(ctx: dict[str, Any], n: int) -> None:
+    for i in range(n):
+        number = ctx["seq"] * 100 + i
+        organisation = account_services.create_organisation(
+            name=f"Gemeinde {number}", slug=f"g{number}", ags=f"{10000000 + number}"
+        )
+        account_services.grant_role(
+            ctx["board"], organisation=organisation, role=Membership.Role.BOARD
+        )
+
+
+def _webhooks(ctx: dict[str, Any], n: int) -> None:
+    for i in range(n):
+        webhooks.create_webhook_endpoint(
+            actor=ctx["board"],
+            organisation=ctx["organisation"],
+            url=f"http://127.0.0.1:9/{ctx['seq']}-{i}",
+            events=["use_case.created"],
+        )
+
+
+def _deliveries(ctx: dict[str, Any], n: int) -> None:
+    for i in range(n):
+        delivery = WebhookDelivery.objects.create(
+            endpoint=ctx["endpoint"],
+            event="use_case.created",
+            event_id=f"00000000-0000-0000-0000-{ctx['seq']:06d}{i:06d}",
+            use_case_pk=1,
+            payload={},
+        )
+        delivery.attempts.create(response_status=500, response_body="nein")
+
+
+LISTS: dict[tuple[str, str], tuple[Callable[[dict[str, Any]], str], Callable[..., None]]] = {
+    ("use-case-list", "get"): (lambda ctx: "/api/v1/use-cases/", _use_cases),
+    ("public-use-case-list", "get"): (lambda ctx: "/api/v1/public/use-cases/", _published),
+    ("ai-system-list", "get"): (lambda ctx: "/api/v1/ai-systems/", _ai_systems),
+    ("department-list", "get"): (lambda ctx: "/api/v1/departments/", _departments),
+    ("organisation-list", "get"): (lambda ctx: "/api/v1/organisations/", _organisations),
+    ("webhook-list", "get"): (lambda ctx: "/api/v1/webhooks/", _webhooks),
+    ("webhook-deliveries", "get"): (
+        lambda ctx: f"/api/v1/webhooks/{ctx['endpoint'].pk}/deliveries/",
+        _deliveries,
+    ),
+}
+
+
+def test_every_list_endpoint_has_a_query_count_test():
+    list_like = {
+        op
+        for op in api_operations()
+        if op[1] == "get" and (op[0].endswith("-list") or op[0] == "webhook-deliveries")
+    }
+    assert list_like == set(LISTS)
+
+
+@pytest.mark.parametrize("operation", sorted(LISTS))
+def test_list_query_count_does_not_grow_with_records(
+    operation, board_member, organisation, department
+):
+    endpoint = webhooks.create_webhook_endpoint(
+        actor=board_member,
+        organisation=organisation,
+        url="http://127.0.0.1:9/q",
+        events=["use_case.deleted"],
+    )
+    ctx = {
+        "board": board_member,
+        "organisation": organisation,
+        "department": department,
+        "endpoint": endpoint,
+        "seq": 1,
+    }
+    url_of, populate = LISTS[operation]
+    client = ApiClient(board_member)
+    url = url_of(ctx) + "?page_size=100"
+    populate(ctx, 1)
+    # The first request of a session writes the session once; measure from the second on.
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    ctx["seq"] = 2
+    populate(ctx, 49)
+    with CaptureQueriesContext(connection) as fifty:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.json()["results"]) >= 50
+    assert len(fifty) == len(one), [q["sql"] for q in fifty.captured_queries]

@@ -1,0 +1,402 @@
+"""The forms of the workspace: one per step of the guided form, child rows, decisions."""
+
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Department
+from governance.risk.questions import QUESTIONS
+from governance.workspace.help_texts import HELP
+from governance.workspace.steps import Step
+from registry.models import AISystem, DataSource, LegalBasis, PublicService, UseCase, WithheldField
+
+INPUT_CLASS = "kern-form-input__input"
+SELECT_CLASS = "kern-form-input__select"
+CHECKBOX_CLASS = "kern-form-check__checkbox"
+RADIO_CLASS = "kern-form-check__radio"
+
+NOTE_LABEL = _("Notiz zur Änderung")
+# Optional choice fields of the model: their empty option gets a label that says so.
+OPTIONAL_CHOICES = {
+    "oversight_mode": UseCase.OversightMode.choices,
+    "rule_clarity": UseCase.Level.choices,
+    "input_structure": UseCase.Level.choices,
+}
+
+
+def _widget_class(widget: forms.Widget) -> str:
+    if isinstance(widget, forms.RadioSelect):
+        return RADIO_CLASS
+    if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
+        return CHECKBOX_CLASS
+    if isinstance(widget, forms.Select):
+        return SELECT_CLASS
+    return INPUT_CLASS
+
+
+class KernFormMixin:
+    """KERN classes, plain-language help and error attributes for screen readers on every widget."""
+
+    help_overrides: Mapping[str, Any] = {}
+
+    def _style_fields(self) -> None:
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            help_text = self.help_overrides.get(name) or HELP.get(name)
+            if help_text:
+                field.help_text = help_text
+            widget = field.widget
+            if isinstance(widget, forms.DateInput):
+                widget.input_type = "date"
+                widget.format = "%Y-%m-%d"
+            if isinstance(widget, forms.Textarea):
+                widget.attrs.setdefault("rows", 3)
+            widget.attrs["class"] = _widget_class(widget)
+        self._mark_errors(errors={})
+
+    def _mark_errors(self, errors: Mapping[str, Any] | None = None) -> None:
+        if errors is None:
+            errors = self.errors  # type: ignore[attr-defined]
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            bound = self[name]  # type: ignore[index]
+            described = []
+            if field.help_text:
+                described.append(f"{bound.auto_id}_hint")
+            base = _widget_class(field.widget)
+            if name in errors:
+                described.append(f"{bound.auto_id}_error")
+                field.widget.attrs["aria-invalid"] = "true"
+                field.widget.attrs["class"] = f"{base} {base}--error"
+            else:
+                field.widget.attrs.pop("aria-invalid", None)
+                field.widget.attrs["class"] = base
+            grouped = isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+            # A group's description belongs on its fieldset, not on every option.
+            if described and not grouped:
+                field.widget.attrs["aria-describedby"] = " ".join(described)
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        self._mark_errors()
+
+
+def note_field() -> forms.CharField:
+    return forms.CharField(
+        label=NOTE_LABEL,
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class UseCaseStepForm(KernFormMixin, forms.ModelForm):
+    """The fields of one step; the model's own checks run, nothing is saved here."""
+
+    class Meta:
+        model = UseCase
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, departments: QuerySet[Department] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["note"] = note_field()
+        if "department" in self.fields:
+            department = cast(forms.ModelChoiceField, self.fields["department"])
+            department.queryset = (
+                departments if departments is not None else Department.objects.none()
+            )
+            department.empty_label = _("– bitte wählen –")
+        for name, choices in OPTIONAL_CHOICES.items():
+            if name in self.fields:
+                cast(forms.ChoiceField, self.fields[name]).choices = [
+                    ("", _("– keine Angabe –")),
+                    *choices,
+                ]
+        self._style_fields()
+
+    def _post_clean(self) -> None:
+        # The organisation follows the chosen department, so the model's checks see both.
+        department = self.cleaned_data.get("department")
+        if department is not None and not self.instance.organisation_id:
+            self.instance.organisation = department.organisation
+        super()._post_clean()  # type: ignore[misc]
+
+
+def step_form_class(step: Step, *, creating: bool) -> type[UseCaseStepForm]:
+    """The form of a step; a new use case also needs its department and responsible role."""
+    fields = list(step.fields)
+    if creating:
+        fields += ["department", "responsible_role"]
+    return cast(
+        type[UseCaseStepForm],
+        forms.modelform_factory(UseCase, form=UseCaseStepForm, fields=fields),
+    )
+
+
+class SystemStepForm(UseCaseStepForm):
+    """Choose the organisation's AI system, or describe a new one, plus its connections."""
+
+    new_system_name = forms.CharField(
+        label=_("Bezeichnung des neuen KI-Systems"), required=False, max_length=200
+    )
+    new_system_vendor = forms.CharField(label=_("Anbieter"), required=False, max_length=200)
+    new_system_product = forms.CharField(label=_("Produkt"), required=False, max_length=200)
+    new_system_model = forms.CharField(label=_("Modell"), required=False, max_length=200)
+    new_system_technique = forms.ChoiceField(
+        label=_("Technik"),
+        required=False,
+        choices=[("", _("– bitte wählen –")), *AISystem.Technique.choices],
+    )
+    new_system_hosting = forms.ChoiceField(
+        label=_("Betrieb"),
+        required=False,
+        choices=[("", _("– bitte wählen –")), *AISystem.Hosting.choices],
+    )
+    help_overrides = {
+        "new_system_name": _("Nur ausfüllen, wenn das System oben nicht zur Auswahl steht."),
+        "new_system_vendor": _(
+            "Der Hersteller oder Lieferant, z. B. ein kommunaler IT-Dienstleister."
+        ),
+        "new_system_product": _("Der Produktname, falls bekannt."),
+        "new_system_model": _(
+            "Das eingesetzte Modell, z. B. ein bestimmtes Sprachmodell, falls bekannt."
+        ),
+        "new_system_technique": _(
+            "Regelbasiert: feste, von Menschen geschriebene Regeln. Maschinelles Lernen: aus "
+            "Beispielen gelernt. Generative KI: erzeugt Texte oder Bilder."
+        ),
+        "new_system_hosting": _("Wo läuft das System?"),
+    }
+
+    class Meta:
+        model = UseCase
+        fields = ["ai_system", "interfaces", "complements_rpa"]
+
+    def __init__(self, *args: Any, ai_systems: QuerySet[AISystem], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        ai_system = cast(forms.ModelChoiceField, self.fields["ai_system"])
+        ai_system.queryset = ai_systems
+        ai_system.empty_label = _("– noch keins ausgewählt –")
+        # The note stays the last field on the page.
+        self.fields["note"] = self.fields.pop("note")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("new_system_name"):
+            if data.get("ai_system"):
+                self.add_error(
+                    "new_system_name",
+                    _(
+                        "Wählen Sie ein vorhandenes System oder tragen Sie ein neues ein, "
+                        "nicht beides."
+                    ),
+                )
+            for name, message in (
+                ("new_system_technique", _("Bitte wählen Sie die Technik des neuen Systems.")),
+                ("new_system_hosting", _("Bitte wählen Sie, wo das neue System betrieben wird.")),
+            ):
+                if not data.get(name):
+                    self.add_error(name, message)
+        return data
+
+    def new_system_fields(self) -> dict[str, str] | None:
+        data = self.cleaned_data
+        if not data.get("new_system_name"):
+            return None
+        return {
+            "name": data["new_system_name"],
+            "vendor": data["new_system_vendor"],
+            "product": data["new_system_product"],
+            "model_name": data["new_system_model"],
+            "technique": data["new_system_technique"],
+            "hosting": data["new_system_hosting"],
+        }
+
+
+# Child rows: the model and the fields the workspace edits, by the services' keyword.
+CHILD_ROWS: dict[str, tuple[type, tuple[str, ...]]] = {
+    "legal_bases": (LegalBasis, ("law", "provision", "url")),
+    "data_sources": (DataSource, ("name", "register", "description")),
+    "public_services": (PublicService, ("leika_key", "name")),
+    "withheld_fields": (WithheldField, ("field", "reason")),
+}
+CHILD_TITLES = {
+    "legal_bases": _("Vorschriften"),
+    "data_sources": _("Datenquellen"),
+    "public_services": _("Verwaltungsleistungen"),
+    "withheld_fields": _("Nicht veröffentlichte Angaben"),
+}
+CHILD_ROW_LABELS = {
+    "legal_bases": _("Vorschrift"),
+    "data_sources": _("Datenquelle"),
+    "public_services": _("Leistung"),
+    "withheld_fields": _("Einschränkung"),
+}
+CHILD_HELP = {"public_services": {"name": HELP["service_name"]}}
+
+
+def child_formset_class(key: str) -> type[forms.BaseFormSet]:
+    model, names = CHILD_ROWS[key]
+
+    class RowForm(KernFormMixin, forms.ModelForm):
+        id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+        help_overrides = CHILD_HELP.get(key, {})
+
+        class Meta:
+            fields = names
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            if "field" in self.fields:
+                cast(forms.ChoiceField, self.fields["field"]).choices = [
+                    ("", _("– bitte wählen –")),
+                    *WithheldField.Field.choices,
+                ]
+            self._style_fields()
+
+    row_form = forms.modelform_factory(model, form=RowForm, fields=names)
+    return forms.formset_factory(row_form, extra=1, can_delete=True)
+
+
+def child_formset(
+    key: str, rows: Iterable[Any], data: Mapping[str, Any] | None = None
+) -> forms.BaseFormSet:
+    """A formset of existing child rows plus one empty row; the prefix is the services' key."""
+    _model, names = CHILD_ROWS[key]
+    initial = [{"id": row.pk, **{name: getattr(row, name) for name in names}} for row in rows]
+    formset = child_formset_class(key)(data=data, initial=initial, prefix=key)
+    return formset
+
+
+def rows_from_formset(formset: forms.BaseFormSet) -> tuple[list[dict[str, Any]], list[int]]:
+    """The rows to keep, as the services take them, and the form index of each row sent."""
+    rows: list[dict[str, Any]] = []
+    indices: list[int] = []
+    for index, form in enumerate(formset.forms):
+        if form.cleaned_data.get("DELETE"):
+            continue
+        pk = form.cleaned_data.get("id")
+        if pk is None and not form.has_changed():
+            continue
+        row = {k: v for k, v in form.cleaned_data.items() if k not in {"id", "DELETE"}}
+        if pk is not None:
+            row["id"] = pk
+        rows.append(row)
+        indices.append(index)
+    return rows, indices
+
+
+def _bool_choices() -> list[tuple[str, Any]]:
+    return [("true", _("Ja")), ("false", _("Nein"))]
+
+
+class RiskQuestionnaireForm(KernFormMixin, forms.Form):
+    """The EU AI Act questionnaire (governance.risk.questions), answers as the engine reads them."""
+
+    prefix = "risk"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for question in QUESTIONS:
+            field: forms.Field
+            if question.kind == "bool":
+                field = forms.ChoiceField(
+                    choices=_bool_choices(), widget=forms.RadioSelect, required=False
+                )
+            elif question.kind == "choice":
+                field = forms.ChoiceField(
+                    choices=[(option.value or "", option.label) for option in question.options],
+                    widget=forms.RadioSelect,
+                    required=False,
+                )
+            else:
+                field = forms.MultipleChoiceField(
+                    choices=[(option.value, option.label) for option in question.options],
+                    widget=forms.CheckboxSelectMultiple,
+                    required=False,
+                )
+            field.label = str(question.text)
+            field.help_text = str(question.help)
+            self.fields[question.key] = field
+            field.legal_source = question.legal_source  # type: ignore[attr-defined]
+        self._style_fields()
+
+    def facts(self) -> dict[str, Any]:
+        """The answers as the engine's raw facts; an unanswered question is left out."""
+        facts: dict[str, Any] = {}
+        for question in QUESTIONS:
+            value = self.cleaned_data.get(question.key)
+            if question.kind == "bool":
+                if value in {"true", "false"}:
+                    facts[question.key] = value == "true"
+            elif question.kind == "choice":
+                if value:
+                    facts[question.key] = value
+                elif question.key == "excluded" and value == "":
+                    facts[question.key] = None
+            elif value:
+                facts[question.key] = list(value)
+        return facts
+
+    @staticmethod
+    def initial_from_facts(facts: Mapping[str, Any]) -> dict[str, Any]:
+        initial: dict[str, Any] = {}
+        for question in QUESTIONS:
+            if question.key not in facts:
+                continue
+            value = facts[question.key]
+            if question.kind == "bool":
+                initial[question.key] = "true" if value else "false"
+            elif question.kind == "choice":
+                initial[question.key] = value or ""
+            else:
+                initial[question.key] = list(value or [])
+        return initial
+
+
+class SubmitForm(KernFormMixin, forms.Form):
+    note = forms.CharField(
+        label=_("Hinweis für die Prüfenden"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional: Was sollen Datenschutz, Informationssicherheit und Gremium wissen?"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._style_fields()
+
+
+class SignOffForm(KernFormMixin, forms.Form):
+    """A reviewer's verdict; an objection needs a reason the department head can act on."""
+
+    AGREE = "agree"
+    OBJECT = "object"
+
+    verdict = forms.ChoiceField(
+        label=_("Ihr Votum"),
+        choices=[(AGREE, _("Ich stimme zu")), (OBJECT, _("Ich erhebe Einwände"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Begründung"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Bei Einwänden erforderlich: Was muss sich ändern? Die Fachbereichsleitung sieht "
+            "diesen Text."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._style_fields()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("verdict") == self.OBJECT and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Bitte begründen Sie Ihre Einwände."))
+        return data

@@ -1,0 +1,41 @@
+"""What is still open on a use case, in words a department head acts on."""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import UseCase
+
+EDITABLE_STATES = (
+    UseCase.WorkflowState.DRAFT,
+    UseCase.WorkflowState.CHANGES_REQUESTED,
+)
+
+
+@dataclass(frozen=True)
+class Todo:
+    """One thing to do, the step of the form where it is done ("" for none)."""
+
+    text: Promise
+    step: str = ""
+
+
+def todos_for_owner(use_case: UseCase) -> list[Todo]:
+    """What the owning department should do next, derived from the record's own fields."""
+    todos: list[Todo] = []
+    state = use_case.workflow_state
+    if state == UseCase.WorkflowState.DRAFT:
+        todos.append(Todo(_("Entwurf vervollständigen und zur Prüfung einreichen")))
+    elif state == UseCase.WorkflowState.CHANGES_REQUESTED:
+        todos.append(Todo(_("Änderungen einarbeiten und erneut einreichen")))
+    if not use_case.risk_class:
+        todos.append(Todo(_("Risikofragebogen beantworten"), "risiko"))
+    if (
+        use_case.next_review_date
+        and use_case.next_review_date < timezone.localdate()
+        and state in (UseCase.WorkflowState.APPROVED, UseCase.WorkflowState.IN_OPERATION)
+    ):
+        todos.append(Todo(_("Überprüfung ist überfällig"), "veroeffentlichung"))
+    return todos

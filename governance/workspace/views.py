@@ -1,0 +1,774 @@
+"""The department heads' and reviewers' workspace: guided form, overview, versions, inbox.
+
+Views parse input, call one registry or governance service and render. Every use case comes
+through registry.permissions (lists through use_cases_visible_to, one record through
+access_use_case), so missing and foreign records give the same 404.
+"""
+
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.models import Department, Membership, User
+from accounts.selectors import departments_headed_by, organisations_where
+from governance import permissions as governance_permissions
+from governance import selectors as governance_selectors
+from governance import services as governance_services
+from governance.models import REVIEWER_ROLES, ObligationItem, RiskClassification, SignOff
+from governance.risk import FactsError, classify
+from governance.workspace import versions
+from governance.workspace.forms import (
+    CHILD_ROW_LABELS,
+    CHILD_TITLES,
+    RiskQuestionnaireForm,
+    SignOffForm,
+    SubmitForm,
+    SystemStepForm,
+    UseCaseStepForm,
+    child_formset,
+    rows_from_formset,
+    step_form_class,
+)
+from governance.workspace.obligations import EDITABLE_STATES, todos_for_owner
+from governance.workspace.similarity import similar_published_use_cases
+from governance.workspace.steps import (
+    FIRST_STEP,
+    STEPS,
+    STEPS_BY_SLUG,
+    Step,
+    step_after,
+    step_before,
+)
+from registry import permissions, services
+from registry.models import UseCase
+
+PENDING_POST_KEY = "workspace_pending_post"
+
+
+def login_required_keeping_post(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Like login_required, but a form posted after the session expired is kept, not lost.
+
+    The posted fields are stored in the new anonymous session (Django keeps its data across
+    login), and the login page sends the user to the resume view, which applies them through
+    the same view, with the same permission checks, as if they had just been posted.
+    """
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if request.method == "POST":
+            request.session[PENDING_POST_KEY] = {
+                "path": request.path,
+                "data": [
+                    [key, values]
+                    for key, values in request.POST.lists()
+                    if key != "csrfmiddlewaretoken"
+                ],
+            }
+            messages.warning(
+                request,
+                _(
+                    "Ihre Sitzung war abgelaufen. Ihre Eingaben sind gesichert und werden "
+                    "gespeichert, sobald Sie sich wieder angemeldet haben."
+                ),
+            )
+            return redirect_to_login(reverse("workspace:resume"))
+        return redirect_to_login(request.get_full_path())
+
+    return wrapped
+
+
+@require_GET
+@login_required_keeping_post
+def resume(request: HttpRequest) -> HttpResponse:
+    """Apply the form that was posted while the session had expired, then continue."""
+    pending = request.session.pop(PENDING_POST_KEY, None)
+    if not pending:
+        return redirect("workspace:index")
+    try:
+        match = resolve(pending["path"])
+    except Resolver404:
+        return redirect("workspace:index")
+    if match.namespace != "workspace" or match.url_name == "resume":
+        return redirect("workspace:index")
+    data = QueryDict(mutable=True)
+    for key, values in pending["data"]:
+        data.setlist(key, values)
+    # The data passed the CSRF check when it was posted; it is replayed as that same POST.
+    request.method = "POST"
+    request.POST = data  # type: ignore[assignment]
+    return match.func(request, *match.args, **match.kwargs)
+
+
+def _actor(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+# ---------------------------------------------------------------------------------------------
+# My use cases
+
+
+@require_GET
+@login_required_keeping_post
+def index(request: HttpRequest) -> HttpResponse:
+    """The user's use cases: own departments first, the others they may see below."""
+    user = _actor(request)
+    own_department_ids = set(departments_headed_by(user).values_list("pk", flat=True))
+    use_cases = list(
+        permissions.use_cases_visible_to(user)
+        .select_related("department", "organisation")
+        .annotate(
+            open_obligations=Count(
+                "obligation_items",
+                filter=Q(
+                    obligation_items__applies=True,
+                    obligation_items__status=ObligationItem.Status.OPEN,
+                ),
+            )
+        )
+        .order_by("department__name", "title", "pk")
+    )
+    changeable = set(
+        permissions.use_cases_visible_to(user, permissions.CHANGE).values_list("pk", flat=True)
+    )
+    awaiting = list(governance_selectors.awaiting_sign_off(user).values_list("pk", flat=True))
+    own: list[UseCase] = []
+    others: list[UseCase] = []
+    for use_case in use_cases:
+        use_case.can_change = use_case.pk in changeable  # type: ignore[attr-defined]
+        use_case.awaits_my_sign_off = use_case.pk in awaiting  # type: ignore[attr-defined]
+        use_case.todos = todos_for_owner(use_case) if use_case.can_change else []  # type: ignore[attr-defined]
+        (own if use_case.department_id in own_department_ids else others).append(use_case)
+    return render(
+        request,
+        "workspace/index.html",
+        {
+            "own": own,
+            "others": others,
+            "awaiting_count": len(awaiting),
+            "today": timezone.localdate(),
+            "can_create": _creatable_departments(user).exists(),
+            "heads_departments": bool(own_department_ids),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The guided form
+
+
+def _creatable_departments(user: User) -> QuerySet[Department]:
+    """Departments in which the user may register use cases (see registry.permissions)."""
+    if user.is_superuser:
+        return Department.objects.select_related("organisation")
+    board_of = organisations_where(user, Membership.Role.BOARD)
+    return (
+        Department.objects.filter(
+            Q(organisation__in=board_of) | Q(pk__in=departments_headed_by(user).values("pk"))
+        )
+        .select_related("organisation")
+        .order_by("organisation__name", "name")
+    )
+
+
+def _department_choices(user: User, use_case: UseCase) -> QuerySet[Department]:
+    return (
+        Department.objects.filter(
+            Q(pk__in=_creatable_departments(user).values("pk")) | Q(pk=use_case.department_id)
+        )
+        .filter(organisation_id=use_case.organisation_id)
+        .order_by("name")
+    )
+
+
+def _step_reason(step: Step, note: str, *, created: bool = False) -> str:
+    if created:
+        reason = _("Anwendungsfall angelegt (Schritt „%(step)s“)") % {"step": step.title}
+    else:
+        reason = _("Schritt „%(step)s“ bearbeitet") % {"step": step.title}
+    note = (note or "").strip()
+    return f"{reason}: {note}" if note else reason
+
+
+def _stored_facts(use_case: UseCase) -> dict[str, Any]:
+    try:
+        return dict(RiskClassification.objects.get(use_case=use_case).facts)
+    except RiskClassification.DoesNotExist:
+        return {}
+
+
+class StepPage:
+    """The forms of one step, bound or not, and how their errors map back to fields."""
+
+    def __init__(
+        self,
+        request: HttpRequest,
+        step: Step,
+        use_case: UseCase | None,
+        data: QueryDict | None = None,
+    ) -> None:
+        user = _actor(request)
+        self.step = step
+        self.use_case = use_case
+        creating = use_case is None
+        instance = UseCase() if use_case is None else UseCase.objects.get(pk=use_case.pk)
+        form_kwargs: dict[str, Any] = {"data": data, "instance": instance}
+        if creating:
+            form_kwargs["departments"] = _creatable_departments(user)
+        elif "department" in step.fields:
+            form_kwargs["departments"] = _department_choices(user, instance)
+        self.form: UseCaseStepForm
+        if step.special == "system" and use_case is not None:
+            self.form = SystemStepForm(
+                ai_systems=permissions.ai_systems_visible_to(user).filter(
+                    organisation_id=use_case.organisation_id
+                ),
+                **form_kwargs,
+            )
+        else:
+            self.form = step_form_class(step, creating=creating)(**form_kwargs)
+        if creating and not data:
+            departments = list(form_kwargs["departments"][:2])
+            if len(departments) == 1:
+                self.form.initial["department"] = departments[0].pk
+        self.formsets = {
+            key: child_formset(key, [] if creating else getattr(use_case, key).all(), data=data)
+            for key in step.children
+        }
+        self.risk_form: RiskQuestionnaireForm | None = None
+        if step.special == "risk":
+            initial = RiskQuestionnaireForm.initial_from_facts(
+                {} if use_case is None else _stored_facts(use_case)
+            )
+            self.risk_form = RiskQuestionnaireForm(data=data, initial=initial)
+
+    def is_valid(self) -> bool:
+        valid = self.form.is_valid()
+        for formset in self.formsets.values():
+            valid = formset.is_valid() and valid
+        if self.risk_form is not None:
+            valid = self.risk_form.is_valid() and valid
+        return valid
+
+    def add_service_errors(
+        self, error: ValidationError, child_indices: dict[str, list[int]]
+    ) -> None:
+        """Put the services' errors beside the fields they name."""
+        if not hasattr(error, "error_dict"):
+            self.form.add_error(None, error)
+            return
+        for key, messages_ in error.message_dict.items():
+            target = "note" if key == "reason" else key
+            if target in self.form.fields:
+                self.form.add_error(target, messages_)
+                continue
+            prefix, _sep, rest = key.partition("-")
+            if prefix in self.formsets and rest:
+                index_text, _sep, field = rest.partition("-")
+                indices = child_indices.get(prefix, [])
+                formset = self.formsets[prefix]
+                if index_text.isdigit() and int(index_text) < len(indices):
+                    form = formset.forms[indices[int(index_text)]]
+                    form.add_error(field if field in form.fields else None, messages_)
+                    form._mark_errors()
+                    continue
+            self.form.add_error(None, [f"{key}: {m}" for m in messages_])
+        self.form._mark_errors()
+
+    def error_summary(self) -> list[dict[str, str]]:
+        """Each error with the id of the field it belongs to, for the summary at the top."""
+        entries: list[dict[str, str]] = []
+        forms_: list[tuple[forms.BaseForm, str]] = [(self.form, "")]
+        for key, formset in self.formsets.items():
+            for number, form in enumerate(formset.forms, start=1):
+                forms_.append((form, f"{CHILD_ROW_LABELS[key]} {number}: "))
+            for message in formset.non_form_errors():
+                entries.append(
+                    {"id": f"{key}-rows", "label": str(CHILD_TITLES[key]), "message": str(message)}
+                )
+        if self.risk_form is not None:
+            forms_.append((self.risk_form, ""))
+        for form, label_prefix in forms_:
+            if not form.is_bound:
+                continue
+            for message in form.non_field_errors():
+                entries.append(
+                    {"id": "step-form", "label": label_prefix.rstrip(": "), "message": str(message)}
+                )
+            for name, errors in form.errors.items():
+                if name == "__all__":
+                    continue
+                bound = form[name]
+                anchor = bound.auto_id
+                if getattr(
+                    bound.field.widget, "allow_multiple_selected", False
+                ) or bound.widget_type in {
+                    "radioselect",
+                    "checkboxselectmultiple",
+                }:
+                    anchor = f"{bound.auto_id}_0"
+                for message in errors:
+                    entries.append(
+                        {
+                            "id": anchor,
+                            "label": f"{label_prefix}{bound.label}",
+                            "message": str(message),
+                        }
+                    )
+        return entries
+
+    def classification(self) -> Any:
+        """The risk class and reasons for the current answers (posted, else stored)."""
+        if self.risk_form is None:
+            return None
+        if self.risk_form.is_bound and self.risk_form.is_valid():
+            facts = self.risk_form.facts()
+        elif self.use_case is not None:
+            facts = _stored_facts(self.use_case)
+        else:
+            facts = {}
+        try:
+            return classify(facts)
+        except FactsError:
+            return None
+
+
+def _similar(request: HttpRequest, use_case: UseCase | None, data: Any = None) -> list[Any]:
+    user = _actor(request)
+    if use_case is not None:
+        title, short, purpose = use_case.title, use_case.short_description, use_case.purpose
+        technique = use_case.ai_system.technique if use_case.ai_system_id else ""  # type: ignore[union-attr]
+    elif data is not None:
+        title = data.get("title", "")
+        short = data.get("short_description", "")
+        purpose = data.get("purpose", "")
+        technique = ""
+    else:
+        return []
+    own = set(organisations_where(user).values_list("pk", flat=True))
+    if use_case is not None:
+        own.add(use_case.organisation_id)
+    return similar_published_use_cases(
+        title=title,
+        short_description=short,
+        purpose=purpose,
+        technique=technique,
+        exclude_organisation_ids=own,
+    )
+
+
+def _render_step(request: HttpRequest, page: StepPage, status: int = 200) -> HttpResponse:
+    use_case = page.use_case
+    step = page.step
+    show_similar = step.slug in {"grunddaten", "system"}
+    classification = page.classification()
+    context = {
+        "page": page,
+        "step": step,
+        "steps": STEPS,
+        "step_number": STEPS.index(step) + 1,
+        "step_count": len(STEPS),
+        "previous_step": step_before(step),
+        "next_step": step_after(step),
+        "use_case": use_case,
+        "form": page.form,
+        "formsets": [
+            {
+                "key": key,
+                "formset": fs,
+                "title": CHILD_TITLES[key],
+                "row_label": CHILD_ROW_LABELS[key],
+            }
+            for key, fs in page.formsets.items()
+        ],
+        "risk_form": page.risk_form,
+        "classification": classification,
+        "risk_label": UseCase.RiskClass(classification.risk_class).label if classification else "",
+        "risk_labels_json": json.dumps({k: str(v) for k, v in UseCase.RiskClass.choices}),
+        "errors": page.error_summary(),
+        "similar": _similar(request, use_case, page.form.data if page.form.is_bound else None)
+        if show_similar
+        else [],
+        "action": reverse("workspace:create")
+        if use_case is None
+        else reverse("workspace:step", args=[use_case.pk, step.slug]),
+        "in_review": use_case is not None and use_case.workflow_state not in EDITABLE_STATES,
+    }
+    return render(request, "workspace/step.html", context, status=status)
+
+
+def _after_save(request: HttpRequest, use_case: UseCase, step: Step) -> HttpResponse:
+    action = request.POST.get("action", "next")
+    if action == "save":
+        return redirect("workspace:step", use_case.pk, step.slug)
+    if action == "back":
+        previous = step_before(step)
+        if previous is not None:
+            return redirect("workspace:step", use_case.pk, previous.slug)
+    following = step_after(step)
+    if following is None:
+        return redirect("workspace:detail", use_case.pk)
+    return redirect("workspace:step", use_case.pk, following.slug)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required_keeping_post
+def create(request: HttpRequest) -> HttpResponse:
+    """The first step of a new use case; saving it creates the draft."""
+    user = _actor(request)
+    if not _creatable_departments(user).exists():
+        raise PermissionDenied
+    if request.method != "POST":
+        return _render_step(request, StepPage(request, FIRST_STEP, None))
+    page = StepPage(request, FIRST_STEP, None, data=request.POST)
+    if not page.is_valid():
+        return _render_step(request, page, status=400)
+    data = page.form.cleaned_data
+    fields = {name: data[name] for name in (*FIRST_STEP.fields, "responsible_role")}
+    try:
+        use_case = services.create_use_case(
+            actor=user,
+            department=data["department"],
+            reason=_step_reason(FIRST_STEP, data.get("note", ""), created=True),
+            **fields,
+        )
+    except ValidationError as exc:
+        page.add_service_errors(exc, {})
+        return _render_step(request, page, status=400)
+    messages.success(request, _("Der Entwurf ist gespeichert."))
+    return _after_save(request, use_case, FIRST_STEP)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required_keeping_post
+def step(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+    """One step of the guided form for an existing use case."""
+    step_ = STEPS_BY_SLUG.get(slug)
+    if step_ is None:
+        raise Http404
+    user = _actor(request)
+    use_case = permissions.access_use_case(user, pk, perm=permissions.CHANGE)
+    if request.method != "POST":
+        return _render_step(request, StepPage(request, step_, use_case))
+    page = StepPage(request, step_, use_case, data=request.POST)
+    if not page.is_valid():
+        return _render_step(request, page, status=400)
+    child_indices: dict[str, list[int]] = {}
+    try:
+        changed = _save_step(user, use_case, page, child_indices)
+    except ValidationError as exc:
+        page.add_service_errors(exc, child_indices)
+        return _render_step(request, page, status=400)
+    if changed:
+        messages.success(request, _("Ihre Angaben sind gespeichert."))
+    else:
+        messages.info(request, _("Keine Änderungen – es war nichts zu speichern."))
+    return _after_save(request, use_case, step_)
+
+
+@transaction.atomic
+def _save_step(
+    user: User, use_case: UseCase, page: StepPage, child_indices: dict[str, list[int]]
+) -> bool:
+    """Write one step through the services; True when anything changed."""
+    form = page.form
+    step_ = page.step
+    reason = _step_reason(step_, form.cleaned_data.get("note", ""))
+    fields = {
+        name: form.cleaned_data[name]
+        for name in form.changed_data
+        if name in step_.fields or name == "ai_system"
+    }
+    if isinstance(form, SystemStepForm):
+        new_system = form.new_system_fields()
+        if new_system is not None:
+            try:
+                fields["ai_system"] = services.create_ai_system(
+                    actor=user, organisation=use_case.organisation, reason=reason, **new_system
+                )
+            except ValidationError as exc:
+                raise ValidationError(
+                    {
+                        f"new_system_{'model' if k == 'model_name' else k}": v
+                        for k, v in exc.message_dict.items()
+                    }
+                ) from exc
+    children: dict[str, list[dict[str, Any]]] = {}
+    for key, formset in page.formsets.items():
+        if formset.has_changed():
+            rows, indices = rows_from_formset(formset)
+            children[key] = rows
+            child_indices[key] = indices
+    changed = False
+    if fields or children:
+        changed_names = governance_services.change_use_case(
+            use_case, actor=user, reason=reason, children=children or None, **fields
+        )
+        changed = bool(changed_names) if changed_names is not None else True
+    if page.risk_form is not None:
+        before = _stored_facts(use_case)
+        record = governance_services.classify_use_case(
+            use_case, actor=user, facts=page.risk_form.facts()
+        )
+        changed = changed or record.facts != before
+    return changed
+
+
+# ---------------------------------------------------------------------------------------------
+# Overview, summary and submission
+
+
+def _summary_groups(use_case: UseCase) -> list[dict[str, Any]]:
+    groups = []
+    for step_ in STEPS:
+        rows = [versions.field_row(use_case, name) for name in step_.fields]
+        if step_.special == "system":
+            rows.insert(0, versions.field_row(use_case, "ai_system"))
+        children = [
+            {
+                "title": CHILD_TITLES[key],
+                "rows": [str(row) for row in getattr(use_case, key).all()],
+            }
+            for key in step_.children
+        ]
+        groups.append({"step": step_, "rows": rows, "children": children})
+    return groups
+
+
+def _missing_for_submission(use_case: UseCase) -> list[dict[str, Any]]:
+    """Gaps a reviewer would send back at once, with the step where they are filled in."""
+    gaps = []
+    if not use_case.risk_class:
+        gaps.append(
+            {"text": _("Der Risikofragebogen ist noch nicht beantwortet."), "step": "risiko"}
+        )
+    if not use_case.legal_bases.exists():
+        gaps.append(
+            {"text": _("Es ist keine Rechtsgrundlage angegeben."), "step": "rechtsgrundlage"}
+        )
+    if not use_case.oversight_mode:
+        gaps.append(
+            {"text": _("Die menschliche Aufsicht ist nicht beschrieben."), "step": "aufsicht"}
+        )
+    return gaps
+
+
+@require_GET
+@login_required_keeping_post
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The summary of a use case: all answers by step, its review state, and submitting."""
+    user = _actor(request)
+    use_case = permissions.access_use_case(user, pk)
+    return _render_detail(request, use_case, SubmitForm())
+
+
+def _render_detail(
+    request: HttpRequest, use_case: UseCase, submit_form: SubmitForm, status: int = 200
+) -> HttpResponse:
+    user = _actor(request)
+    use_case = (
+        UseCase.objects.select_related("department", "organisation", "ai_system")
+        .prefetch_related("legal_bases", "data_sources", "public_services", "withheld_fields")
+        .get(pk=use_case.pk)
+    )
+    can_change = permissions.user_has_perm(user, use_case, permissions.CHANGE)
+    can_submit = use_case.workflow_state in EDITABLE_STATES and governance_permissions.can_submit(
+        user, use_case
+    )
+    obligations = list(governance_selectors.obligation_items_of(use_case))
+    sign_off_roles = [
+        str(dict(Membership.Role.choices)[role])
+        for role in governance_permissions.required_sign_off_roles(use_case)
+    ]
+    context = {
+        "use_case": use_case,
+        "groups": _summary_groups(use_case),
+        "can_change": can_change,
+        "can_submit": can_submit,
+        "can_view_history": permissions.user_has_perm(user, use_case, permissions.VIEW_HISTORY),
+        "submit_form": submit_form,
+        "missing": _missing_for_submission(use_case) if can_submit else [],
+        "obligations": obligations,
+        "classification": RiskClassification.objects.filter(use_case=use_case).first(),
+        "sign_off_roles": sign_off_roles,
+        "sign_off_pending_roles": _my_pending_roles(user, use_case),
+        "sign_offs": list(
+            SignOff.objects.filter(use_case=use_case).select_related("signed_by")[:20]
+        ),
+        "similar": _similar(request, use_case) if can_change else [],
+        "steps": STEPS,
+    }
+    return render(request, "workspace/detail.html", context, status=status)
+
+
+@require_http_methods(["POST"])
+@login_required_keeping_post
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hand the use case in for review."""
+    user = _actor(request)
+    use_case = permissions.access_use_case(user, pk)
+    form = SubmitForm(data=request.POST)
+    if not form.is_valid():
+        return _render_detail(request, use_case, form, status=400)
+    try:
+        governance_services.submit_use_case(use_case, actor=user, note=form.cleaned_data["note"])
+    except ValidationError as exc:
+        for message in exc.messages:
+            form.add_error(None, message)
+        return _render_detail(request, use_case, form, status=400)
+    messages.success(
+        request,
+        _("Der Anwendungsfall ist eingereicht. Die Prüfenden werden benachrichtigt."),
+    )
+    return redirect("workspace:detail", use_case.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Versions
+
+
+@require_GET
+@login_required_keeping_post
+def history(request: HttpRequest, pk: int) -> HttpResponse:
+    """The versions of a use case, and two of them side by side."""
+    user = _actor(request)
+    use_case = permissions.access_use_case(user, pk, perm=permissions.VIEW_HISTORY)
+    records = list(versions.history_of(use_case))
+    comparison = None
+    if len(records) >= 2:
+        by_id = {str(r.history_id): r for r in records}
+        older = by_id.get(request.GET.get("a", "")) or records[1]
+        newer = by_id.get(request.GET.get("b", "")) or records[0]
+        if older.history_date > newer.history_date:
+            older, newer = newer, older
+        comparison = versions.compare(use_case, records, older, newer)
+    return render(
+        request,
+        "workspace/history.html",
+        {"use_case": use_case, "records": records, "comparison": comparison},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Reviewers
+
+
+def _my_pending_roles(user: User, use_case: UseCase) -> list[str]:
+    """The reviewer roles in which this user still has to sign off this use case."""
+    waiting = governance_selectors.awaiting_sign_off(user).filter(pk=use_case.pk).first()
+    if waiting is None:
+        return []
+    held = set(
+        Membership.objects.filter(
+            user=user, organisation_id=use_case.organisation_id, role__in=REVIEWER_ROLES
+        ).values_list("role", flat=True)
+    )
+    required = governance_permissions.required_sign_off_roles(use_case)
+    return [
+        role for role in required if role in held and not getattr(waiting, f"signed_{role}", True)
+    ]
+
+
+@require_GET
+@login_required_keeping_post
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Use cases waiting for the user's sign-off."""
+    user = _actor(request)
+    use_cases = list(governance_selectors.awaiting_sign_off(user))
+    held: dict[int, set[str]] = {}
+    for organisation_id, role in Membership.objects.filter(
+        user=user, role__in=REVIEWER_ROLES
+    ).values_list("organisation_id", "role"):
+        held.setdefault(organisation_id, set()).add(role)
+    labels = dict(Membership.Role.choices)
+    for use_case in use_cases:
+        roles = [
+            role
+            for role in governance_permissions.required_sign_off_roles(use_case)
+            if role in held.get(use_case.organisation_id, set())
+            and not getattr(use_case, f"signed_{role}", True)
+        ]
+        use_case.pending_roles = [(role, labels[role]) for role in roles]  # type: ignore[attr-defined]
+    is_reviewer = bool(held)
+    return render(
+        request, "workspace/inbox.html", {"use_cases": use_cases, "is_reviewer": is_reviewer}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required_keeping_post
+def sign_off(request: HttpRequest, pk: int, role: str) -> HttpResponse:
+    """A reviewer agrees or objects, in one of their roles."""
+    user = _actor(request)
+    use_case = permissions.access_use_case(user, pk)
+    if role not in REVIEWER_ROLES or not governance_permissions.can_sign_off(user, use_case, role):
+        raise PermissionDenied
+    form = SignOffForm(data=request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                governance_services.sign_off_use_case(
+                    use_case,
+                    actor=user,
+                    role=role,
+                    verdict=form.cleaned_data["verdict"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for key, messages_ in exc.message_dict.items():
+                        form.add_error(key if key in form.fields else None, messages_)
+                else:
+                    form.add_error(None, exc.messages)
+                form._mark_errors()
+            else:
+                messages.success(request, _("Ihr Votum ist gespeichert."))
+                return redirect("workspace:inbox")
+        status = 400
+    use_case = (
+        UseCase.objects.select_related("department", "organisation", "ai_system")
+        .prefetch_related("legal_bases", "data_sources", "public_services", "withheld_fields")
+        .get(pk=use_case.pk)
+    )
+    return render(
+        request,
+        "workspace/sign_off.html",
+        {
+            "use_case": use_case,
+            "form": form,
+            "role_label": dict(Membership.Role.choices)[role],
+            "role": role,
+            "pending": role in _my_pending_roles(user, use_case),
+            "groups": _summary_groups(use_case),
+            "classification": RiskClassification.objects.filter(use_case=use_case).first(),
+            "errors": [
+                {
+                    "id": form[name].auto_id + ("_0" if name == "verdict" else ""),
+                    "label": form[name].label,
+                    "message": m,
+                }
+                for name, errs in form.errors.items()
+                if name != "__all__"
+                for m in errs
+            ],
+        },
+        status=status,
+    )

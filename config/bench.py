@@ -1,0 +1,154 @@
+"""Benchmark-only instrumentation, active only when KI_REGISTER_BENCH is true (`make bench`).
+
+- `QueryCountMiddleware` counts the SQL statements of each request and returns the count in the
+  `X-Bench-Queries` header; for streamed responses, and for requests sent with
+  `X-Bench-Trace: 1`, it appends the count (and the statements) to KI_REGISTER_BENCH_LOG.
+- `/__bench__/constant/` is a bare view returning a constant; `/__bench__/floor/<name>/` runs the
+  hand-written SQL that fetches the rows an operation shows and returns them with json.dumps.
+  Both are the floor the benchmark compares each operation with.
+
+Never enable this in production: the floor views read any user's rows without a login.
+"""
+
+import json
+import os
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.urls import path
+
+_log_lock = threading.Lock()
+
+
+def _append_log(entry: dict[str, Any]) -> None:
+    target = os.environ.get("KI_REGISTER_BENCH_LOG")
+    if not target:
+        return
+    line = json.dumps(entry, default=str) + "\n"
+    with _log_lock, open(target, "a", encoding="utf-8") as log:
+        log.write(line)
+
+
+class _Counter:
+    def __init__(self, trace: bool) -> None:
+        self.count = 0
+        self.trace = trace
+        self.statements: list[str] = []
+
+    def __call__(
+        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+    ) -> Any:
+        self.count += 1
+        if self.trace and not many:
+            try:
+                self.statements.append(connection.ops.compose_sql(sql, params))  # type: ignore[attr-defined]
+            except Exception:
+                self.statements.append(sql)
+        return execute(sql, params, many, context)
+
+
+class QueryCountMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> Any:
+        counter = _Counter(trace=request.headers.get("X-Bench-Trace") == "1")
+        request_id = request.headers.get("X-Bench-Id", "")
+        with connection.execute_wrapper(counter):
+            response = self.get_response(request)
+        if isinstance(response, StreamingHttpResponse):
+            content = response.streaming_content
+            response.streaming_content = self._counted(content, counter, request_id)  # type: ignore[arg-type]
+            return response
+        response["X-Bench-Queries"] = str(counter.count)
+        if counter.trace:
+            _append_log({"id": request_id, "queries": counter.count, "sql": counter.statements})
+        return response
+
+    @staticmethod
+    def _counted(content: Iterator[bytes], counter: _Counter, request_id: str) -> Iterator[bytes]:
+        # A streamed body runs its queries after the middleware returned: count them as it flows.
+        with connection.execute_wrapper(counter):
+            yield from content
+        _append_log({"id": request_id, "queries": counter.count, "sql": counter.statements})
+
+
+def constant(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(b'{"ok": true}', content_type="application/json")
+
+
+_PUBLIC_COLUMNS = (
+    "p.id, p.use_case_id, p.title, p.short_description, p.department_name, p.status, "
+    "p.risk_class, p.technique, p.ai_system_name, p.published_at, o.name AS organisation_name, "
+    "o.slug AS organisation_slug"
+)
+_VISIBLE = (
+    "uc.id IN (SELECT g.content_object_id FROM registry_usecasegroupobjectpermission g "
+    "JOIN accounts_user_groups ug ON ug.group_id = g.group_id "
+    "JOIN auth_permission ap ON ap.id = g.permission_id "
+    "WHERE ug.user_id = %(user)s AND ap.codename = 'view_usecase')"
+)
+FLOORS: dict[str, str] = {
+    # The front page: a search term in the title and one filter, first page by title.
+    "public_search": (
+        f"SELECT {_PUBLIC_COLUMNS} FROM registry_publishedusecase p "  # noqa: S608 - constants
+        "JOIN accounts_organisation o ON o.id = p.organisation_id "
+        "WHERE p.title ILIKE %(term)s AND p.risk_class = %(risk)s "
+        "ORDER BY p.title, p.id LIMIT %(limit)s"
+    ),
+    "public_list": (
+        f"SELECT {_PUBLIC_COLUMNS} FROM registry_publishedusecase p "  # noqa: S608 - constants
+        "JOIN accounts_organisation o ON o.id = p.organisation_id "
+        "ORDER BY p.id DESC LIMIT %(limit)s"
+    ),
+    "public_detail": (
+        "SELECT p.*, o.name AS organisation_name FROM registry_publishedusecase p "
+        "JOIN accounts_organisation o ON o.id = p.organisation_id WHERE p.use_case_id = %(id)s;"
+        "SELECT h.history_id, h.history_date, h.history_type, h.status, h.title "
+        "FROM registry_historicalpublishedusecase h WHERE h.use_case_id = %(id)s "
+        "ORDER BY h.history_date DESC, h.history_id DESC"
+    ),
+    "use_case_list": (
+        "SELECT uc.*, d.name AS department_name, o.name AS organisation_name "  # noqa: S608
+        "FROM registry_usecase uc JOIN accounts_department d ON d.id = uc.department_id "
+        f"JOIN accounts_organisation o ON o.id = uc.organisation_id WHERE {_VISIBLE} "
+        "ORDER BY uc.id DESC LIMIT %(limit)s"
+    ),
+    "use_case_detail": (
+        "SELECT uc.*, d.name AS department_name FROM registry_usecase uc "
+        "JOIN accounts_department d ON d.id = uc.department_id WHERE uc.id = %(id)s;"
+        "SELECT h.history_id, h.history_date, h.history_type, h.history_change_reason, "
+        "h.workflow_state, h.history_user_id FROM registry_historicalusecase h "
+        "WHERE h.id = %(id)s ORDER BY h.history_date DESC, h.history_id DESC"
+    ),
+}
+
+
+def floor(request: HttpRequest, name: str) -> HttpResponse:
+    statements = FLOORS.get(name)
+    if statements is None:
+        raise Http404
+    params: dict[str, Any] = {
+        "user": int(request.GET.get("user", 0)),
+        "id": int(request.GET.get("id", 0)),
+        "limit": int(request.GET.get("limit", 50)),
+        "term": f"%{request.GET.get('term', '')}%",
+        "risk": request.GET.get("risk", ""),
+    }
+    result = []
+    with connection.cursor() as cursor:
+        for statement in statements.split(";"):
+            cursor.execute(statement, params)
+            columns = [c.name for c in cursor.description]
+            result.append([dict(zip(columns, row, strict=True)) for row in cursor.fetchall()])
+    body = json.dumps(result, default=str, ensure_ascii=False)
+    return HttpResponse(body, content_type="application/json")
+
+
+urlpatterns = [
+    path("constant/", constant, name="bench-constant"),
+    path("floor/<slug:name>/", floor, name="bench-floor"),
+]

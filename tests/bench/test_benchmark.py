@@ -1,0 +1,76 @@
+"""The benchmark harness at tier S, so that it cannot rot: generator, server, results files.
+
+The figures are measurements, never asserted; only that the run completes and its results are
+complete and well-formed. Needs PostgreSQL (COPY): CI's PostgreSQL leg runs it.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = [pytest.mark.services]
+
+
+@pytest.fixture
+def throwaway_database_url() -> Iterator[str]:
+    if connection.vendor != "postgresql":
+        pytest.skip("The benchmark needs PostgreSQL; this leg runs on SQLite.")
+    params = connection.settings_dict
+    name = f"ki_register_bench_test_{uuid.uuid4().hex[:8]}"
+    conninfo = psycopg.conninfo.make_conninfo(
+        dbname="postgres",
+        user=params.get("USER") or "",
+        password=params.get("PASSWORD") or "",
+        host=params.get("HOST") or "",
+        port=str(params.get("PORT") or ""),
+    )
+    with psycopg.connect(conninfo, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    user = params.get("USER") or ""
+    password = f":{params['PASSWORD']}" if params.get("PASSWORD") else ""
+    host = params.get("HOST") or "127.0.0.1"
+    port = params.get("PORT") or 5432
+    try:
+        yield f"postgres://{user}{password}@{host}:{port}/{name}"
+    finally:
+        with psycopg.connect(conninfo, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_benchmark_at_tier_s_writes_complete_results(throwaway_database_url, tmp_path):
+    env = {**os.environ, "BENCH_DATABASE_URL": throwaway_database_url}
+    completed = subprocess.run(  # noqa: S603 - fixed arguments
+        [sys.executable, "-m", "bench.run", "--tier", "S", "--quick", "--out", str(tmp_path)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    results = json.loads((tmp_path / "S.json").read_text(encoding="utf-8"))
+    assert results["tier"] == "S"
+    assert results["dataset"]["rows"]["registry_usecase"] == 1500
+    assert results["floors"]["constant"]["status"] == "ok"
+    names = {op["name"] for op in results["operations"]}
+    assert {"public_search", "public_detail", "api_list_board", "risk_classification"} <= names
+    for op in results["operations"]:
+        # Every operation was measured or reported missing; none failed.
+        assert op["status"] in {"ok", "not available"}, op
+        if op["status"] == "ok":
+            assert op["p95_ms"] >= op["median_ms"] > 0
+    assert results["export"]["status"] in {"ok", "not available"}
+    assert results["load"]["status"] in {"ok", "not available"}
+    markdown = (tmp_path / "S.md").read_text(encoding="utf-8")
+    assert markdown.startswith("# Benchmark tier S")
+    assert "| operation | median ms | p95 ms | queries |" in markdown

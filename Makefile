@@ -14,7 +14,12 @@ run: install
 	$(MANAGE) load_demo
 	$(MANAGE) runserver 127.0.0.1:8000
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed node_modules/.package-lock.json
+
+# KERN UX (the administration's design system) is served from node_modules by staticfiles.
+node_modules/.package-lock.json: package-lock.json package.json
+	npm ci --no-audit --no-fund
+	touch $@
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,12 +33,19 @@ lint: install
 	$(BIN)/lint-imports
 	$(BIN)/mypy accounts registry governance config
 	$(MANAGE) makemigrations --check --dry-run
+	$(MANAGE) spectacular --validate --fail-on-warn --file /dev/null
 	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=check-only-$$(date +%s)-not-a-real-secret-key-0123456789abcdef DJANGO_ALLOWED_HOSTS=ki-register.example $(MANAGE) check --deploy --fail-level WARNING
 
-test-sqlite: install
+# The tests' OpenID Connect provider (npm oidc-provider), installed from its lock file.
+IDP_MODULES := tests/idp/node_modules/.package-lock.json
+$(IDP_MODULES): tests/idp/package-lock.json tests/idp/package.json
+	npm ci --prefix tests/idp --no-audit --no-fund
+	touch $@
+
+test-sqlite: install $(IDP_MODULES)
 	DATABASE_URL= REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest
 
-test-postgres: install
+test-postgres: install $(IDP_MODULES)
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(TEST_DATABASE_URL)'.replace('/ki_register','/postgres'), connect_timeout=3).close()" 2>/dev/null; then \
 		DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest; \
 	elif [ -n "$$CI" ]; then \
@@ -46,8 +58,15 @@ test-postgres: install
 test: lint test-sqlite test-postgres
 
 messages: install
-	$(MANAGE) makemessages -l en --ignore=.venv --ignore=node_modules
+	$(MANAGE) makemessages -l en --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench
 	$(MANAGE) compilemessages -l en --ignore=.venv
+
+# The benchmark (README "Benchmark"): loads tier S, M or L into its own PostgreSQL database
+# (created when missing) and writes bench/results/$(TIER).json and .md.
+TIER ?= S
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ki_register_bench
+bench: install
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.run --tier $(TIER)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

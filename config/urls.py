@@ -1,10 +1,39 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import RedirectView
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 urlpatterns = [
+    # The language switch needs no CSRF token: choosing a language changes nothing but the
+    # display, and a token in every public page would keep shared caches from storing them.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The admin's own password form would bypass the login page and PASSWORD_LOGIN_ENABLED.
+    path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path("admin/", admin.site.urls),
+    # mozilla-django-oidc's routes with this project's views (settings OIDC_*_CLASS).
+    path("oidc/", include("mozilla_django_oidc.urls")),
     path("konto/", include("accounts.urls")),
     path("api/v1/", include("config.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path(
+        "api/schema/swagger/",
+        SpectacularSwaggerView.as_view(url_name="api-schema"),
+        name="api-swagger",
+    ),
+    path(
+        "api/schema/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"
+    ),
+    path("gremium/", include("governance.urls")),
+    path("arbeitsbereich/", include("governance.workspace.urls")),
+    # Transparency reports live under the organisation's public address.
+    path("", include("governance.reports.urls")),
     path("", include("registry.urls")),
 ]
+
+# Benchmark-only floor views (config/bench.py); KI_REGISTER_BENCH is never set in production.
+if settings.KI_REGISTER_BENCH:
+    urlpatterns.insert(0, path("__bench__/", include("config.bench")))

@@ -40,6 +40,11 @@ PEOPLE: list[tuple[str, str, str, str, str, list[str]]] = [
     ("pruefung", "Rita", "Prüfer", "lindenfeld", "auditor", []),
     ("gremium-birkenau", "Karl", "Kreis", "birkenau", "board", []),
     ("amtsleitung-jobcenter", "Jana", "Job", "birkenau", "department_head", ["Jobcenter"]),
+    # A second board member each: the board never decides on what it submitted itself.
+    ("gremium-vorsitz", "Viktor", "Vorsitz", "lindenfeld", "board", []),
+    ("gremium-birkenau-vorsitz", "Lena", "Landrat", "birkenau", "board", []),
+    ("dsb-birkenau", "Dirk", "Datenschutz", "birkenau", "dpo", []),
+    ("isb-birkenau", "Ina", "Sicherheit", "birkenau", "iso", []),
 ]
 
 AI_SYSTEMS: list[dict[str, Any]] = [
@@ -533,3 +538,67 @@ USE_CASES: list[dict[str, Any]] = [
         volume=11000,
     ),
 ]
+
+
+# The questionnaire's answers behind each demo risk class; use cases below may answer more.
+FACTS_BY_RISK_CLASS: dict[str, dict[str, Any]] = {
+    "out_of_scope": {"is_ai_system": False},
+    "minimal": {"is_ai_system": True},
+    "transparency": {"is_ai_system": True, "interacts_with_natural_persons": True},
+    "high_risk": {
+        "is_ai_system": True,
+        "annex_iii_points": ["5a"],
+        "profiles_natural_persons": True,
+    },
+}
+FACTS: dict[str, dict[str, Any]] = {
+    "Zusammenfassung von Sitzungsprotokollen": {
+        "is_ai_system": True,
+        "generates_synthetic_content": True,
+    },
+    "Schreibassistenz für Bürgerbriefe": {
+        "is_ai_system": True,
+        "generates_synthetic_content": True,
+    },
+    "Vorsortierung von Bewerbungen": {
+        "is_ai_system": True,
+        "annex_iii_points": ["4"],
+        "profiles_natural_persons": True,
+    },
+    "Dienstplanoptimierung im Bürgerbüro": {"is_ai_system": True, "annex_iii_points": ["4"]},
+    "Auswertung von Trinkwasserproben": {"is_ai_system": True, "annex_iii_points": ["2"]},
+    "Vermittlungsvorschläge für Arbeitsuchende": {
+        "is_ai_system": True,
+        "annex_iii_points": ["4", "5a"],
+        "profiles_natural_persons": True,
+    },
+}
+
+# Where each use case stands in the workflow, when not where its status suggests (in operation
+# and retired ones run, pilots are approved, planned ones in review, ideas drafts).
+# `signed`: the reviewer roles that already signed off a use case still in review;
+# `review_in_days`: the next review date relative to the day the demo is loaded.
+WORKFLOW: dict[str, dict[str, Any]] = {
+    # One history row only: tests/registry/test_history.py reads it as the demo's creation.
+    "Wohngeld-Vorprüfung": {"target": "draft"},
+    "Vorsortierung von Bewerbungen": {"target": "rejected"},
+    "Platzvergabe Kindertagesstätten": {"target": "changes_requested"},
+    "Dienstplanoptimierung im Bürgerbüro": {"target": "in_review", "signed": ["dpo", "iso"]},
+    "Vollständigkeitsprüfung von Bauanträgen": {"target": "submitted"},
+    "Auswertung von Lärmbeschwerden": {"target": "submitted"},
+    "Erkennung illegaler Müllablagerungen": {"target": "in_review", "signed": ["iso"]},
+    "Chatbot für Fragen zum Bürgergeld": {"target": "submitted"},
+    "Vorprüfung von Weiterbewilligungsanträgen": {"target": "in_review", "signed": ["dpo"]},
+    "Terminvorschläge im Bürgerbüro": {"review_in_days": -20},
+    "Suche in Ratsinformationen": {"review_in_days": 14},
+    "Kennzeichen-Wunschprüfung": {"review_in_days": -5},
+    "Chatbot für Bürgerfragen": {"open_obligations": ["art_4_ai_literacy"]},
+    "Übersetzungshilfe am Schalter": {"open_obligations": ["dpia"]},
+}
+TARGET_BY_STATUS = {
+    "in_operation": "in_operation",
+    "retired": "retired",
+    "pilot": "approved",
+    "planned": "submitted",
+    "idea": "draft",
+}

@@ -19,14 +19,18 @@ from accounts.admin_scope import (
     readable_organisations,
 )
 from accounts.models import Department, User
-from registry import permissions, services
+from registry import permissions, services, webhooks
 from registry.models import (
     AccessGrant,
     AISystem,
     DataSource,
     LegalBasis,
     PublicService,
+    PublishedUseCase,
     UseCase,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
     WithheldField,
 )
 
@@ -172,7 +176,7 @@ class UseCaseAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
         WithheldFieldInline,
         AccessGrantInline,
     )
-    history_list_display = ("history_change_reason",)
+    object_history_template = "admin/registry/usecase/object_history.html"
     fieldsets = (
         (
             _("Grunddaten"),
@@ -375,7 +379,23 @@ class UseCaseAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
         self, request: HttpRequest, object_id: str, extra_context: Any = None
     ) -> HttpResponse:
         self._check_history_access(request, object_id)
-        return super().history_view(request, object_id, extra_context)
+        context = {"child_history": self._child_history(object_id), **(extra_context or {})}
+        return super().history_view(request, object_id, context)
+
+    def history_view_title(self, request: HttpRequest, obj: Any) -> str:
+        return gettext("Historie: %s") % obj
+
+    def _child_history(self, object_id: str) -> list[Any]:
+        """The newest changes of the rows that belong to the use case, across their kinds."""
+        records: list[Any] = []
+        for model in (*CHILD_INLINE_KEYS, AccessGrant, PublishedUseCase):
+            history = model.history  # type: ignore[attr-defined]
+            rows = history.filter(use_case_id=object_id).select_related("history_user")
+            for record in rows.order_by("-history_date")[:100]:
+                record.kind = model._meta.verbose_name
+                records.append(record)
+        records.sort(key=lambda record: record.history_date, reverse=True)
+        return records[:100]
 
     def history_form_view(
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
@@ -437,3 +457,133 @@ class AISystemAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
     ) -> HttpResponse:
         self.get_object(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+# -- webhooks: the board's, per organisation -----------------------------------------------------
+
+
+class BoardOnlyAdminMixin(OrganisationScopedAdminMixin):
+    """Webhooks carry signing secrets: only the board of the organisation sees them, not audit."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        return queryset.filter(**{f"{self.organisation_path}__in": board_organisations(request)})
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return board_organisations(request).exists()
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return self.has_change_permission(request, obj)
+
+
+class WebhookEndpointAdminForm(forms.ModelForm):
+    events = forms.MultipleChoiceField(
+        label=_("Ereignisse"),
+        choices=WebhookEndpoint.Event.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ("organisation", "url", "events", "description", "is_active")
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(BoardOnlyAdminMixin, SimpleHistoryAdmin):
+    form = WebhookEndpointAdminForm
+    list_display = ("url", "organisation", "is_active", "updated_at")
+    list_filter = ("is_active", ("organisation", admin.RelatedOnlyFieldListFilter))
+    readonly_fields = ("secret", "created_at", "updated_at")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        if obj is None:
+            return ()
+        return ("organisation", *self.readonly_fields)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        if db_field.name == "organisation":
+            kwargs["queryset"] = board_organisations(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(
+        self, request: HttpRequest, obj: WebhookEndpoint, form: forms.ModelForm, change: bool
+    ) -> None:
+        fields = {n: form.cleaned_data[n] for n in ("url", "events", "description", "is_active")}
+        if change:
+            webhooks.update_webhook_endpoint(
+                WebhookEndpoint.objects.get(pk=obj.pk), actor=acting_user(request), **fields
+            )
+            return
+        created = webhooks.create_webhook_endpoint(
+            actor=acting_user(request), organisation=form.cleaned_data["organisation"], **fields
+        )
+        obj.pk = created.pk
+        obj._state.adding = False
+
+    def delete_model(self, request: HttpRequest, obj: WebhookEndpoint) -> None:
+        webhooks.delete_webhook_endpoint(obj, actor=acting_user(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for endpoint in queryset:
+            self.delete_model(request, endpoint)
+
+
+class WebhookAttemptInline(admin.TabularInline):
+    model = WebhookAttempt
+    fields = ("attempted_at", "response_status", "response_body", "error")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return board_organisations(request).exists()
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(BoardOnlyAdminMixin, admin.ModelAdmin):
+    """The delivery log: read-only, with replay."""
+
+    organisation_path = "endpoint__organisation"
+    list_display = ("event", "endpoint", "status", "attempt_count", "created_at", "delivered_at")
+    list_filter = ("status", "event")
+    list_select_related = ("endpoint",)
+    readonly_fields = (
+        "endpoint",
+        "event",
+        "event_id",
+        "use_case_pk",
+        "payload",
+        "status",
+        "attempt_count",
+        "replay_of",
+        "created_at",
+        "delivered_at",
+    )
+    fields = readonly_fields
+    inlines = (WebhookAttemptInline,)
+    actions = ("replay",)
+
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        # Viewing needs this to be true for the board; the form has nothing editable.
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.action(description=_("Ausgewählte Zustellungen erneut senden"))
+    def replay(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
+        for delivery in queryset.select_related("endpoint__organisation"):
+            webhooks.replay_webhook_delivery(delivery, actor=acting_user(request))
+        self.message_user(
+            request,
+            gettext("%(count)d Zustellungen werden erneut gesendet.") % {"count": queryset.count()},
+        )

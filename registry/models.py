@@ -555,9 +555,11 @@ class PublishedUseCase(models.Model):
     )
     legal_basis_explanation = models.TextField(_("Erläuterung der Rechtsgrundlage"), blank=True)
     legal_bases = models.JSONField(_("Rechtsgrundlagen"), default=list, blank=True)
-    processes_personal_data = models.BooleanField(_("personenbezogene Daten"), null=True)
+    processes_personal_data = models.BooleanField(
+        _("personenbezogene Daten"), null=True, blank=True
+    )
     processes_special_categories = models.BooleanField(
-        _("besondere Kategorien (Art. 9 DSGVO)"), null=True
+        _("besondere Kategorien (Art. 9 DSGVO)"), null=True, blank=True
     )
     data_categories = models.TextField(_("Datenkategorien"), blank=True)
     data_sources = models.JSONField(_("Datenquellen"), default=list, blank=True)
@@ -571,9 +573,11 @@ class PublishedUseCase(models.Model):
     )
     oversight_role = models.CharField(_("Aufsicht durch (Funktion)"), max_length=200, blank=True)
     oversight_can_override = models.BooleanField(
-        _("Ergebnisse können übersteuert werden"), null=True
+        _("Ergebnisse können übersteuert werden"), null=True, blank=True
     )
-    oversight_can_stop = models.BooleanField(_("System kann angehalten werden"), null=True)
+    oversight_can_stop = models.BooleanField(
+        _("System kann angehalten werden"), null=True, blank=True
+    )
     objection_procedure = models.TextField(_("Widerspruch und menschliche Überprüfung"), blank=True)
     dpia_status = models.CharField(
         _("Datenschutz-Folgenabschätzung"),
@@ -612,3 +616,128 @@ class PublishedUseCase(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class WebhookEndpoint(models.Model):
+    """A receiver an organisation registered for change events of its use cases."""
+
+    class Event(models.TextChoices):
+        USE_CASE_CREATED = "use_case.created", _("Anwendungsfall angelegt")
+        USE_CASE_CHANGED = "use_case.changed", _("Anwendungsfall geändert")
+        USE_CASE_DELETED = "use_case.deleted", _("Anwendungsfall gelöscht")
+        USE_CASE_SUBMITTED = "use_case.submitted", _("Anwendungsfall eingereicht")
+        USE_CASE_DECIDED = "use_case.decided", _("über Anwendungsfall entschieden")
+        USE_CASE_PUBLISHED = "use_case.published", _("Anwendungsfall veröffentlicht")
+        USE_CASE_RETIRED = "use_case.retired", _("Anwendungsfall außer Betrieb")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="webhook_endpoints",
+        verbose_name=_("Organisation"),
+    )
+    url = models.URLField(_("Empfänger-Adresse"), max_length=500)
+    events = models.JSONField(
+        _("Ereignisse"), default=list, help_text=_("Die Ereignisse, die gesendet werden.")
+    )
+    description = models.CharField(_("Beschreibung"), max_length=200, blank=True)
+    # The shared key the deliveries are signed with; the receiver needs it in clear to verify.
+    secret = models.CharField(_("Signaturschlüssel"), max_length=100, editable=False)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    history = HistoricalRecords(
+        verbose_name=_("Historie Webhook-Empfänger"), excluded_fields=["secret"]
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("Webhook-Empfänger")
+        verbose_name_plural = _("Webhook-Empfänger")
+
+    def __str__(self) -> str:
+        return self.url
+
+    def clean(self) -> None:
+        events = self.events
+        if not isinstance(events, list) or not events:
+            raise ValidationError({"events": _("Bitte wählen Sie mindestens ein Ereignis.")})
+        unknown = [e for e in events if e not in self.Event.values]
+        if unknown:
+            names = ", ".join(map(str, unknown))
+            raise ValidationError(
+                {"events": _("Unbekannte Ereignisse: %(names)s") % {"names": names}}
+            )
+        if len(set(events)) != len(events):
+            raise ValidationError({"events": _("Jedes Ereignis nur einmal angeben.")})
+
+
+class WebhookDelivery(models.Model):
+    """One event sent to one endpoint, with every attempt logged in WebhookAttempt."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("ausstehend")
+        SUCCEEDED = "succeeded", _("zugestellt")
+        FAILED = "failed", _("gescheitert")
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("Webhook-Empfänger"),
+    )
+    event = models.CharField(_("Ereignis"), max_length=40, choices=WebhookEndpoint.Event.choices)
+    # Shared by the deliveries of one event to several endpoints, and by replays.
+    event_id = models.UUIDField(_("Ereignis-ID"))
+    # No foreign key: the log outlives a deleted use case.
+    use_case_pk = models.BigIntegerField(_("KI-Anwendungsfall (ID)"), db_index=True)
+    payload = models.JSONField(_("Inhalt"))
+    status = models.CharField(
+        _("Status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    attempt_count = models.PositiveIntegerField(_("Versuche"), default=0)
+    replay_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replays",
+        verbose_name=_("Wiederholung von"),
+    )
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("zugestellt am"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("Webhook-Zustellung")
+        verbose_name_plural = _("Webhook-Zustellungen")
+        indexes = [
+            models.Index(fields=["endpoint", "-created_at"], name="webhookdelivery_recent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.endpoint}"
+
+
+class WebhookAttempt(models.Model):
+    """One HTTP request of a delivery and what the receiver answered."""
+
+    delivery = models.ForeignKey(
+        WebhookDelivery,
+        on_delete=models.CASCADE,
+        related_name="attempts",
+        verbose_name=_("Webhook-Zustellung"),
+    )
+    attempted_at = models.DateTimeField(_("versucht am"), auto_now_add=True)
+    response_status = models.PositiveSmallIntegerField(_("Antwort-Status"), null=True, blank=True)
+    response_body = models.TextField(_("Antwort (Anfang)"), blank=True)
+    error = models.TextField(_("Fehler"), blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("Zustellversuch")
+        verbose_name_plural = _("Zustellversuche")
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id}: {self.response_status or self.error}"

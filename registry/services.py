@@ -12,7 +12,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, Organisation, User
-from registry import permissions
+from registry import permissions, webhooks
 from registry.models import (
     AccessGrant,
     AISystem,
@@ -139,6 +139,7 @@ def create_use_case(
     for key, rows in (children or {}).items():
         _replace_children(use_case, key, rows, actor=actor, reason=reason or _("angelegt"))
     permissions.assign_default_permissions(use_case)
+    webhooks.emit_event(webhooks.EVENTS.USE_CASE_CREATED, use_case, actor=actor)
     return use_case
 
 
@@ -175,6 +176,10 @@ def update_use_case(
             changed.add(key)
     if "department" in changed:
         permissions.move_department_permissions(use_case, old_department)
+    if changed:
+        webhooks.emit_event(
+            webhooks.EVENTS.USE_CASE_CHANGED, use_case, actor=actor, changed_fields=changed
+        )
     caller_instance.refresh_from_db()
     return changed
 
@@ -192,6 +197,8 @@ def delete_use_case(use_case: UseCase, *, actor: User, reason: str) -> None:
     publication = PublishedUseCase.objects.filter(use_case=use_case).first()
     if publication is not None:
         delete_tracked(publication, actor=actor, reason=reason)
+    # Before the delete: the event describes the use case as it was.
+    webhooks.emit_event(webhooks.EVENTS.USE_CASE_DELETED, use_case, actor=actor)
     delete_tracked(use_case, actor=actor, reason=reason)
 
 
@@ -279,4 +286,9 @@ def set_use_case_children(
     _require_reason(reason)
     if key not in CHILD_MODELS:
         raise ValidationError({key: _("Diese Angabe gibt es nicht.")})
-    return _replace_children(use_case, key, rows, actor=actor, reason=reason)
+    changed = _replace_children(use_case, key, rows, actor=actor, reason=reason)
+    if changed:
+        webhooks.emit_event(
+            webhooks.EVENTS.USE_CASE_CHANGED, use_case, actor=actor, changed_fields=[key]
+        )
+    return changed

@@ -10,6 +10,9 @@ from accounts.models import Department, Membership, Organisation, User
 from registry import services as registry_services
 from registry.models import AISystem, UseCase
 
+# The test identity provider's fixtures (`idp`, `idp_for_client`) and `login_via_idp`.
+pytest_plugins = ["tests.idp_plugin"]
+
 # Playwright's event loop and the ORM meet in browser tests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

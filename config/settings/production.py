@@ -17,3 +17,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Webhook receivers are reached over HTTPS only, whatever the environment says.
+WEBHOOK_REQUIRE_HTTPS = True

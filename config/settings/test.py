@@ -11,6 +11,12 @@ from config.settings.base import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
+# Threads the tests start (Celery worker, live server) would keep a persistent connection past
+# their test and keep the test database from being dropped.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+# The webhook tests run their receiver on http://127.0.0.1.
+WEBHOOK_REQUIRE_HTTPS = False
+WEBHOOK_PRIVATE_HOSTS_ALLOWED = ["127.0.0.1"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -200,3 +200,19 @@ def test_board_grants_a_person_access_to_one_use_case(
     )
     assert response.status_code == 302
     assert permissions.user_has_perm(other_department_head, use_case, permissions.CHANGE)
+
+
+def test_the_history_page_lists_changes_of_child_rows(board_client, department_head, use_case):
+    from registry.services import set_use_case_children
+
+    set_use_case_children(
+        use_case,
+        actor=department_head,
+        reason="Rechtsgrundlage ergänzt",
+        key="legal_bases",
+        rows=[{"law": "SGB X", "provision": "§ 67b"}],
+    )
+    body = board_client.get(_history_url(use_case)).content.decode()
+    assert "Rechtsgrundlage ergänzt" in body
+    assert "§ 67b SGB X" in body
+    assert "Rechtsgrundlage</td>" in body

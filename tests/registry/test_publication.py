@@ -77,3 +77,22 @@ def test_an_internal_use_case_is_withdrawn_and_its_log_kept(board_member, use_ca
 def test_withdrawing_an_unpublished_use_case_does_nothing(board_member, use_case):
     withdraw_use_case(use_case, actor=board_member, reason="x")
     assert not PublishedUseCase.history.exists()
+
+
+def test_withholding_the_data_and_oversight_groups_publishes_no_yes_no_answer(
+    board_member, use_case
+):
+    services.set_use_case_children(
+        use_case,
+        actor=board_member,
+        reason="x",
+        key="withheld_fields",
+        rows=[
+            {"field": "data", "reason": "Schutz laufender Ermittlungen"},
+            {"field": "oversight", "reason": "Sicherheit"},
+        ],
+    )
+    record = publish_use_case(use_case, actor=board_member, reason="freigegeben")
+    assert record.processes_personal_data is None
+    assert record.oversight_can_stop is None
+    assert set(record.withheld) == {"data", "oversight"}

@@ -3,11 +3,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import Department, Membership, Organisation, User
 from governance import demo_data
+from governance import services as governance_services
+from governance.models import ObligationItem, RiskClassification
+from governance.selectors import current_submission
 from registry import services as registry_services
 from registry.models import AISystem, UseCase
 
@@ -17,16 +21,23 @@ DEMO_PASSWORD = "demo"  # noqa: S105 - the local demo's published password
 class Command(BaseCommand):
     help = "Load the demo municipalities, personas and use cases (safe to run again)."
 
-    @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
+        # The demo's own transitions mail nobody: the personas' addresses are made up, and the
+        # console would bury the logins printed below.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            created = self._load()
+        self._print_logins(created)
+
+    @transaction.atomic
+    def _load(self) -> int:
         organisations = {spec["slug"]: self._organisation(spec) for spec in demo_data.ORGANISATIONS}
         people = {row[0]: self._person(row, organisations) for row in demo_data.PEOPLE}
         self._superuser()
-        boards = {
-            org_slug: people[username]
-            for username, _first, _last, org_slug, role, _departments in demo_data.PEOPLE
-            if role == Membership.Role.BOARD
-        }
+        # The first board member of each organisation records the demo's use cases.
+        boards: dict[str, User] = {}
+        for username, _first, _last, org_slug, role, _departments in demo_data.PEOPLE:
+            if role == Membership.Role.BOARD:
+                boards.setdefault(org_slug, people[username])
         systems = {
             (spec["org"], spec["name"]): self._ai_system(spec, organisations, boards)
             for spec in demo_data.AI_SYSTEMS
@@ -34,6 +45,11 @@ class Command(BaseCommand):
         created = sum(
             self._use_case(spec, organisations, boards, systems) for spec in demo_data.USE_CASES
         )
+        for spec in demo_data.USE_CASES:
+            self._advance(spec, organisations, people)
+        return created
+
+    def _print_logins(self, created: int) -> None:
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} use cases new)."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         self.stdout.write("  admin                      operator (superuser)")
@@ -163,3 +179,124 @@ class Command(BaseCommand):
             **fields,
         )
         return True
+
+    # -- the workflow: each use case moves through the governance services to its demo state ---
+
+    def _actors(self, spec: dict[str, Any], people: dict[str, User]) -> dict[str, User]:
+        """Who submits, decides and reviews a demo use case of its organisation."""
+        lindenfeld = spec["org"] == "lindenfeld"
+        heads = {
+            ("lindenfeld", "Bürgeramt"): "amtsleitung-buergeramt",
+            ("lindenfeld", "Sozialamt"): "amtsleitung-sozialamt",
+            ("birkenau", "Jobcenter"): "amtsleitung-jobcenter",
+        }
+        board = "gremium" if lindenfeld else "gremium-birkenau"
+        chair = "gremium-vorsitz" if lindenfeld else "gremium-birkenau-vorsitz"
+        submitter = heads.get((spec["org"], spec["department"]), board)
+        return {
+            "submitter": people[submitter],
+            # The board never decides on what it submitted itself.
+            "decider": people[chair if submitter == board else board],
+            Membership.Role.DATA_PROTECTION_OFFICER: people[
+                "dsb" if lindenfeld else "dsb-birkenau"
+            ],
+            Membership.Role.INFORMATION_SECURITY_OFFICER: people[
+                "isb" if lindenfeld else "isb-birkenau"
+            ],
+            Membership.Role.STAFF_COUNCIL: people["personalrat"],
+        }
+
+    def _advance(
+        self, spec: dict[str, Any], organisations: dict[str, Organisation], people: dict[str, User]
+    ) -> None:
+        """Take the use case step by step to its demo state; steps already done are skipped."""
+        use_case = UseCase.objects.get(organisation=organisations[spec["org"]], title=spec["title"])
+        plan = demo_data.WORKFLOW.get(spec["title"], {})
+        target = plan.get("target", demo_data.TARGET_BY_STATUS[spec["status"]])
+        risk_class = spec.get("risk_class", "")
+        if not risk_class:
+            return
+        actors = self._actors(spec, people)
+        submitter = actors["submitter"]
+        if not RiskClassification.objects.filter(use_case=use_case).exists():
+            facts = demo_data.FACTS.get(spec["title"], demo_data.FACTS_BY_RISK_CLASS[risk_class])
+            governance_services.classify_use_case(use_case, actor=submitter, facts=facts)
+        outcome = {"rejected": "rejected", "changes_requested": "changes_requested"}.get(
+            target, "approved"
+        )
+        for _step in range(8):
+            use_case.refresh_from_db()
+            state = use_case.workflow_state
+            if state == target:
+                return
+            if state in {UseCase.WorkflowState.DRAFT, UseCase.WorkflowState.CHANGES_REQUESTED}:
+                governance_services.submit_use_case(
+                    use_case, actor=submitter, note="Bitte um Prüfung und Freigabe."
+                )
+            elif state in {UseCase.WorkflowState.SUBMITTED, UseCase.WorkflowState.IN_REVIEW}:
+                still_in_review = target in {"submitted", "in_review"}
+                self._sign_off(
+                    use_case, actors, plan.get("signed", []) if still_in_review else None
+                )
+                if still_in_review:
+                    return
+                governance_services.decide_use_case(
+                    use_case,
+                    actor=actors["decider"],
+                    outcome=outcome,
+                    rationale=DEMO_RATIONALES[outcome],
+                )
+            elif state == UseCase.WorkflowState.APPROVED and target in {"in_operation", "retired"}:
+                self._complete_obligations(use_case, submitter, plan.get("open_obligations", []))
+                governance_services.put_into_operation(
+                    use_case, actor=submitter, reason="Nach Freigabe in Betrieb genommen."
+                )
+                if "review_in_days" in plan:
+                    governance_services.change_use_case(
+                        use_case,
+                        actor=actors["decider"],
+                        reason="Überprüfungstermin festgelegt",
+                        next_review_date=timezone.localdate()
+                        + datetime.timedelta(days=plan["review_in_days"]),
+                    )
+            elif state == UseCase.WorkflowState.IN_OPERATION and target == "retired":
+                governance_services.retire_use_case(
+                    use_case, actor=actors["decider"], reason="Durch ein neues Verfahren ersetzt."
+                )
+            else:
+                return
+
+    def _sign_off(
+        self, use_case: UseCase, actors: dict[str, User], roles: list[str] | None
+    ) -> None:
+        """Sign off in the given roles (all required ones when None) that have not signed yet."""
+        submission = current_submission(use_case)
+        signed = set(submission.sign_offs.values_list("role", flat=True)) if submission else set()
+        for role in governance_services.missing_sign_offs(use_case, submission):
+            if role in signed or (roles is not None and role not in roles):
+                continue
+            governance_services.sign_off_use_case(
+                use_case, actor=actors[role], role=role, verdict="agree"
+            )
+
+    def _complete_obligations(self, use_case: UseCase, actor: User, keep_open: list[str]) -> None:
+        """Record the evidence of a use case going into operation, leaving some open on purpose."""
+        items = ObligationItem.objects.filter(
+            use_case=use_case, applies=True, status=ObligationItem.Status.OPEN
+        ).exclude(obligation__in=keep_open)
+        for item in items:
+            governance_services.update_obligation(
+                item,
+                actor=actor,
+                status=ObligationItem.Status.DONE,
+                evidence_url=f"https://intranet.example/nachweise/{use_case.pk}/{item.obligation}",
+            )
+
+
+DEMO_RATIONALES = {
+    "approved": "Nutzen und Risiken sind dokumentiert; die Voten liegen vor und stimmen zu.",
+    "changes_requested": "Die Vergabekriterien und die menschliche Aufsicht sind genauer "
+    "zu beschreiben.",
+    "rejected": "Das Vorhaben greift zu stark in die Auswahl von Bewerbenden ein; der Nutzen "
+    "rechtfertigt das Risiko nicht.",
+}

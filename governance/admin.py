@@ -1,0 +1,595 @@
+"""The board's admin for use cases, with the review workflow: decisions, sign-offs, obligations.
+
+Replaces the registry's UseCaseAdmin registration with a subclass whose changes go through
+governance.services.change_use_case, so a substantive change of an approved use case goes back
+to review, and which adds the decision form and the governance records as read-only lists.
+"""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+    JsonResponse,
+)
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+import registry.admin  # noqa: F401 - registers UseCaseAdmin, which is replaced below
+from accounts.admin_scope import OrganisationScopedAdminMixin, acting_user, board_organisations
+from accounts.models import Organisation
+from governance import selectors, services
+from governance.models import (
+    Decision,
+    ObligationItem,
+    RiskClassification,
+    SignOff,
+    TransparencyReport,
+)
+from governance.permissions import required_sign_off_roles
+from governance.reports import services as report_services
+from registry import services as registry_services
+from registry.admin import CHILD_INLINE_KEYS, UseCaseAdmin
+from registry.models import AccessGrant, UseCase
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Entscheidung"), choices=Decision.Outcome.choices, widget=forms.RadioSelect
+    )
+    rationale = forms.CharField(
+        label=_("Begründung"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Wird mit der Entscheidung gespeichert und den Beteiligten mitgeteilt."),
+    )
+
+
+def _formset_rows(formset: Any) -> list[dict[str, Any]]:
+    """The rows an inline formset submits, in the shape registry.services expects."""
+    deleted = {id(f) for f in formset.deleted_forms}
+    rows = []
+    for child_form in formset.forms:
+        if id(child_form) in deleted:
+            continue
+        if child_form.instance.pk is None and not child_form.has_changed():
+            continue
+        row = {
+            name: value
+            for name, value in child_form.cleaned_data.items()
+            if name not in {"id", "use_case", "DELETE"}
+        }
+        if child_form.instance.pk is not None:
+            row["id"] = child_form.instance.pk
+        rows.append(row)
+    return rows
+
+
+def _table(headers: list[str], rows: list[tuple[Any, ...]], empty: str) -> SafeString:
+    if not rows:
+        return format_html("<p>{}</p>", empty)
+    head = format_html_join("", '<th scope="col">{}</th>', ((h,) for h in headers))
+    body = format_html_join(
+        "",
+        "<tr>{}</tr>",
+        ((format_html_join("", "<td>{}</td>", ((cell,) for cell in row)),) for row in rows),
+    )
+    return format_html("<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>", head, body)
+
+
+def _when(value: Any) -> str:
+    return value.strftime("%d.%m.%Y %H:%M") if value else ""
+
+
+admin.site.unregister(UseCase)
+
+
+@admin.register(UseCase)
+class GovernanceUseCaseAdmin(UseCaseAdmin):
+    """The registry's use case admin, plus the review workflow."""
+
+    change_form_template = "admin/governance/usecase/change_form.html"
+    governance_fields = (
+        "stored_classification",
+        "obligation_list",
+        "sign_off_list",
+        "decision_list",
+    )
+    readonly_fields: Any = (*UseCaseAdmin.readonly_fields, *governance_fields)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is None:
+            return fieldsets
+        return [*fieldsets, (_("Governance"), {"fields": self.governance_fields})]
+
+    def get_urls(self) -> list[Any]:
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/entscheiden/",
+                self.admin_site.admin_view(self.decide_view),
+                name="{}_{}_decide".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    # -- saving: fields and child rows as one change through the governance service ----------
+
+    def save_model(
+        self, request: HttpRequest, obj: UseCase, form: forms.ModelForm, change: bool
+    ) -> None:
+        if not change:
+            super().save_model(request, obj, form, change)
+        # A change is saved in save_related, together with its child rows, as one change.
+
+    def save_formset(
+        self, request: HttpRequest, form: forms.ModelForm, formset: Any, change: bool
+    ) -> None:
+        if not change:
+            super().save_formset(request, form, formset, change)
+
+    def save_related(
+        self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool
+    ) -> None:
+        if not change:
+            super().save_related(request, form, formsets, change)
+            return
+        actor = acting_user(request)
+        editable = registry_services.EDITABLE_USE_CASE_FIELDS | {"department"}
+        fields = {n: form.cleaned_data[n] for n in form.changed_data if n in editable}
+        children: dict[str, list[dict[str, Any]]] = {}
+        grant_formsets = []
+        for formset in formsets:
+            # The admin's change message reads these; the services, not formset.save(), write.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            if formset.model is AccessGrant:
+                grant_formsets.append(formset)
+            elif formset.model in CHILD_INLINE_KEYS and formset.has_changed():
+                children[CHILD_INLINE_KEYS[formset.model]] = _formset_rows(formset)
+        use_case = UseCase.objects.get(pk=form.instance.pk)
+        state_before = use_case.workflow_state
+        services.change_use_case(
+            use_case,
+            actor=actor,
+            reason=form.cleaned_data["change_reason"],
+            children=children,
+            **fields,
+        )
+        for formset in grant_formsets:
+            self._save_access_grants(request, use_case, formset)
+        if use_case.workflow_state != state_before:
+            messages.warning(
+                request,
+                gettext(
+                    "Wesentliche Änderung: Der Anwendungsfall geht erneut in die Prüfung "
+                    "und braucht neue Voten und eine neue Entscheidung."
+                ),
+            )
+
+    # -- read-only governance records --------------------------------------------------------
+
+    @admin.display(description=_("Risikoeinstufung (Fragebogen)"))
+    def stored_classification(self, obj: UseCase) -> SafeString:
+        record = (
+            RiskClassification.objects.filter(use_case=obj).select_related("classified_by").first()
+        )
+        if record is None:
+            return format_html(
+                "<p>{}</p>", gettext("Der Risikofragebogen ist noch nicht beantwortet.")
+            )
+        answers = [
+            (name, ", ".join(value) if isinstance(value, list) else value)
+            for name, value in record.facts.items()
+            if value not in (False, None, [], "")
+        ]
+        return format_html(
+            "<p><strong>{}</strong> ({} {}, {} {} {})</p><ul>{}</ul><p>{}</p><ul>{}</ul>",
+            record.get_risk_class_display(),
+            gettext("Regelwerk"),
+            record.rule_set_version,
+            record.classified_by,
+            gettext("am"),
+            _when(record.classified_at),
+            format_html_join(
+                "", "<li>{}: {}</li>", ((r["article"], r["text"]) for r in record.reasons)
+            ),
+            gettext("Antworten:"),
+            format_html_join("", "<li>{}: {}</li>", answers),
+        )
+
+    @admin.display(description=_("Pflichten"))
+    def obligation_list(self, obj: UseCase) -> SafeString:
+        items = selectors.obligation_items_of(obj)
+        return _table(
+            [
+                gettext("Pflicht"),
+                gettext("Stand"),
+                gettext("Begründung"),
+                gettext("Nachweis"),
+                gettext("bearbeitet"),
+            ],
+            [
+                (
+                    item.get_obligation_display(),
+                    item.get_status_display(),
+                    item.reason,
+                    item.evidence_url,
+                    f"{item.updated_by or ''} {_when(item.updated_at)}".strip(),
+                )
+                for item in items
+            ],
+            gettext("Keine Pflichten erfasst."),
+        )
+
+    @admin.display(description=_("Voten"))
+    def sign_off_list(self, obj: UseCase) -> SafeString:
+        required = ", ".join(str(SignOff.Role(r).label) for r in required_sign_off_roles(obj))
+        sign_offs = SignOff.objects.filter(use_case=obj).select_related("signed_by", "submission")
+        table = _table(
+            [
+                gettext("Einreichung"),
+                gettext("Rolle"),
+                gettext("Votum"),
+                gettext("Begründung"),
+                gettext("von"),
+            ],
+            [
+                (
+                    _when(s.submission.submitted_at),
+                    s.get_role_display(),
+                    s.get_verdict_display(),
+                    s.reason,
+                    f"{s.signed_by} {_when(s.signed_at)}",
+                )
+                for s in sign_offs
+            ],
+            gettext("Noch keine Voten."),
+        )
+        return format_html("<p>{} {}</p>{}", gettext("Erforderlich:"), required, table)
+
+    @admin.display(description=_("Entscheidungen"))
+    def decision_list(self, obj: UseCase) -> SafeString:
+        decisions = Decision.objects.filter(use_case=obj).select_related("decided_by")
+        return _table(
+            [gettext("Datum"), gettext("Entscheidung"), gettext("Begründung"), gettext("von")],
+            [
+                (_when(d.decided_at), d.get_outcome_display(), d.rationale, d.decided_by)
+                for d in decisions
+            ],
+            gettext("Noch keine Entscheidungen."),
+        )
+
+    # -- the decision ------------------------------------------------------------------------
+
+    def decide_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The board's decision on the current review round of one use case."""
+        obj = self.get_object(request, object_id)
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        form = DecisionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.decide_use_case(
+                    obj,
+                    actor=acting_user(request),
+                    outcome=form.cleaned_data["outcome"],
+                    rationale=form.cleaned_data["rationale"],
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            except PermissionDenied as exc:
+                form.add_error(
+                    None, str(exc) or gettext("Diese Entscheidung steht Ihnen nicht zu.")
+                )
+            else:
+                messages.success(request, gettext("Die Entscheidung ist gespeichert."))
+                return HttpResponseRedirect(reverse("admin:registry_usecase_change", args=[obj.pk]))
+        submission = selectors.current_submission(obj)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Entscheidung: %s") % obj,
+            "opts": self.opts,
+            "original": obj,
+            "form": form,
+            "submission": submission,
+            "in_review": obj.workflow_state in selectors.REVIEW_STATES,
+            "sign_offs": list(submission.sign_offs.select_related("signed_by"))
+            if submission
+            else [],
+            "missing": [
+                SignOff.Role(role).label for role in services.missing_sign_offs(obj, submission)
+            ],
+            "open_obligations": [
+                item
+                for item in selectors.obligation_items_of(obj)
+                if item.status == ObligationItem.Status.OPEN
+            ],
+        }
+        return TemplateResponse(request, "admin/governance/usecase/decide.html", context)
+
+
+# -- transparency reports: the board requests, watches, publishes and withdraws them ------------
+
+
+class ReportRequestForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none()
+    )
+    year = forms.IntegerField(
+        label=_("Jahr"),
+        required=False,
+        help_text=_("Ein Kalenderjahr, z. B. 2025. Oder stattdessen Beginn und Ende angeben."),
+    )
+    period_start = forms.DateField(
+        label=_("Zeitraum von"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    period_end = forms.DateField(
+        label=_("Zeitraum bis"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = organisations
+        if organisations.count() == 1:
+            field.initial = organisations.first()
+
+
+@admin.register(TransparencyReport)
+class TransparencyReportAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
+    """The board's reports; every write goes through governance.reports.services."""
+
+    change_form_template = "governance/reports/admin_change_form.html"
+    list_display = (
+        "__str__",
+        "status",
+        "progress_display",
+        "is_published",
+        "published_at",
+        "created_at",
+        "downloads",
+    )
+    list_filter = ("status", "is_published", ("organisation", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("organisation",)
+    fields = (
+        "organisation",
+        "period_start",
+        "period_end",
+        "status",
+        "progress_display",
+        "error",
+        "requested_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "is_published",
+        "published_at",
+        "published_by",
+        "withdrawn_at",
+        "withdrawn_by",
+        "downloads",
+    )
+    readonly_fields = fields
+    actions = ("publish_reports", "withdraw_reports", "request_again")
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        # A report is a record of what was said in public: it is withdrawn, never deleted.
+        return False
+
+    def get_urls(self) -> list[Any]:
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/pdf/",
+                self.admin_site.admin_view(self.pdf_view),
+                name="{}_{}_pdf".format(*info),
+            ),
+            path(
+                "<path:object_id>/html/",
+                self.admin_site.admin_view(self.html_view),
+                name="{}_{}_html".format(*info),
+            ),
+            path(
+                "<path:object_id>/fortschritt/",
+                self.admin_site.admin_view(self.progress_view),
+                name="{}_{}_progress".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    # -- columns -----------------------------------------------------------------------------
+
+    @admin.display(description=_("Fortschritt"))
+    def progress_display(self, obj: TransparencyReport) -> SafeString:
+        return format_html(
+            '<progress max="100" value="{}" data-report-progress aria-label="{}">{} %</progress> '
+            "<span data-report-percent>{} %</span>",
+            obj.progress,
+            gettext("Fortschritt"),
+            obj.progress,
+            obj.progress,
+        )
+
+    @admin.display(description=_("Herunterladen"))
+    def downloads(self, obj: TransparencyReport) -> SafeString:
+        if obj.status != TransparencyReport.Status.DONE:
+            return format_html("{}", "–")
+        info = self.opts.app_label, self.opts.model_name
+        label = obj.period_label
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("admin:{}_{}_pdf".format(*info), args=[obj.pk]),
+            gettext("PDF %(period)s") % {"period": label},
+            reverse("admin:{}_{}_html".format(*info), args=[obj.pk]),
+            gettext("HTML %(period)s") % {"period": label},
+        )
+
+    # -- request -----------------------------------------------------------------------------
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        """The board asks for a report of a year or a period; a worker renders it."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        organisations = board_organisations(request).order_by("name")
+        form = ReportRequestForm(request.POST or None, organisations=organisations)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                report = report_services.request_report(
+                    data["organisation"],
+                    actor=acting_user(request),
+                    year=data["year"],
+                    period_start=data["period_start"],
+                    period_end=data["period_end"],
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    gettext("Der Bericht %(report)s wird erstellt.") % {"report": report},
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:governance_transparencyreport_change", args=[report.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Transparenzbericht anfordern"),
+            "opts": self.opts,
+            "form": form,
+        }
+        return TemplateResponse(request, "governance/reports/admin_request.html", context)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        extra = {
+            **(extra_context or {}),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+            "progress_url": reverse(
+                "admin:governance_transparencyreport_progress", args=[object_id]
+            ),
+        }
+        return super().change_view(request, object_id, form_url, extra)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        # Nothing on the change form is editable; reports change through the actions only.
+        return None
+
+    # -- downloads and progress ----------------------------------------------------------------
+
+    def _viewable(self, request: HttpRequest, object_id: str) -> TransparencyReport:
+        report = self.get_object(request, object_id)
+        if not self.has_view_permission(request, report):
+            raise PermissionDenied
+        return report
+
+    def pdf_view(self, request: HttpRequest, object_id: str) -> HttpResponseBase:
+        report = self._viewable(request, object_id)
+        if report.status != TransparencyReport.Status.DONE or not report.pdf:
+            raise Http404
+        return FileResponse(
+            report.pdf.open("rb"),
+            as_attachment=True,
+            filename=f"ki-transparenzbericht-{report.organisation.slug}-{report.period_slug}.pdf",
+            content_type="application/pdf",
+        )
+
+    def html_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        report = self._viewable(request, object_id)
+        if report.status != TransparencyReport.Status.DONE:
+            raise Http404
+        content = {"organisation": report.organisation, "period": report.period}
+        return TemplateResponse(
+            request,
+            "governance/reports/report_document.html",
+            {"content": content, "body": report.html},
+        )
+
+    def progress_view(self, request: HttpRequest, object_id: str) -> JsonResponse:
+        report = self._viewable(request, object_id)
+        return JsonResponse(
+            {
+                "status": report.status,
+                "status_label": report.get_status_display(),
+                "progress": report.progress,
+                "finished": report.status
+                in (TransparencyReport.Status.DONE, TransparencyReport.Status.FAILED),
+            }
+        )
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def _each(self, request: HttpRequest, queryset: QuerySet, service: Any, done: str) -> None:
+        count = 0
+        for report in queryset.select_related("organisation"):
+            try:
+                service(report, actor=acting_user(request))
+            except (ValidationError, PermissionDenied) as exc:
+                detail = (
+                    "; ".join(m for ms in exc.message_dict.values() for m in ms)
+                    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict")
+                    else " ".join(getattr(exc, "messages", [str(exc)]))
+                )
+                self.message_user(request, f"{report}: {detail}", level=messages.ERROR)
+            else:
+                count += 1
+        if count:
+            self.message_user(request, done % {"count": count}, level=messages.SUCCESS)
+
+    @admin.action(description=_("Ausgewählte Berichte veröffentlichen"), permissions=["change"])
+    def publish_reports(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._each(
+            request,
+            queryset,
+            report_services.publish_report,
+            gettext("%(count)d Bericht(e) veröffentlicht."),
+        )
+
+    @admin.action(description=_("Ausgewählte Berichte zurückziehen"), permissions=["change"])
+    def withdraw_reports(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._each(
+            request,
+            queryset,
+            report_services.withdraw_report,
+            gettext("%(count)d Bericht(e) zurückgezogen."),
+        )
+
+    @admin.action(
+        description=_("Für die ausgewählten Zeiträume neu erstellen"), permissions=["change"]
+    )
+    def request_again(self, request: HttpRequest, queryset: QuerySet) -> None:
+        def again(report: TransparencyReport, *, actor: Any) -> None:
+            report_services.request_report(
+                report.organisation,
+                actor=actor,
+                period_start=report.period_start,
+                period_end=report.period_end,
+            )
+
+        self._each(request, queryset, again, gettext("%(count)d Bericht(e) werden neu erstellt."))

@@ -1,0 +1,67 @@
+"""Who may move a use case through review: submit, sign off, decide, operate and retire it."""
+
+from accounts.models import Membership, User
+from accounts.selectors import has_role
+from registry.models import UseCase
+
+# Which reviewer role must sign off, given what the use case does.
+DPO = Membership.Role.DATA_PROTECTION_OFFICER
+ISO = Membership.Role.INFORMATION_SECURITY_OFFICER
+STAFF_COUNCIL = Membership.Role.STAFF_COUNCIL
+
+
+def required_sign_off_roles(use_case: UseCase) -> tuple[str, ...]:
+    """The DPO when personal data is processed, the ISO always, the staff council on monitoring."""
+    roles: list[str] = []
+    if use_case.processes_personal_data:
+        roles.append(DPO)
+    roles.append(ISO)
+    if use_case.monitors_staff:
+        roles.append(STAFF_COUNCIL)
+    return tuple(roles)
+
+
+def is_board(user: User, use_case: UseCase) -> bool:
+    """Board members of the use case's organisation (and the installation's operator)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or has_role(user, use_case.organisation_id, Membership.Role.BOARD)
+
+
+def heads_department(user: User, use_case: UseCase) -> bool:
+    """Whether the user is a head of the use case's department."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return Membership.objects.filter(
+        user=user,
+        organisation_id=use_case.organisation_id,
+        role=Membership.Role.DEPARTMENT_HEAD,
+        departments=use_case.department_id,
+    ).exists()
+
+
+def can_submit(user: User, use_case: UseCase) -> bool:
+    """The head of the use case's department or the board submit it."""
+    return heads_department(user, use_case) or is_board(user, use_case)
+
+
+def can_sign_off(user: User, use_case: UseCase, role: str) -> bool:
+    """Only who holds a reviewer role in the use case's organisation signs off in that role."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return has_role(user, use_case.organisation_id, role)
+
+
+def can_decide(user: User, use_case: UseCase) -> bool:
+    """The board of the use case's organisation decides."""
+    return is_board(user, use_case)
+
+
+def can_operate(user: User, use_case: UseCase) -> bool:
+    """The department head or the board put a use case into operation and retire it."""
+    return heads_department(user, use_case) or is_board(user, use_case)
+
+
+def can_update_obligation(user: User, use_case: UseCase) -> bool:
+    """The department head or the board keep the obligations of a use case."""
+    return heads_department(user, use_case) or is_board(user, use_case)

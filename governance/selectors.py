@@ -1,0 +1,184 @@
+"""Reads that carry the governance rules: who must act on which use case, what is overdue."""
+
+import datetime
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from accounts.models import Department, Membership, Organisation, User
+from governance.models import REVIEWER_ROLES, Decision, ObligationItem, SignOff, Submission
+from registry.models import UseCase
+from registry.permissions import use_cases_visible_to
+
+REVIEW_STATES = (UseCase.WorkflowState.SUBMITTED, UseCase.WorkflowState.IN_REVIEW)
+LIVE_STATES = (UseCase.WorkflowState.APPROVED, UseCase.WorkflowState.IN_OPERATION)
+# The condition under which a reviewer role must sign off (see permissions.required_sign_off_roles).
+ROLE_REQUIRED_WHEN: dict[str, Q] = {
+    Membership.Role.DATA_PROTECTION_OFFICER: Q(processes_personal_data=True),
+    Membership.Role.INFORMATION_SECURITY_OFFICER: Q(),
+    Membership.Role.STAFF_COUNCIL: Q(monitors_staff=True),
+}
+
+
+def current_submission(use_case: UseCase) -> Submission | None:
+    """The submission of the use case's latest review round."""
+    return Submission.objects.filter(use_case=use_case).order_by("-submitted_at", "-pk").first()
+
+
+def _with_sign_off_flags(queryset: QuerySet[UseCase]) -> QuerySet[UseCase]:
+    """Annotate whether each reviewer role signed off in the use case's current round."""
+    latest = Submission.objects.filter(use_case=OuterRef("pk")).order_by("-submitted_at", "-pk")
+    queryset = queryset.annotate(current_submission_id=Subquery(latest.values("pk")[:1]))
+    return queryset.annotate(
+        **{
+            f"signed_{role}": Exists(
+                SignOff.objects.filter(submission_id=OuterRef("current_submission_id"), role=role)
+            )
+            for role in REVIEWER_ROLES
+        }
+    )
+
+
+def awaiting_sign_off(user: User) -> QuerySet[UseCase]:
+    """Use cases in review that need this user's sign-off in one of their reviewer roles."""
+    memberships = list(
+        Membership.objects.filter(user=user, role__in=REVIEWER_ROLES).values_list(
+            "organisation_id", "role"
+        )
+    )
+    if not memberships or not user.is_active:
+        return UseCase.objects.none()
+    waiting = Q(pk__in=[])
+    for organisation_id, role in memberships:
+        waiting |= (
+            Q(organisation_id=organisation_id)
+            & ROLE_REQUIRED_WHEN[role]
+            & Q(**{f"signed_{role}": False})
+        )
+    queryset = use_cases_visible_to(user).filter(workflow_state__in=REVIEW_STATES)
+    return (
+        _with_sign_off_flags(queryset)
+        .filter(waiting)
+        .select_related("organisation", "department")
+        .order_by("updated_at", "pk")
+    )
+
+
+def awaiting_decision(organisation: Organisation) -> QuerySet[UseCase]:
+    """Use cases of the organisation whose required sign-offs are all in: the board decides next."""
+    queryset = UseCase.objects.filter(organisation=organisation, workflow_state__in=REVIEW_STATES)
+    complete = Q()
+    for role, required_when in ROLE_REQUIRED_WHEN.items():
+        signed = Q(**{f"signed_{role}": True})
+        complete &= (~required_when | signed) if required_when else signed
+    return (
+        _with_sign_off_flags(queryset)
+        .filter(complete)
+        .select_related("department")
+        .order_by("updated_at", "pk")
+    )
+
+
+def overdue_reviews(
+    organisation: Organisation, *, today: datetime.date | None = None
+) -> QuerySet[UseCase]:
+    """Approved or operating use cases of the organisation whose review date has passed."""
+    today = today or timezone.localdate()
+    return (
+        UseCase.objects.filter(
+            organisation=organisation,
+            workflow_state__in=LIVE_STATES,
+            next_review_date__lt=today,
+        )
+        .select_related("department")
+        .order_by("next_review_date", "pk")
+    )
+
+
+def reviews_due(*, today: datetime.date, within_days: int = 30) -> QuerySet[UseCase]:
+    """Approved or operating use cases of every organisation due for review within the days."""
+    return (
+        UseCase.objects.filter(
+            workflow_state__in=LIVE_STATES,
+            next_review_date__lte=today + datetime.timedelta(days=within_days),
+        )
+        .select_related("organisation", "department")
+        .order_by("next_review_date", "pk")
+    )
+
+
+def open_obligations(organisation: Organisation) -> QuerySet[ObligationItem]:
+    """Obligations still open on the organisation's use cases that are not rejected or retired."""
+    return (
+        ObligationItem.objects.filter(
+            use_case__organisation=organisation, applies=True, status=ObligationItem.Status.OPEN
+        )
+        .exclude(
+            use_case__workflow_state__in=(
+                UseCase.WorkflowState.REJECTED,
+                UseCase.WorkflowState.RETIRED,
+            )
+        )
+        .select_related("use_case", "use_case__department")
+        .order_by("use_case__title", "use_case_id", "obligation")
+    )
+
+
+def obligation_items_of(use_case: UseCase) -> QuerySet[ObligationItem]:
+    """The obligations that currently apply to one use case."""
+    return ObligationItem.objects.filter(use_case=use_case, applies=True).select_related(
+        "updated_by"
+    )
+
+
+def recent_decisions(organisation: Organisation, *, limit: int = 10) -> QuerySet[Decision]:
+    """The board's latest decisions in the organisation."""
+    return (
+        Decision.objects.filter(use_case__organisation=organisation)
+        .select_related("use_case", "decided_by")
+        .order_by("-decided_at", "-pk")[:limit]
+    )
+
+
+def dashboard_counts(organisation: Organisation) -> dict[str, Any]:
+    """Use cases of the organisation counted by workflow state, risk class and department."""
+    use_cases = UseCase.objects.filter(organisation=organisation)
+    by_state = dict(
+        use_cases.order_by()
+        .values_list("workflow_state")
+        .annotate(n=Count("pk"))
+        .values_list("workflow_state", "n")
+    )
+    by_risk = dict(
+        use_cases.order_by()
+        .values_list("risk_class")
+        .annotate(n=Count("pk"))
+        .values_list("risk_class", "n")
+    )
+    departments = (
+        Department.objects.filter(organisation=organisation)
+        .annotate(n=Count("use_cases"))
+        .order_by("name")
+    )
+    return {
+        "total": sum(by_state.values()),
+        "by_state": [
+            (value, label, by_state.get(value, 0)) for value, label in UseCase.WorkflowState.choices
+        ],
+        "by_risk_class": [
+            (value, label, by_risk.get(value, 0)) for value, label in UseCase.RiskClass.choices
+        ],
+        "by_department": [(d.pk, d.name, d.n) for d in departments],
+    }
+
+
+def board_organisations_of(user: User) -> QuerySet[Organisation]:
+    """Organisations whose board the user sits on (every one for the installation's operator)."""
+    if not user.is_authenticated or not user.is_active:
+        return Organisation.objects.none()
+    if user.is_superuser:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(
+        memberships__user=user, memberships__role=Membership.Role.BOARD
+    ).distinct()

@@ -1,0 +1,576 @@
+"""Every governance write: classification, obligations, and each step of the review workflow.
+
+Each transition takes the acting user, checks who may take it, records who, when and why in the
+use case's history (registry.services.save_tracked), and sends its mails after the commit.
+"""
+
+import calendar
+import dataclasses
+import datetime
+from collections.abc import Iterable, Mapping
+from functools import partial
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from governance import permissions
+from governance.models import Decision, ObligationItem, RiskClassification, SignOff, Submission
+from governance.risk import FactsError, classify, parse_facts, to_json
+from governance.selectors import LIVE_STATES, REVIEW_STATES, current_submission
+from registry import permissions as registry_permissions
+from registry import services as registry_services
+from registry import webhooks
+from registry.models import PublishedUseCase, UseCase
+from registry.publication import publish_use_case
+
+State = UseCase.WorkflowState
+
+# Changes to these fields leave an approved use case approved: contact details, dates, the
+# review schedule and the suitability estimate do not change what the board approved.
+EDITORIAL_FIELDS = frozenset(
+    {
+        "technical_contact",
+        "public_contact_email",
+        "status",
+        "start_date",
+        "end_date",
+        "review_interval_months",
+        "next_review_date",
+        "yearly_case_volume",
+        "rule_clarity",
+        "input_structure",
+    }
+)
+# Fields whose change adds or drops an obligation of the use case.
+OBLIGATION_FIELDS = frozenset({"processes_personal_data", "monitors_staff"})
+# Obligations that must be done before a high-risk system is first used (Art. 27(1), Art. 49(3)).
+BEFORE_FIRST_USE = (
+    ObligationItem.Obligation.ART_27_FRIA,
+    ObligationItem.Obligation.ART_49_REGISTRATION,
+)
+
+
+def _notify(event: str, use_case: UseCase, *, actor: User, occasion: str) -> None:
+    """Send the mails of a transition once the transaction has committed."""
+    from governance import tasks
+
+    transaction.on_commit(
+        partial(
+            tasks.notify_transition.delay,
+            event,
+            use_case_id=use_case.pk,
+            actor_id=actor.pk,
+            occasion=occasion,
+        )
+    )
+
+
+def _emit(event: str, use_case: UseCase, *, actor: User | None) -> None:
+    """Record the change event for other systems; webhooks sends it once the transaction commits."""
+    webhooks.emit_event(f"use_case.{event}", use_case, actor=actor)
+
+
+def _require(value: str, field: str, message: str) -> str:
+    if not value or not value.strip():
+        raise ValidationError({field: message})
+    return value.strip()
+
+
+def _locked(actor: User, use_case: UseCase) -> UseCase:
+    """The use case if the actor may see it (else 404), locked against concurrent transitions."""
+    visible = registry_permissions.access_use_case(actor, use_case.pk)
+    return (
+        UseCase.objects.select_for_update()
+        .select_related("organisation", "department")
+        .get(pk=visible.pk)
+    )
+
+
+def _save_state(use_case: UseCase, *, actor: User, reason: str, state: str, **fields: Any) -> None:
+    use_case.workflow_state = state
+    for name, value in fields.items():
+        setattr(use_case, name, value)
+    use_case.full_clean()
+    registry_services.save_tracked(use_case, actor=actor, reason=reason)
+
+
+def add_months(date: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, or the month's last day when it has fewer days."""
+    month_index = date.month - 1 + months
+    year, month = date.year + month_index // 12, month_index % 12 + 1
+    return date.replace(
+        year=year, month=month, day=min(date.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def review_interval_months(use_case: UseCase) -> int:
+    """The use case's own interval, else its organisation's default for its risk class."""
+    if use_case.review_interval_months:
+        return use_case.review_interval_months
+    organisation = use_case.organisation
+    if use_case.risk_class == UseCase.RiskClass.HIGH_RISK:
+        return organisation.review_interval_high_risk_months
+    return organisation.review_interval_default_months
+
+
+def _stored_facts(facts: Any) -> dict[str, Any]:
+    """The parsed facts as JSON, every question present, sets as sorted lists."""
+    return {
+        name: sorted(value) if isinstance(value, frozenset) else value
+        for name, value in dataclasses.asdict(facts).items()
+    }
+
+
+def _initial_status(use_case: UseCase, obligation: str) -> tuple[str, str, str]:
+    """Status, reason and evidence of a new obligation item, from what the record already says."""
+    done, not_applicable = ObligationItem.Status.DONE, ObligationItem.Status.NOT_APPLICABLE
+    if obligation == ObligationItem.Obligation.DPIA:
+        if use_case.dpia_status == UseCase.AssessmentStatus.DONE:
+            return done, "", use_case.dpia_reference if "://" in use_case.dpia_reference else ""
+        if use_case.dpia_status == UseCase.AssessmentStatus.NOT_NEEDED:
+            return not_applicable, use_case.dpia_not_needed_reason, ""
+    if (
+        obligation == ObligationItem.Obligation.ART_27_FRIA
+        and use_case.fria_status == UseCase.AssessmentStatus.DONE
+    ):
+        return done, "", use_case.fria_reference if "://" in use_case.fria_reference else ""
+    if (
+        obligation == ObligationItem.Obligation.STAFF_COUNCIL
+        and use_case.staff_council_status == UseCase.StaffCouncilStatus.AGREED
+    ):
+        return done, use_case.service_agreement, ""
+    return ObligationItem.Status.OPEN, "", ""
+
+
+def _sync_obligations(use_case: UseCase, *, actor: User, reason: str) -> None:
+    """Make the use case's obligation items match its classification and its data."""
+    classification = RiskClassification.objects.filter(use_case=use_case).first()
+    wanted = set(classification.obligations if classification else [])
+    if use_case.processes_personal_data:
+        wanted.add(ObligationItem.Obligation.DPIA)
+    if use_case.monitors_staff:
+        wanted.add(ObligationItem.Obligation.STAFF_COUNCIL)
+    existing = {item.obligation: item for item in ObligationItem.objects.filter(use_case=use_case)}
+    now = timezone.now()
+    for obligation in sorted(wanted | set(existing)):
+        item = existing.get(obligation)
+        applies = obligation in wanted
+        if item is None:
+            status, item_reason, evidence = _initial_status(use_case, obligation)
+            item = ObligationItem(
+                use_case=use_case,
+                obligation=obligation,
+                status=status,
+                reason=item_reason,
+                evidence_url=evidence,
+                updated_by=actor,
+                updated_at=now,
+            )
+        elif item.applies == applies:
+            continue
+        item.applies = applies
+        item.full_clean()
+        registry_services.save_tracked(item, actor=actor, reason=reason)
+
+
+def _back_to_review(
+    use_case: UseCase, *, actor: User, reason: str, previous_state: str
+) -> Submission:
+    """Open a new review round because of a substantive change, and say so on the record."""
+    submission = Submission(
+        use_case=use_case,
+        kind=Submission.Kind.CHANGED,
+        submitted_by=actor,
+        submitted_at=timezone.now(),
+        note=reason,
+        previous_state=previous_state,
+    )
+    submission.full_clean()
+    submission.save()
+    _save_state(
+        use_case,
+        actor=actor,
+        state=State.SUBMITTED,
+        reason=_(
+            "Wesentliche Änderung (%(reason)s): Der Anwendungsfall geht erneut in die Prüfung."
+        )
+        % {"reason": reason},
+    )
+    _notify("resubmitted", use_case, actor=actor, occasion=f"submission:{submission.pk}")
+    _emit("submitted", use_case, actor=actor)
+    return submission
+
+
+def _needs_new_round(use_case: UseCase) -> bool:
+    """Approved use cases go back to review; in review, sign-offs already given are void."""
+    if use_case.workflow_state in LIVE_STATES:
+        return True
+    if use_case.workflow_state in REVIEW_STATES:
+        submission = current_submission(use_case)
+        return submission is not None and submission.sign_offs.exists()
+    return False
+
+
+@transaction.atomic
+def classify_use_case(
+    use_case: UseCase, *, actor: User, facts: Mapping[str, object]
+) -> RiskClassification:
+    """Store the questionnaire answers with their classification and the use case's risk class."""
+    visible = registry_permissions.access_use_case(
+        actor, use_case.pk, perm=registry_permissions.CHANGE
+    )
+    use_case = UseCase.objects.select_for_update().select_related("organisation").get(pk=visible.pk)
+    try:
+        parsed = parse_facts(facts)
+    except FactsError as exc:
+        raise ValidationError(dict(exc.errors)) from exc
+    result = to_json(classify(parsed))
+    stored_facts = _stored_facts(parsed)
+    record = RiskClassification.objects.filter(use_case=use_case).first()
+    if (
+        record is not None
+        and record.facts == stored_facts
+        and record.rule_set_version == result["rule_set_version"]
+    ):
+        return record
+    first = record is None
+    if record is None:
+        record = RiskClassification(use_case=use_case)
+    record.facts = stored_facts
+    record.risk_class = str(result["risk_class"])
+    record.obligations = result["obligations"]
+    record.reasons = result["reasons"]
+    record.rule_set_version = str(result["rule_set_version"])
+    record.classified_by = actor
+    record.classified_at = timezone.now()
+    record.full_clean(exclude=["use_case"])
+    reason = _("Risikofragebogen beantwortet") if first else _("Risikofragebogen geändert")
+    registry_services.save_tracked(record, actor=actor, reason=reason)
+    if use_case.risk_class != record.risk_class:
+        use_case.risk_class = record.risk_class
+        use_case.full_clean()
+        registry_services.save_tracked(
+            use_case,
+            actor=actor,
+            reason=_("Risikoklasse nach dem Fragebogen: %(risk_class)s")
+            % {"risk_class": use_case.get_risk_class_display()},
+        )
+    _sync_obligations(use_case, actor=actor, reason=reason)
+    if _needs_new_round(use_case):
+        _back_to_review(
+            use_case, actor=actor, reason=reason, previous_state=use_case.workflow_state
+        )
+    return record
+
+
+@transaction.atomic
+def change_use_case(
+    use_case: UseCase,
+    *,
+    actor: User,
+    reason: str,
+    children: Mapping[str, Iterable[Mapping[str, Any]]] | None = None,
+    **fields: Any,
+) -> set[str]:
+    """Change a use case; a substantive change to an approved one sends it back to review."""
+    if "workflow_state" in fields:
+        raise ValidationError(
+            {"workflow_state": _("Der Prüfstand ändert sich nur durch die Prüfschritte.")}
+        )
+    caller_instance = use_case
+    before = _locked(actor, use_case)
+    changed = registry_services.update_use_case(
+        before, actor=actor, reason=reason, children=children, **fields
+    )
+    use_case = UseCase.objects.select_related("organisation").get(pk=before.pk)
+    if changed & OBLIGATION_FIELDS:
+        _sync_obligations(use_case, actor=actor, reason=reason)
+    substantive = changed - EDITORIAL_FIELDS
+    if substantive and _needs_new_round(use_case):
+        _back_to_review(
+            use_case, actor=actor, reason=reason, previous_state=use_case.workflow_state
+        )
+    elif changed and use_case.workflow_state in LIVE_STATES:
+        # Editorial changes of an approved use case need no review, so the public sees them now.
+        publish_use_case(use_case, actor=actor, reason=reason)
+    caller_instance.refresh_from_db()
+    return changed
+
+
+@transaction.atomic
+def submit_use_case(use_case: UseCase, *, actor: User, note: str = "") -> Submission:
+    """Hand a draft (or a use case sent back for changes) in for review."""
+    use_case = _locked(actor, use_case)
+    if not permissions.can_submit(actor, use_case):
+        raise PermissionDenied(
+            _("Einreichen dürfen nur die Fachbereichsleitung und das KI-Gremium.")
+        )
+    if use_case.workflow_state not in (State.DRAFT, State.CHANGES_REQUESTED):
+        raise ValidationError(
+            {
+                "workflow_state": _(
+                    "Nur Entwürfe und zurückgegebene Anwendungsfälle können eingereicht werden."
+                )
+            }
+        )
+    if not RiskClassification.objects.filter(use_case=use_case).exists():
+        raise ValidationError(
+            {
+                "risk_classification": _(
+                    "Bitte beantworten Sie vor dem Einreichen den Risikofragebogen."
+                )
+            }
+        )
+    submission = Submission(
+        use_case=use_case,
+        kind=Submission.Kind.SUBMITTED,
+        submitted_by=actor,
+        submitted_at=timezone.now(),
+        note=note.strip(),
+        previous_state=use_case.workflow_state,
+    )
+    submission.full_clean()
+    submission.save()
+    reason = _("Zur Prüfung eingereicht")
+    _save_state(
+        use_case,
+        actor=actor,
+        state=State.SUBMITTED,
+        reason=f"{reason}: {submission.note}" if submission.note else reason,
+    )
+    _notify("submitted", use_case, actor=actor, occasion=f"submission:{submission.pk}")
+    _emit("submitted", use_case, actor=actor)
+    return submission
+
+
+def missing_sign_offs(use_case: UseCase, submission: Submission | None) -> list[str]:
+    """The reviewer roles whose sign-off the current round still lacks."""
+    given = set(submission.sign_offs.values_list("role", flat=True)) if submission else set()
+    return [role for role in permissions.required_sign_off_roles(use_case) if role not in given]
+
+
+@transaction.atomic
+def sign_off_use_case(
+    use_case: UseCase, *, actor: User, role: str, verdict: str, reason: str = ""
+) -> SignOff:
+    """A required reviewer agrees, or objects with a reason, in the current review round."""
+    use_case = _locked(actor, use_case)
+    if role not in SignOff.Role.values:
+        raise ValidationError({"role": _("Diese Rolle gibt kein Votum ab.")})
+    if verdict not in SignOff.Verdict.values:
+        raise ValidationError(
+            {"verdict": _("Bitte stimmen Sie zu oder erheben Sie einen Einwand.")}
+        )
+    if not permissions.can_sign_off(actor, use_case, role):
+        raise PermissionDenied(_("Sie haben diese Rolle in dieser Organisation nicht."))
+    if role not in permissions.required_sign_off_roles(use_case):
+        raise PermissionDenied(
+            _("Für diesen Anwendungsfall ist kein Votum dieser Rolle vorgesehen.")
+        )
+    if use_case.workflow_state not in REVIEW_STATES:
+        raise ValidationError({"workflow_state": _("Der Anwendungsfall ist nicht in Prüfung.")})
+    submission = current_submission(use_case)
+    if submission is None or submission.sign_offs.filter(role=role).exists():
+        raise ValidationError({"role": _("Für diese Rolle liegt bereits ein Votum vor.")})
+    if verdict == SignOff.Verdict.OBJECT:
+        _require(reason, "reason", _("Bitte begründen Sie den Einwand."))
+    sign_off = SignOff(
+        submission=submission,
+        use_case=use_case,
+        role=role,
+        verdict=verdict,
+        reason=reason.strip(),
+        signed_by=actor,
+        signed_at=timezone.now(),
+    )
+    sign_off.full_clean()
+    sign_off.save()
+    if use_case.workflow_state == State.SUBMITTED:
+        _save_state(use_case, actor=actor, state=State.IN_REVIEW, reason=_("Prüfung begonnen"))
+    occasion = f"signoff:{sign_off.pk}"
+    if verdict == SignOff.Verdict.OBJECT:
+        _notify("objection", use_case, actor=actor, occasion=occasion)
+    if not missing_sign_offs(use_case, submission):
+        _notify("ready_for_decision", use_case, actor=actor, occasion=occasion)
+    return sign_off
+
+
+@transaction.atomic
+def decide_use_case(use_case: UseCase, *, actor: User, outcome: str, rationale: str) -> Decision:
+    """The board approves, asks for changes or rejects, with a rationale, once sign-offs are in."""
+    use_case = _locked(actor, use_case)
+    if not permissions.can_decide(actor, use_case):
+        raise PermissionDenied(_("Entscheiden darf nur das KI-Gremium der Organisation."))
+    if outcome not in Decision.Outcome.values:
+        raise ValidationError({"outcome": _("Bitte wählen Sie eine Entscheidung.")})
+    rationale = _require(rationale, "rationale", _("Bitte begründen Sie die Entscheidung."))
+    if use_case.workflow_state not in REVIEW_STATES:
+        raise ValidationError({"workflow_state": _("Der Anwendungsfall ist nicht in Prüfung.")})
+    submission = current_submission(use_case)
+    assert submission is not None  # every review state starts with a submission
+    if submission.submitted_by_id == actor.pk:
+        raise PermissionDenied(
+            _("Über einen selbst eingereichten Anwendungsfall dürfen Sie nicht entscheiden.")
+        )
+    missing = missing_sign_offs(use_case, submission)
+    if missing:
+        labels = ", ".join(str(SignOff.Role(role).label) for role in missing)
+        raise ValidationError(
+            {"sign_offs": _("Es fehlen noch Voten: %(roles)s.") % {"roles": labels}}
+        )
+    approved = outcome == Decision.Outcome.APPROVED
+    if approved and use_case.risk_class == UseCase.RiskClass.PROHIBITED:
+        raise ValidationError(
+            {"outcome": _("Ein System mit verbotener Praxis kann nicht freigegeben werden.")}
+        )
+    decision = Decision(
+        submission=submission,
+        use_case=use_case,
+        outcome=outcome,
+        rationale=rationale,
+        decided_by=actor,
+        decided_at=timezone.now(),
+    )
+    decision.full_clean()
+    decision.save()
+    state = {
+        Decision.Outcome.APPROVED: State.APPROVED,
+        Decision.Outcome.CHANGES_REQUESTED: State.CHANGES_REQUESTED,
+        Decision.Outcome.REJECTED: State.REJECTED,
+    }[Decision.Outcome(outcome)]
+    fields: dict[str, Any] = {}
+    if approved:
+        # A change to a system in operation, once approved, keeps it in operation.
+        if submission.previous_state == State.IN_OPERATION:
+            state = State.IN_OPERATION
+        fields["next_review_date"] = add_months(
+            timezone.localdate(), review_interval_months(use_case)
+        )
+    reason = f"{decision.get_outcome_display()}: {rationale}"
+    _save_state(use_case, actor=actor, state=state, reason=reason, **fields)
+    if approved:
+        publish_use_case(use_case, actor=actor, reason=reason)
+    _notify("decided", use_case, actor=actor, occasion=f"decision:{decision.pk}")
+    _emit("decided", use_case, actor=actor)
+    if approved:
+        _emit("published", use_case, actor=actor)
+    return decision
+
+
+def _check_operator(actor: User, use_case: UseCase) -> None:
+    if not permissions.can_operate(actor, use_case):
+        raise PermissionDenied(_("Das dürfen nur die Fachbereichsleitung und das KI-Gremium."))
+
+
+@transaction.atomic
+def put_into_operation(use_case: UseCase, *, actor: User, reason: str) -> None:
+    """Start operating an approved use case; FRIA and registration must be done before first use."""
+    use_case = _locked(actor, use_case)
+    _check_operator(actor, use_case)
+    reason = _require(reason, "reason", _("Bitte geben Sie einen Grund an."))
+    if use_case.workflow_state != State.APPROVED:
+        raise ValidationError(
+            {"workflow_state": _("Nur freigegebene Anwendungsfälle gehen in Betrieb.")}
+        )
+    blocking = ObligationItem.objects.filter(
+        use_case=use_case,
+        applies=True,
+        status=ObligationItem.Status.OPEN,
+        obligation__in=BEFORE_FIRST_USE,
+    )
+    if blocking.exists():
+        labels = ", ".join(str(item.get_obligation_display()) for item in blocking)
+        raise ValidationError(
+            {
+                "obligations": _("Vor der ersten Verwendung zu erledigen: %(items)s.")
+                % {"items": labels}
+            }
+        )
+    today = timezone.localdate()
+    fields: dict[str, Any] = {}
+    # A pilot runs in operation on trial; it keeps its status until someone changes it.
+    if use_case.status != UseCase.Status.PILOT:
+        fields["status"] = UseCase.Status.IN_OPERATION
+    if use_case.start_date is None:
+        fields["start_date"] = today
+    _save_state(use_case, actor=actor, state=State.IN_OPERATION, reason=reason, **fields)
+    publish_use_case(use_case, actor=actor, reason=reason)
+    _notify("in_operation", use_case, actor=actor, occasion=f"operation:{use_case.pk}:{today}")
+    _emit("published", use_case, actor=actor)
+
+
+@transaction.atomic
+def retire_use_case(use_case: UseCase, *, actor: User, reason: str) -> None:
+    """Take a use case out of service (or withdraw it); the public record shows it retired."""
+    use_case = _locked(actor, use_case)
+    _check_operator(actor, use_case)
+    reason = _require(reason, "reason", _("Bitte geben Sie einen Grund an."))
+    if use_case.workflow_state == State.RETIRED:
+        raise ValidationError(
+            {"workflow_state": _("Der Anwendungsfall ist bereits außer Betrieb.")}
+        )
+    today = timezone.localdate()
+    fields: dict[str, Any] = {"status": UseCase.Status.RETIRED, "next_review_date": None}
+    if use_case.end_date is None and (use_case.start_date is None or use_case.start_date <= today):
+        fields["end_date"] = today
+    _save_state(use_case, actor=actor, state=State.RETIRED, reason=reason, **fields)
+    # Only a record that was public shows its retirement; a withdrawn draft never becomes public.
+    if PublishedUseCase.objects.filter(use_case=use_case).exists():
+        publish_use_case(use_case, actor=actor, reason=reason)
+    _notify("retired", use_case, actor=actor, occasion=f"retired:{use_case.pk}:{today}")
+    _emit("retired", use_case, actor=actor)
+
+
+@transaction.atomic
+def record_periodic_review(use_case: UseCase, *, actor: User, note: str) -> None:
+    """The board confirms a periodic review without substantive change; the next one is set."""
+    use_case = _locked(actor, use_case)
+    if not permissions.is_board(actor, use_case):
+        raise PermissionDenied(_("Überprüfungen bestätigt das KI-Gremium."))
+    note = _require(note, "note", _("Bitte halten Sie das Ergebnis der Überprüfung fest."))
+    if use_case.workflow_state not in LIVE_STATES:
+        raise ValidationError(
+            {
+                "workflow_state": _(
+                    "Nur freigegebene oder betriebene Anwendungsfälle werden überprüft."
+                )
+            }
+        )
+    next_review = add_months(timezone.localdate(), review_interval_months(use_case))
+    use_case.next_review_date = next_review
+    use_case.full_clean()
+    registry_services.save_tracked(
+        use_case, actor=actor, reason=_("Regelmäßige Überprüfung: %(note)s") % {"note": note}
+    )
+    publish_use_case(use_case, actor=actor, reason=_("Regelmäßige Überprüfung"))
+
+
+@transaction.atomic
+def update_obligation(
+    item: ObligationItem, *, actor: User, status: str, reason: str = "", evidence_url: str = ""
+) -> ObligationItem:
+    """Mark an obligation open, done (with evidence) or not applicable (with a reason)."""
+    use_case = _locked(actor, item.use_case)
+    if not permissions.can_update_obligation(actor, use_case):
+        raise PermissionDenied(_("Pflichten pflegen die Fachbereichsleitung und das KI-Gremium."))
+    item = ObligationItem.objects.select_for_update().get(pk=item.pk, use_case=use_case)
+    if status not in ObligationItem.Status.values:
+        raise ValidationError({"status": _("Diesen Stand gibt es nicht.")})
+    if status == ObligationItem.Status.NOT_APPLICABLE:
+        _require(reason, "reason", _("Bitte begründen Sie, warum die Pflicht nicht zutrifft."))
+    item.status = status
+    item.reason = reason.strip()
+    item.evidence_url = evidence_url.strip()
+    item.updated_by = actor
+    item.updated_at = timezone.now()
+    item.full_clean()
+    registry_services.save_tracked(
+        item,
+        actor=actor,
+        reason=reason.strip() or _("Pflicht: %(status)s") % {"status": item.get_status_display()},
+    )
+    return item

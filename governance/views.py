@@ -1,0 +1,64 @@
+"""The governance board's dashboard: what is where in review, what is overdue, what is missing."""
+
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.views.generic import TemplateView
+
+from accounts.models import Organisation, User
+from governance import selectors
+
+
+def _bars(rows: list[tuple[Any, Any, int]]) -> list[dict[str, Any]]:
+    """Rows of a bar chart: label, count and the bar's share of the longest bar in percent."""
+    longest = max((count for _key, _label, count in rows), default=0)
+    return [
+        {
+            "key": key,
+            "label": label,
+            "count": count,
+            "percent": round(100 * count / longest) if longest else 0,
+        }
+        for key, label, count in rows
+    ]
+
+
+class DashboardView(LoginRequiredMixin, TemplateView):
+    """Counts, overdue reviews, open obligations and recent decisions of one organisation."""
+
+    template_name = "governance/dashboard.html"
+
+    def _organisation(self, user: User) -> tuple[Organisation, list[Organisation]]:
+        organisations = list(selectors.board_organisations_of(user).order_by("name"))
+        if not organisations:
+            raise PermissionDenied
+        wanted = self.request.GET.get("organisation")
+        if not wanted:
+            return organisations[0], organisations
+        for organisation in organisations:
+            if organisation.slug == wanted:
+                return organisation, organisations
+        # Another organisation's dashboard looks exactly like a missing one.
+        raise Http404
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        assert isinstance(user, User)  # LoginRequiredMixin let only logged-in users in
+        organisation, organisations = self._organisation(user)
+        counts = selectors.dashboard_counts(organisation)
+        context.update(
+            organisation=organisation,
+            organisations=organisations,
+            total=counts["total"],
+            state_bars=_bars(counts["by_state"]),
+            risk_bars=_bars(counts["by_risk_class"]),
+            department_bars=_bars(counts["by_department"]),
+            awaiting_decision=list(selectors.awaiting_decision(organisation)),
+            overdue_reviews=list(selectors.overdue_reviews(organisation)),
+            open_obligations=list(selectors.open_obligations(organisation)),
+            recent_decisions=list(selectors.recent_decisions(organisation)),
+        )
+        return context

@@ -1,0 +1,48 @@
+"""The governance board's dashboard in a real browser: accessible, usable by keyboard."""
+
+import pytest
+
+from accounts.models import Membership
+from accounts.services import grant_role
+from governance import services
+from tests.e2e.conftest import assert_accessible
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _log_in(page, live_server, username: str) -> None:
+    page.goto(live_server.url + "/konto/anmelden/?next=/gremium/")
+    page.get_by_label("Benutzername").fill(username)
+    page.get_by_label("Passwort").fill("pw")
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url("**/gremium/**")
+
+
+def test_the_dashboard_shows_the_boards_numbers_accessibly(
+    page, live_server, board_member, use_case, department_head, iso
+):
+    services.classify_use_case(use_case, actor=department_head, facts={"is_ai_system": True})
+    services.submit_use_case(use_case, actor=department_head)
+    services.sign_off_use_case(use_case, actor=iso, role="iso", verdict="agree")
+    _log_in(page, live_server, "board")
+    assert page.locator("h1").inner_text() == "Übersicht des KI-Gremiums"
+    state_table = page.get_by_role("table", name="Nach Prüfstand")
+    assert state_table.get_by_role("row", name="in Prüfung 1").count() == 1
+    assert page.get_by_role("link", name="Wohngeld-Vorprüfung").count() >= 1
+    assert_accessible(page, "gremium-dashboard")
+
+
+def test_a_board_member_of_two_organisations_switches_by_keyboard(
+    page, live_server, board_member, other_organisation, foreign_use_case
+):
+    grant_role(board_member, organisation=other_organisation, role=Membership.Role.BOARD)
+    _log_in(page, live_server, "board")
+    select = page.get_by_label("Organisation", exact=True)
+    select.focus()
+    select.select_option(label="Landkreis Birkenau")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent").strip() == "Anzeigen"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**organisation=birkenau")
+    assert "Landkreis Birkenau" in page.locator("main").inner_text()
+    assert_accessible(page, "gremium-dashboard-selector")

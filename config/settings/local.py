@@ -9,3 +9,6 @@ os.environ.setdefault("PASSWORD_LOGIN_ENABLED", "true")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 from config.settings.base import *  # noqa: F403
+
+# Eager tasks would log every success into the demo's console and bury the printed logins.
+LOGGING["loggers"] = {"celery.app.trace": {"level": "WARNING"}}

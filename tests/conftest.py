@@ -197,14 +197,23 @@ def redis_url_or_skip() -> str:
 def celery_worker(transactional_db: Any) -> Any:
     """A real Celery worker on Redis, in a thread; tests using it see committed rows only."""
     from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun
+    from django.db import connections
 
     from config.celery import app
+
+    def close_worker_connections(**_kwargs: Any) -> None:
+        # The worker thread's connection would otherwise outlive the test and keep the test
+        # database from being dropped at the end of the run.
+        connections.close_all()
 
     url = redis_url_or_skip()
     previous = {key: app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
     app.conf.update(broker_url=url, result_backend=url, task_always_eager=False)
+    task_postrun.connect(close_worker_connections, weak=False)
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as w:
             yield w
     finally:
+        task_postrun.disconnect(close_worker_connections)
         app.conf.update(previous)

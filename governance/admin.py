@@ -41,7 +41,7 @@ from governance.models import (
 from governance.permissions import required_sign_off_roles
 from governance.reports import services as report_services
 from registry import services as registry_services
-from registry.admin import CHILD_INLINE_KEYS, UseCaseAdmin
+from registry.admin import CHILD_INLINE_KEYS, UseCaseAdmin, formset_rows
 from registry.models import AccessGrant, UseCase
 
 
@@ -54,26 +54,6 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Wird mit der Entscheidung gespeichert und den Beteiligten mitgeteilt."),
     )
-
-
-def _formset_rows(formset: Any) -> list[dict[str, Any]]:
-    """The rows an inline formset submits, in the shape registry.services expects."""
-    deleted = {id(f) for f in formset.deleted_forms}
-    rows = []
-    for child_form in formset.forms:
-        if id(child_form) in deleted:
-            continue
-        if child_form.instance.pk is None and not child_form.has_changed():
-            continue
-        row = {
-            name: value
-            for name, value in child_form.cleaned_data.items()
-            if name not in {"id", "use_case", "DELETE"}
-        }
-        if child_form.instance.pk is not None:
-            row["id"] = child_form.instance.pk
-        rows.append(row)
-    return rows
 
 
 def _table(headers: list[str], rows: list[tuple[Any, ...]], empty: str) -> SafeString:
@@ -157,7 +137,7 @@ class GovernanceUseCaseAdmin(UseCaseAdmin):
             if formset.model is AccessGrant:
                 grant_formsets.append(formset)
             elif formset.model in CHILD_INLINE_KEYS and formset.has_changed():
-                children[CHILD_INLINE_KEYS[formset.model]] = _formset_rows(formset)
+                children[CHILD_INLINE_KEYS[formset.model]] = formset_rows(formset)
         use_case = UseCase.objects.get(pk=form.instance.pk)
         state_before = use_case.workflow_state
         services.change_use_case(

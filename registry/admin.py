@@ -146,6 +146,26 @@ CHILD_INLINE_KEYS = {
 }
 
 
+def formset_rows(formset: Any) -> list[dict[str, Any]]:
+    """The rows an inline formset submits, in the shape registry.services expects."""
+    deleted = {id(f) for f in formset.deleted_forms}
+    rows = []
+    for child_form in formset.forms:
+        if id(child_form) in deleted:
+            continue
+        if child_form.instance.pk is None and not child_form.has_changed():
+            continue
+        row = {
+            name: value
+            for name, value in child_form.cleaned_data.items()
+            if name not in {"id", "use_case", "DELETE"}
+        }
+        if child_form.instance.pk is not None:
+            row["id"] = child_form.instance.pk
+        rows.append(row)
+    return rows
+
+
 @admin.register(UseCase)
 class UseCaseAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
     form = UseCaseAdminForm
@@ -321,21 +341,7 @@ class UseCaseAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
             self._save_access_grants(request, use_case, formset)
             return
         key = CHILD_INLINE_KEYS[formset.model]
-        deleted = {id(f) for f in formset.deleted_forms}
-        rows = []
-        for child_form in formset.forms:
-            if id(child_form) in deleted:
-                continue
-            if child_form.instance.pk is None and not child_form.has_changed():
-                continue
-            row = {
-                name: value
-                for name, value in child_form.cleaned_data.items()
-                if name not in {"id", "use_case", "DELETE"}
-            }
-            if child_form.instance.pk is not None:
-                row["id"] = child_form.instance.pk
-            rows.append(row)
+        rows = formset_rows(formset)
         services.set_use_case_children(
             UseCase.objects.get(pk=use_case.pk),
             actor=acting_user(request),

@@ -6,7 +6,9 @@ access_use_case), so missing and foreign records give the same 404.
 """
 
 import json
+import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -15,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
@@ -124,45 +126,109 @@ def _actor(request: HttpRequest) -> User:
 # ---------------------------------------------------------------------------------------------
 # My use cases
 
+MY_USE_CASES_PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class Section:
+    """One page of a table of "my use cases", paged by its own query parameter."""
+
+    rows: list[UseCase]
+    number: int
+    count: int
+    previous_url: str
+    next_url: str
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.count / MY_USE_CASES_PAGE_SIZE))
+
+
+def _section(request: HttpRequest, queryset: QuerySet[UseCase], parameter: str) -> Section:
+    """The requested page of the ordered queryset.
+
+    The page's ids and the total come first, in one narrow query (sorting thousands of ids and
+    sort keys is cheap, sorting thousands of whole rows is not); then the page's rows.
+    """
+    try:
+        number = int(request.GET.get(parameter) or 1)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise Http404(_("Diese Seite der Liste gibt es nicht."))
+    offset = (number - 1) * MY_USE_CASES_PAGE_SIZE
+    page = list(
+        queryset.annotate(section_total=Window(Count("pk"))).values_list("pk", "section_total")[
+            offset : offset + MY_USE_CASES_PAGE_SIZE
+        ]
+    )
+    if not page and number > 1:
+        raise Http404(_("Diese Seite der Liste gibt es nicht."))
+    count = page[0][1] if page else 0
+    by_pk = UseCase.objects.select_related("department").in_bulk([pk for pk, _total in page])
+    rows = [by_pk[pk] for pk, _total in page if pk in by_pk]  # unless deleted meanwhile
+
+    def url(page: int) -> str:
+        query = request.GET.copy()
+        query[parameter] = str(page)
+        return f"?{query.urlencode()}"
+
+    return Section(
+        rows=rows,
+        number=number,
+        count=count,
+        previous_url=url(number - 1) if number > 1 else "",
+        next_url=url(number + 1) if offset + len(rows) < count else "",
+    )
+
 
 @require_GET
 @login_required_keeping_post
 def index(request: HttpRequest) -> HttpResponse:
-    """The user's use cases: own departments first, the others they may see below."""
+    """The user's use cases: own departments first, the others they may see below.
+
+    Each section is a page of its own; what the rows show beyond their fields (open obligations,
+    whether the user may change them, whether they wait for the user's sign-off) is read for the
+    listed rows only, so the number of queries does not grow with the page or the permissions.
+    """
     user = _actor(request)
-    own_department_ids = set(departments_headed_by(user).values_list("pk", flat=True))
-    use_cases = list(
-        permissions.use_cases_visible_to(user)
-        .select_related("department", "organisation")
-        .annotate(
-            open_obligations=Count(
-                "obligation_items",
-                filter=Q(
-                    obligation_items__applies=True,
-                    obligation_items__status=ObligationItem.Status.OPEN,
-                ),
-            )
+    own_department_ids = list(departments_headed_by(user).values_list("pk", flat=True))
+    visible = permissions.use_cases_visible_to(user).order_by("department__name", "title", "pk")
+    own = _section(request, visible.filter(department_id__in=own_department_ids), "seite")
+    others = _section(
+        request, visible.exclude(department_id__in=own_department_ids), "weitere_seite"
+    )
+    listed = [*own.rows, *others.rows]
+    pks = [use_case.pk for use_case in listed]
+    open_obligations = dict(
+        ObligationItem.objects.filter(
+            use_case_id__in=pks, applies=True, status=ObligationItem.Status.OPEN
         )
-        .order_by("department__name", "title", "pk")
+        .order_by()
+        .values_list("use_case_id")
+        .annotate(n=Count("pk"))
+        .values_list("use_case_id", "n")
     )
     changeable = set(
-        permissions.use_cases_visible_to(user, permissions.CHANGE).values_list("pk", flat=True)
+        permissions.use_cases_visible_to(user, permissions.CHANGE)
+        .filter(pk__in=pks)
+        .values_list("pk", flat=True)
     )
-    awaiting = list(governance_selectors.awaiting_sign_off(user).values_list("pk", flat=True))
-    own: list[UseCase] = []
-    others: list[UseCase] = []
-    for use_case in use_cases:
+    awaiting = governance_selectors.awaiting_sign_off(user)
+    awaiting_count = awaiting.count()
+    awaiting_here = set(awaiting.filter(pk__in=pks).values_list("pk", flat=True)) if pks else set()
+    for use_case in listed:
+        use_case.open_obligations = open_obligations.get(use_case.pk, 0)  # type: ignore[attr-defined]
         use_case.can_change = use_case.pk in changeable  # type: ignore[attr-defined]
-        use_case.awaits_my_sign_off = use_case.pk in awaiting  # type: ignore[attr-defined]
+        use_case.awaits_my_sign_off = use_case.pk in awaiting_here  # type: ignore[attr-defined]
         use_case.todos = todos_for_owner(use_case) if use_case.can_change else []  # type: ignore[attr-defined]
-        (own if use_case.department_id in own_department_ids else others).append(use_case)
     return render(
         request,
         "workspace/index.html",
         {
             "own": own,
             "others": others,
-            "awaiting_count": len(awaiting),
+            "awaiting_count": awaiting_count,
             "today": timezone.localdate(),
             "can_create": _creatable_departments(user).exists(),
             "heads_departments": bool(own_department_ids),

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from governance.workspace.views import MY_USE_CASES_PAGE_SIZE
 from tests.conftest import make_use_case
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +21,8 @@ def test_department_head_sees_own_use_cases_apart_from_others(
 ):
     client.force_login(department_head)
     response = client.get(URL)
-    assert [uc.pk for uc in response.context["own"]] == [use_case.pk]
-    assert [uc.pk for uc in response.context["others"]] == [other_department_use_case.pk]
+    assert [uc.pk for uc in response.context["own"].rows] == [use_case.pk]
+    assert [uc.pk for uc in response.context["others"].rows] == [other_department_use_case.pk]
 
 
 def test_use_cases_of_other_organisations_are_not_listed(
@@ -29,7 +30,7 @@ def test_use_cases_of_other_organisations_are_not_listed(
 ):
     client.force_login(department_head)
     response = client.get(URL)
-    listed = {uc.pk for uc in response.context["own"] + response.context["others"]}
+    listed = {uc.pk for section in ("own", "others") for uc in response.context[section].rows}
     assert foreign_use_case.pk not in listed
     assert foreign_use_case.title not in response.content.decode()
 
@@ -59,11 +60,50 @@ def test_list_query_count_does_not_grow_with_use_cases(
         make_use_case(department_head, department, f"Weiterer {number}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(URL)
-    assert len(response.context["own"]) == 11
+    assert response.context["own"].count == 11
 
 
 def test_person_without_a_role_sees_no_use_cases(client, outsider, use_case):
     client.force_login(outsider)
     response = client.get(URL)
-    assert response.context["own"] == [] and response.context["others"] == []
+    assert not response.context["own"].rows
+    assert not response.context["others"].rows
     assert not response.context["can_create"]
+
+
+def test_each_section_pages_on_its_own(client, board_member, department, other_department):
+    for number in range(MY_USE_CASES_PAGE_SIZE + 2):
+        make_use_case(board_member, department, f"Fall {number:02}")
+    make_use_case(board_member, other_department, "Anderer Fachbereich")
+    client.force_login(board_member)
+    response = client.get(URL)
+    others = response.context["others"]
+    assert len(others.rows) == MY_USE_CASES_PAGE_SIZE
+    assert others.count == MY_USE_CASES_PAGE_SIZE + 3
+    assert others.next_url == "?weitere_seite=2"
+    second = client.get(URL, {"weitere_seite": 2, "seite": 1})
+    first_titles = {uc.title for uc in others.rows}
+    second_titles = {uc.title for uc in second.context["others"].rows}
+    assert len(second_titles) == 3 and not first_titles & second_titles
+    assert "weitere_seite=1" in second.context["others"].previous_url
+    assert "nächste Seite" in response.content.decode()
+
+
+def test_a_page_past_the_end_is_not_found(client, department_head, use_case):
+    client.force_login(department_head)
+    assert client.get(URL, {"seite": 2}).status_code == 404
+    assert client.get(URL, {"weitere_seite": "x"}).status_code == 404
+
+
+def test_query_count_does_not_depend_on_page_or_permissions(
+    client, board_member, department, other_department, django_assert_max_num_queries
+):
+    make_use_case(board_member, department, "Einer")
+    client.force_login(board_member)
+    with django_assert_max_num_queries(25) as few:
+        client.get(URL)
+    for number in range(MY_USE_CASES_PAGE_SIZE + 5):
+        make_use_case(board_member, other_department, f"Fall {number}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(URL, {"weitere_seite": 2})
+    assert response.status_code == 200

@@ -1,9 +1,11 @@
 """The governance board's dashboard: what is where in review, what is overdue, what is missing."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, QuerySet, Window
 from django.http import Http404
 from django.views.generic import TemplateView
 
@@ -23,6 +25,28 @@ def _bars(rows: list[tuple[Any, Any, int]]) -> list[dict[str, Any]]:
         }
         for key, label, count in rows
     ]
+
+
+# How many rows each list of the dashboard shows; the full lists are in the admin.
+DASHBOARD_LIST_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class ShortList:
+    """The first rows of a dashboard list and how many there are in all."""
+
+    rows: list[Any]
+    total: int
+
+    @classmethod
+    def of(cls, queryset: QuerySet[Any]) -> "ShortList":
+        # The total comes with the rows (a window over the whole result): one query per list.
+        rows = list(queryset.annotate(list_total=Window(Count("pk")))[:DASHBOARD_LIST_LIMIT])
+        return cls(rows=rows, total=rows[0].list_total if rows else 0)
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
@@ -56,9 +80,9 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             state_bars=_bars(counts["by_state"]),
             risk_bars=_bars(counts["by_risk_class"]),
             department_bars=_bars(counts["by_department"]),
-            awaiting_decision=list(selectors.awaiting_decision(organisation)),
-            overdue_reviews=list(selectors.overdue_reviews(organisation)),
-            open_obligations=list(selectors.open_obligations(organisation)),
+            awaiting_decision=ShortList.of(selectors.awaiting_decision(organisation)),
+            overdue_reviews=ShortList.of(selectors.overdue_reviews(organisation)),
+            open_obligations=ShortList.of(selectors.open_obligations(organisation)),
             recent_decisions=list(selectors.recent_decisions(organisation)),
         )
         return context

@@ -310,6 +310,12 @@ class UseCase(models.Model):
             models.Index(fields=["department", "status"], name="usecase_department_status_idx"),
             models.Index(fields=["next_review_date"], name="usecase_next_review_idx"),
             models.Index(fields=["risk_class"], name="usecase_risk_class_idx"),
+            # The board's dashboard: an organisation's use cases by title and by review date,
+            # read a page at a time (issue 8).
+            models.Index(fields=["organisation", "title", "id"], name="usecase_org_title_idx"),
+            models.Index(
+                fields=["organisation", "next_review_date", "id"], name="usecase_org_review_idx"
+            ),
         ]
 
     def __str__(self) -> str:

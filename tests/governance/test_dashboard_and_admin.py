@@ -215,3 +215,45 @@ def test_an_admin_change_of_child_rows_is_one_change_through_the_service(
     use_case = reload(approved_use_case)
     assert use_case.legal_bases.get().law == "DSGVO"
     assert use_case.workflow_state == "submitted"
+
+
+def test_a_dashboard_list_shows_its_first_rows_and_how_many_there_are(
+    client,
+    board_member,
+    approved_use_case,
+    other_department_use_case,
+    other_department_head,
+    monkeypatch,
+):
+    from governance import services, views
+    from tests.governance.conftest import MINIMAL
+
+    services.classify_use_case(
+        other_department_use_case, actor=other_department_head, facts=MINIMAL
+    )
+    client.force_login(board_member)
+    everything = client.get(DASHBOARD).context["open_obligations"]
+    assert everything.total > 1 and everything.more == 0
+    monkeypatch.setattr(views, "DASHBOARD_LIST_LIMIT", 1)
+    response = client.get(DASHBOARD)
+    short = response.context["open_obligations"]
+    assert len(short.rows) == 1 and short.total == everything.total
+    assert short.rows[0].pk == everything.rows[0].pk
+    assert f"Die ersten 1 von {everything.total}." in response.content.decode()
+
+
+def test_a_short_list_counts_in_the_same_query(board_member, department_head, department):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from governance.views import DASHBOARD_LIST_LIMIT, ShortList
+    from tests.conftest import make_use_case
+
+    for number in range(DASHBOARD_LIST_LIMIT + 2):
+        make_use_case(department_head, department, f"Fall {number}")
+    with CaptureQueriesContext(connection) as queries:
+        short = ShortList.of(UseCase.objects.order_by("pk"))
+    assert len(queries) == 1
+    assert len(short.rows) == DASHBOARD_LIST_LIMIT and short.total == DASHBOARD_LIST_LIMIT + 2
+    assert short.more == 2
+    assert ShortList.of(UseCase.objects.none()).total == 0

@@ -117,6 +117,11 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # The public register: how long shared caches may keep a page, and the accessibility statement
 # (BITV 2.0): whom to write to about barriers, when it was last reviewed, the enforcement body.
 PUBLIC_CACHE_MAX_AGE = env.int("PUBLIC_CACHE_MAX_AGE", default=300)
+# Counts and rendered anonymous pages are kept per version of the register's data, so they are
+# never served after a change; this only bounds how long an unused one takes memory.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=3600)
+# Per worker process by default; CACHE_URL=redis://host:6379/1 shares one between the workers.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 ACCESSIBILITY_CONTACT_EMAIL = env(
     "ACCESSIBILITY_CONTACT_EMAIL",
     default=env("DEFAULT_FROM_EMAIL", default="ki-register@localhost"),

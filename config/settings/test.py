@@ -17,6 +17,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0
 # The webhook tests run their receiver on http://127.0.0.1.
 WEBHOOK_REQUIRE_HTTPS = False
 WEBHOOK_PRIVATE_HOSTS_ALLOWED = ["127.0.0.1"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

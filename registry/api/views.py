@@ -4,6 +4,7 @@ Lists start from the visibility selectors; single objects come through the acces
 missing and foreign records are the same 404 and visible-but-not-allowed is a 403.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -34,6 +35,8 @@ from registry.api.filters import (
 )
 from registry.api.history import public_changes, use_case_history
 from registry.models import AISystem, PublishedUseCase, UseCase, WebhookDelivery, WebhookEndpoint
+from registry.public import selectors as public_selectors
+from registry.public.caching import cache_headers, cached_data, not_modified, public_etag
 
 FIELDS_PARAMETER = OpenApiParameter(
     "fields",
@@ -356,6 +359,32 @@ class PublicUseCaseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[PublishedUseCase]:
         return PublishedUseCase.objects.select_related("organisation")
 
+    @staticmethod
+    def conditional(request: Request, version: Any, build: Callable[[], Any]) -> Any:
+        """Answer 304 to a current copy, else the data, serialized once per version (see
+        registry.public.caching): the public API has the ETag and Last-Modified of the pages."""
+        etag = public_etag(request, version, "api", request.get_host())  # type: ignore[arg-type]
+        if version is not None:
+            cached = not_modified(request, etag, version)  # type: ignore[arg-type]
+            if cached is not None:
+                return cached
+        response = Response(cached_data(request, etag, version, build))  # type: ignore[arg-type]
+        return cache_headers(request, response, etag, version)  # type: ignore[arg-type]
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.conditional(
+            request,
+            public_selectors.register_freshness(),
+            lambda: super(PublicUseCaseViewSet, self).list(request, *args, **kwargs).data,
+        )
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.conditional(
+            request,
+            public_selectors.use_case_freshness(int(self.kwargs["pk"])),
+            lambda: super(PublicUseCaseViewSet, self).retrieve(request, *args, **kwargs).data,
+        )
+
     @extend_schema(
         summary=_("Öffentliches Änderungsprotokoll"),
         responses=api.PublicChangeSerializer(many=True),
@@ -364,8 +393,10 @@ class PublicUseCaseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def changes(self, request: Request, pk: str) -> Response:
-        record = self.get_object()
-        return Response(public_changes(record.use_case_id))
+        def build() -> Any:
+            return public_changes(self.get_object().use_case_id)
+
+        return self.conditional(request, public_selectors.use_case_freshness(int(pk)), build)
 
 
 # -- webhooks -----------------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 """The public transparency register: no login, German first, only PublishedUseCase is read."""
 
 import datetime
-import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,16 +25,15 @@ from django.utils.cache import (
     add_never_cache_headers,
     get_conditional_response,
     patch_cache_control,
-    patch_vary_headers,
 )
-from django.utils.http import http_date, quote_etag
-from django.utils.translation import get_language
+from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Organisation
 from registry.models import WithheldField
 from registry.public import opendata, selectors
+from registry.public.caching import cache_headers, not_modified, public_etag, render_cached
 from registry.public.feeds import ChangesFeed
 from registry.public.forms import (
     AccessibilityFeedbackForm,
@@ -110,41 +108,6 @@ class ResultPage:
         return (self.number - 1) * self.per_page + 1 if self.object_list else 0
 
 
-def public_etag(request: HttpRequest, *parts: Any) -> str:
-    """An entity tag for a public page: its data version, address and language, never its HTML."""
-    key = repr((parts, request.get_full_path(), get_language()))
-    return quote_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
-
-
-def not_modified(
-    request: HttpRequest, etag: str, last_modified: datetime.datetime | None
-) -> HttpResponseBase | None:
-    """The 304 answer when the visitor's copy is current; anonymous visitors only."""
-    if request.user.is_authenticated:
-        return None
-    timestamp = int(last_modified.timestamp()) if last_modified else None
-    return get_conditional_response(request, etag=etag, last_modified=timestamp)
-
-
-def cache_headers(
-    request: HttpRequest,
-    response: HttpResponseBase,
-    etag: str | None = None,
-    last_modified: datetime.datetime | None = None,
-) -> HttpResponseBase:
-    """Shared caches may keep anonymous pages; a signed-in person's page is never stored."""
-    patch_vary_headers(response, ["Cookie"])
-    if request.user.is_authenticated:
-        add_never_cache_headers(response)
-        return response
-    patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
-    if etag:
-        response["ETag"] = etag
-    if last_modified:
-        response["Last-Modified"] = http_date(last_modified.timestamp())
-    return response
-
-
 def bad_request(request: HttpRequest, form: forms.Form) -> HttpResponse:
     """The 400 page naming each filter that holds a value the register does not know."""
     response = render(request, "400.html", {"form": form}, status=400)
@@ -164,34 +127,38 @@ def _filtered_list(
     form = RegisterFilterForm(request.GET, organisation=organisation)
     if not form.is_valid():
         return bad_request(request, form)
-    records = selectors.filter_published_use_cases(form.search())
     latest = selectors.register_freshness()
     # The data version, address and language determine the page: no count is needed for the tag.
     etag = public_etag(request, latest, *freshness_parts)
     cached = not_modified(request, etag, latest)
     if cached is not None:
         return cached
-    if form.narrowed:
-        count, lower_bound = selectors.count_published(records, latest)
-    else:
-        count = total if total is not None else selectors.total_published(latest)
-        lower_bound = False
-    page = ResultPage.fetch(
-        records, request.GET.get("seite"), per_page=PAGE_SIZE, count=count, lower_bound=lower_bound
-    )
-    filters = request.GET.copy()
-    filters.pop("seite", None)
-    response = render(
-        request,
-        template,
-        {
+
+    def page_context() -> dict[str, Any]:
+        records = selectors.filter_published_use_cases(form.search())
+        if form.narrowed:
+            count, lower_bound = selectors.count_published(records, latest)
+        else:
+            count = total if total is not None else selectors.total_published(latest)
+            lower_bound = False
+        page = ResultPage.fetch(
+            records,
+            request.GET.get("seite"),
+            per_page=PAGE_SIZE,
+            count=count,
+            lower_bound=lower_bound,
+        )
+        filters = request.GET.copy()
+        filters.pop("seite", None)
+        return {
             **(context or {}),
             "form": form,
             "page": page,
             "filters_applied": form.narrowed,
             "filter_query": filters.urlencode(),
-        },
-    )
+        }
+
+    response = render_cached(request, etag, latest, template, page_context)
     return cache_headers(request, response, etag, latest)
 
 
@@ -273,19 +240,21 @@ def use_case_detail(request: HttpRequest, use_case_id: int) -> HttpResponseBase:
     cached = not_modified(request, etag, latest)
     if cached is not None and latest is not None:
         return cached
-    record = selectors.access_published_use_case(use_case_id)
-    labels = selectors.field_labels()
-    entries = [
-        {
-            "version": entry.version,
-            "kind": entry.kind,
-            "labels": [labels[name] for name in entry.changed_fields],
-        }
-        for entry in selectors.change_log(use_case_id)
-    ]
-    response = render(
-        request, "public/use_case_detail.html", {**_detail_context(record), "change_log": entries}
-    )
+
+    def detail_context() -> dict[str, Any]:
+        record = selectors.access_published_use_case(use_case_id)
+        labels = selectors.field_labels()
+        entries = [
+            {
+                "version": entry.version,
+                "kind": entry.kind,
+                "labels": [labels[name] for name in entry.changed_fields],
+            }
+            for entry in selectors.change_log(use_case_id)
+        ]
+        return {**_detail_context(record), "change_log": entries}
+
+    response = render_cached(request, etag, latest, "public/use_case_detail.html", detail_context)
     return cache_headers(request, response, etag, latest)
 
 

@@ -12,6 +12,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     Max,
     OuterRef,
     Q,
@@ -21,7 +22,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Concat
 from django.http import Http404
 
 from accounts.models import Organisation
@@ -173,6 +174,49 @@ ORDERINGS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Below this many estimated matches a search sorts its matches instead of walking an index in
+# the list's order (see filter_published_use_cases).
+SORT_MATCHES_LIMIT = 20_000
+
+
+def _unindexed(name: str) -> Any:
+    """The field's value by an expression no index provides: the same order, but the database
+    has to sort the matches rather than walk an index in that order."""
+    if name == "published_at":
+        return F(name) + datetime.timedelta(0)
+    return Concat(F(name), Value(""))
+
+
+# The orderings again, for a search with few matches; the primary key stays the tie-breaker.
+SORTED_ORDERINGS: dict[str, tuple[Any, ...]] = {
+    key: tuple(
+        field
+        if field.lstrip("-") == "pk"
+        else (
+            _unindexed(field.lstrip("-")).desc()
+            if field.startswith("-")
+            else _unindexed(field).asc()
+        )
+        for field in fields
+    )
+    for key, fields in ORDERINGS.items()
+}
+
+
+def estimated_rows(queryset: QuerySet[Any]) -> int | None:
+    """PostgreSQL's estimate of how many rows the queryset yields (its planner's, not a count).
+
+    The trigram statistics estimate a search's matches closely; None on other databases."""
+    if connection.vendor != "postgresql":
+        return None
+    sql, params = queryset.order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
 def _json_text(value: str) -> str:
     # JSON columns are searched as text: SQLite keeps Django's json.dumps output (ASCII-escaped),
     # PostgreSQL's jsonb prints characters as they are.
@@ -212,6 +256,14 @@ def filter_published_use_cases(search: RegisterFilter) -> QuerySet[PublishedUseC
             records = records.filter(services_text__contains=f'"leika_key": "{search.service}')
         else:
             records = records.filter(services_text__icontains=_json_text(search.service))
+    if search.query:
+        # A search term filters by trigram indexes, not by the list's order. Walking the index
+        # of the list's order and testing every row finds the first page fast when matches are
+        # many and spread out, but reads most of the register when they are few or bunched at
+        # the end (every "Vorprüfung von …" sorts under V): then sorting the matches is cheap.
+        estimate = estimated_rows(records)
+        if estimate is not None and estimate <= SORT_MATCHES_LIMIT:
+            return records.order_by(*SORTED_ORDERINGS[search.ordering])
     return records.order_by(*ORDERINGS[search.ordering])
 
 

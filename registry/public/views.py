@@ -72,7 +72,9 @@ class ResultPage:
         if page_number < 1:
             raise Http404(_("Diese Seite der Ergebnisliste gibt es nicht."))
         offset = (page_number - 1) * per_page
-        rows = list(records[offset : offset + per_page + 1])
+        # Nothing matched: no need to look again for the rows.
+        nothing = count == 0 and not lower_bound
+        rows = [] if nothing else list(records[offset : offset + per_page + 1])
         if not rows and page_number > 1:
             raise Http404(_("Diese Seite der Ergebnisliste gibt es nicht."))
         return cls(

@@ -1,6 +1,7 @@
 """The front page: search and filters over every published use case, paginated in the query."""
 
 import pytest
+from django.db import connection
 
 from accounts.models import Membership, Organisation
 from registry import services
@@ -156,11 +157,13 @@ def test_search_query_count_does_not_grow_with_entries_or_organisations(
     monkeypatch.setattr(selectors, "ORGANISATION_SELECT_LIMIT", 0)
     publish_many(1)
     params = {"q": "Anwendungsfall", "organisation": "05999001", "fachbereich": "Sozialamt"}
-    # Choices (bounded), the organisation, its departments, newest change, capped count, rows.
-    with django_assert_max_num_queries(6):
+    # Choices (bounded), the organisation, its departments, newest change, capped count, rows;
+    # on PostgreSQL also the planner's estimate of the matches.
+    expected = 7 if connection.vendor == "postgresql" else 6
+    with django_assert_max_num_queries(expected):
         client.get("/", params)
     publish_many(49)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(expected):
         response = client.get("/", params)
     assert response.content.decode().count('class="kern-card kern-card--hug') == 20
 
@@ -300,3 +303,57 @@ def test_a_broad_search_counts_only_up_to_the_limit_and_still_pages(
     assert "Anwendungsfall 024" in second and "Seite 2<" in second
     assert 'rel="next"' not in second
     assert client.get("/", {"q": "Anwendungsfall", "seite": "3"}).status_code == 404
+
+
+@pytest.mark.parametrize("ordering", sorted(selectors.ORDERINGS))
+def test_a_search_sorting_its_matches_lists_them_as_the_indexed_order_does(
+    publish_many, ordering, other_organisation, board_member, monkeypatch
+):
+    publish_many(6)
+    search = selectors.RegisterFilter(query="Anwendungsfall", ordering=ordering)
+    monkeypatch.setattr(selectors, "estimated_rows", lambda queryset: None)
+    walked = list(selectors.filter_published_use_cases(search).values_list("pk", flat=True))
+    monkeypatch.setattr(selectors, "estimated_rows", lambda queryset: 1)
+    sorted_matches = selectors.filter_published_use_cases(search)
+    assert (
+        sorted_matches.query.order_by
+        != selectors.published_use_cases().order_by(*selectors.ORDERINGS[ordering]).query.order_by
+    )
+    assert list(sorted_matches.values_list("pk", flat=True)) == walked
+    assert len(walked) == 6
+
+
+def test_only_a_search_with_few_estimated_matches_sorts_them(publish_many, monkeypatch):
+    publish_many(2)
+    plain = selectors.filter_published_use_cases(selectors.RegisterFilter())
+    assert plain.query.order_by == tuple(selectors.ORDERINGS["title"])
+    monkeypatch.setattr(
+        selectors, "estimated_rows", lambda queryset: selectors.SORT_MATCHES_LIMIT + 1
+    )
+    broad = selectors.filter_published_use_cases(selectors.RegisterFilter(query="Anwendungsfall"))
+    assert broad.query.order_by == tuple(selectors.ORDERINGS["title"])
+
+
+def test_the_match_estimate_comes_from_postgresql_only(publish_many):
+    publish_many(3)
+    estimate = selectors.estimated_rows(selectors.published_use_cases())
+    if connection.vendor == "postgresql":
+        assert isinstance(estimate, int) and estimate >= 1
+    else:
+        assert estimate is None
+
+
+def test_a_search_without_matches_does_not_look_for_rows_twice(
+    client, published, django_assert_max_num_queries
+):
+    from django.core.cache import cache
+
+    client.get("/")
+    cache.clear()
+    with django_assert_max_num_queries(4) as queries:
+        response = client.get("/", {"q": "Gibtesnicht"})
+    assert "Gibtesnicht" in response.content.decode()
+    assert not any(
+        'FROM "registry_publishedusecase"' in q["sql"] and "LIMIT 21" in q["sql"]
+        for q in queries.captured_queries
+    )

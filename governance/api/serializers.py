@@ -13,12 +13,17 @@ from governance.risk.engine import (
     RISK_CLASSES,
     ROLES,
 )
-from registry.api.serializers import StrictSerializer, UseCaseSerializer
+from registry.api.serializers import (
+    PrefetchedListSerializer,
+    StrictSerializer,
+    UseCaseSerializer,
+)
 
 
 class ObligationItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = ObligationItem
+        list_serializer_class = PrefetchedListSerializer
         fields = ["id", "obligation", "applies", "status", "reason", "updated_at"]
         read_only_fields = fields
 
@@ -26,6 +31,7 @@ class ObligationItemSerializer(serializers.ModelSerializer):
 class SubmissionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Submission
+        list_serializer_class = PrefetchedListSerializer
         fields = ["id", "kind", "submitted_by", "submitted_at", "note"]
         read_only_fields = fields
 
@@ -33,6 +39,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
 class SignOffSerializer(serializers.ModelSerializer):
     class Meta:
         model = SignOff
+        list_serializer_class = PrefetchedListSerializer
         fields = ["id", "submission", "role", "verdict", "reason", "signed_by", "signed_at"]
         read_only_fields = fields
 
@@ -40,6 +47,7 @@ class SignOffSerializer(serializers.ModelSerializer):
 class DecisionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Decision
+        list_serializer_class = PrefetchedListSerializer
         fields = ["id", "submission", "outcome", "rationale", "decided_by", "decided_at"]
         read_only_fields = fields
 

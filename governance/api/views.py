@@ -19,10 +19,11 @@ from governance.api import serializers as api
 from governance.risk import FactsError, classify, parse_facts, to_json
 from registry import permissions
 from registry.api.etags import etag_for, require_if_match
+from registry.api.serializers import prefetch_children
 from registry.api.views import UseCaseViewSet
 from registry.models import UseCase
 
-GOVERNED_PREFETCH = (
+GOVERNED_PREFETCH = prefetch_children(
     "legal_bases",
     "data_sources",
     "public_services",

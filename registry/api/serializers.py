@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 from typing import Any
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -126,6 +127,29 @@ class AISystemUpdateSerializer(AISystemSerializer):
 # -- use cases ----------------------------------------------------------------------------------
 
 
+PREFETCHED = "prefetched_"
+
+
+def prefetch_children(*relations: str) -> list[Prefetch]:
+    """Prefetch the use case's child rows into plain lists (see PrefetchedListSerializer)."""
+    return [Prefetch(relation, to_attr=PREFETCHED + relation) for relation in relations]
+
+
+class PrefetchedListSerializer(serializers.ListSerializer):
+    """Reads a child collection from the list prefetch_children left on the instance.
+
+    Django's prefetch into a related manager builds a queryset per instance and relation; on a
+    page of 50 use cases with eight relations that cost more than the queries themselves. A
+    plain list costs nothing. Without the prefetch the relation is read as usual.
+    """
+
+    def get_attribute(self, instance: Any) -> Any:
+        prefetched = getattr(instance, PREFETCHED + str(self.source), None)
+        if prefetched is not None:
+            return prefetched
+        return super().get_attribute(instance)
+
+
 class ChildSerializer(StrictModelSerializer):
     id = serializers.IntegerField(
         required=False,
@@ -136,18 +160,21 @@ class ChildSerializer(StrictModelSerializer):
 class LegalBasisSerializer(ChildSerializer):
     class Meta:
         model = LegalBasis
+        list_serializer_class = PrefetchedListSerializer
         fields = ["id", "law", "provision", "url"]
 
 
 class DataSourceSerializer(ChildSerializer):
     class Meta:
         model = DataSource
+        list_serializer_class = PrefetchedListSerializer
         fields = ["id", "name", "register", "description"]
 
 
 class PublicServiceSerializer(ChildSerializer):
     class Meta:
         model = PublicService
+        list_serializer_class = PrefetchedListSerializer
         fields = ["id", "leika_key", "name"]
         validators: list[Any] = []
 
@@ -155,6 +182,7 @@ class PublicServiceSerializer(ChildSerializer):
 class WithheldFieldSerializer(ChildSerializer):
     class Meta:
         model = WithheldField
+        list_serializer_class = PrefetchedListSerializer
         fields = ["id", "field", "reason"]
         validators: list[Any] = []
 

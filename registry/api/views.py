@@ -216,7 +216,9 @@ class AISystemViewSet(
 
 # -- use cases ----------------------------------------------------------------------------------
 
-USE_CASE_PREFETCH = ("legal_bases", "data_sources", "public_services", "withheld_fields")
+USE_CASE_PREFETCH = api.prefetch_children(
+    "legal_bases", "data_sources", "public_services", "withheld_fields"
+)
 
 
 @extend_schema_view(

@@ -72,11 +72,10 @@ def awaiting_decision(organisation: Organisation) -> QuerySet[UseCase]:
     for role, required_when in ROLE_REQUIRED_WHEN.items():
         signed = Q(**{f"signed_{role}": True})
         complete &= (~required_when | signed) if required_when else signed
-    # Departments come by their ids, not joined: a join hashes every department of the country.
     return (
         _with_sign_off_flags(queryset)
         .filter(complete)
-        .prefetch_related("department")
+        .select_related("department")
         .order_by("updated_at", "pk")
     )
 
@@ -92,7 +91,7 @@ def overdue_reviews(
             workflow_state__in=LIVE_STATES,
             next_review_date__lt=today,
         )
-        .prefetch_related("department")
+        .select_related("department")
         .order_by("next_review_date", "pk")
     )
 

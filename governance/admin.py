@@ -5,6 +5,8 @@ governance.services.change_use_case, so a substantive change of an approved use 
 to review, and which adds the decision form and the governance records as read-only lists.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -56,6 +58,99 @@ class DecisionForm(forms.Form):
     )
 
 
+class TransitionForm(forms.Form):
+    """The one text a workflow step records: a reason, a note or the review's result."""
+
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: Any, step: "Transition", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["text"]
+        field.label = step.text_label
+        field.help_text = step.help_text
+        field.required = step.text_required
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A step of the workflow the board takes in the admin, and the service that takes it."""
+
+    slug: str
+    label: Any
+    text_label: Any
+    text_argument: str
+    states: tuple[str, ...]
+    run: Callable[..., Any]
+    done: Any
+    help_text: Any = ""
+    text_required: bool = True
+
+
+State = UseCase.WorkflowState
+TRANSITIONS: dict[str, Transition] = {
+    step.slug: step
+    for step in (
+        Transition(
+            slug="einreichen",
+            label=_("Zur Prüfung einreichen"),
+            text_label=_("Anmerkung zur Einreichung"),
+            text_argument="note",
+            states=(State.DRAFT, State.CHANGES_REQUESTED),
+            run=services.submit_use_case,
+            done=_("Der Anwendungsfall ist zur Prüfung eingereicht."),
+            help_text=_("Freiwillig; die Prüfenden sehen sie mit der Einreichung."),
+            text_required=False,
+        ),
+        Transition(
+            slug="in-betrieb",
+            label=_("In Betrieb nehmen"),
+            text_label=_("Grund"),
+            text_argument="reason",
+            states=(State.APPROVED,),
+            run=services.put_into_operation,
+            done=_("Der Anwendungsfall ist in Betrieb."),
+            help_text=_("Wird in der Historie gespeichert."),
+        ),
+        Transition(
+            slug="ueberpruefung",
+            label=_("Überprüfung bestätigen"),
+            text_label=_("Ergebnis der Überprüfung"),
+            text_argument="note",
+            states=(State.APPROVED, State.IN_OPERATION),
+            run=services.record_periodic_review,
+            done=_("Die Überprüfung ist festgehalten; die nächste ist terminiert."),
+            help_text=_(
+                "Für eine Überprüfung ohne wesentliche Änderung; eine Änderung des "
+                "Anwendungsfalls geht dagegen erneut in die Prüfung."
+            ),
+        ),
+        Transition(
+            slug="ausser-betrieb",
+            label=_("Außer Betrieb nehmen"),
+            text_label=_("Grund"),
+            text_argument="reason",
+            states=tuple(state for state in State.values if state != State.RETIRED),
+            run=services.retire_use_case,
+            done=_("Der Anwendungsfall ist außer Betrieb."),
+            help_text=_("Wird in der Historie und im öffentlichen Änderungsprotokoll gezeigt."),
+        ),
+    )
+}
+
+
+class ObligationForm(forms.ModelForm):
+    class Meta:
+        model = ObligationItem
+        fields = ["status", "reason", "evidence_url"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
+
+
+def _form_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Put a service's validation errors on the form's fields, or above the form."""
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
 def _table(headers: list[str], rows: list[tuple[Any, ...]], empty: str) -> SafeString:
     if not rows:
         return format_html("<p>{}</p>", empty)
@@ -101,6 +196,16 @@ class GovernanceUseCaseAdmin(UseCaseAdmin):
                 "<path:object_id>/entscheiden/",
                 self.admin_site.admin_view(self.decide_view),
                 name="{}_{}_decide".format(*info),
+            ),
+            path(
+                "<path:object_id>/schritt/<slug:step>/",
+                self.admin_site.admin_view(self.transition_view),
+                name="{}_{}_transition".format(*info),
+            ),
+            path(
+                "<path:object_id>/pflichten/<int:item_id>/",
+                self.admin_site.admin_view(self.obligation_view),
+                name="{}_{}_obligation".format(*info),
             ),
             *super().get_urls(),
         ]
@@ -202,7 +307,11 @@ class GovernanceUseCaseAdmin(UseCaseAdmin):
             ],
             [
                 (
-                    item.get_obligation_display(),
+                    format_html(
+                        '<a href="{}">{}</a>',
+                        reverse("admin:registry_usecase_obligation", args=[obj.pk, item.pk]),
+                        item.get_obligation_display(),
+                    ),
                     item.get_status_display(),
                     item.reason,
                     item.evidence_url,
@@ -268,8 +377,7 @@ class GovernanceUseCaseAdmin(UseCaseAdmin):
                     rationale=form.cleaned_data["rationale"],
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                _form_errors(form, exc)
             except PermissionDenied as exc:
                 form.add_error(
                     None, str(exc) or gettext("Diese Entscheidung steht Ihnen nicht zu.")
@@ -299,6 +407,107 @@ class GovernanceUseCaseAdmin(UseCaseAdmin):
             ],
         }
         return TemplateResponse(request, "admin/governance/usecase/decide.html", context)
+
+    def _changeable(self, request: HttpRequest, object_id: str) -> UseCase:
+        """The use case if it is in the board's organisations (404 otherwise) and changeable."""
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        return obj
+
+    def _page(self, request: HttpRequest, obj: UseCase, title: str, **context: Any) -> Any:
+        return TemplateResponse(
+            request,
+            "admin/governance/usecase/step.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "opts": self.opts,
+                "original": obj,
+                **context,
+            },
+        )
+
+    def transition_view(self, request: HttpRequest, object_id: str, step: str) -> HttpResponse:
+        """Submit, put into operation, confirm a periodic review or retire one use case."""
+        transition = TRANSITIONS.get(step)
+        if transition is None:
+            raise Http404
+        obj = self._changeable(request, object_id)
+        possible = obj.workflow_state in transition.states
+        form = TransitionForm(request.POST or None, step=transition)
+        if request.method == "POST" and possible and form.is_valid():
+            try:
+                transition.run(
+                    obj,
+                    actor=acting_user(request),
+                    **{transition.text_argument: form.cleaned_data["text"]},
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc) or gettext("Dieser Schritt steht Ihnen nicht zu."))
+            else:
+                messages.success(request, str(transition.done))
+                return HttpResponseRedirect(reverse("admin:registry_usecase_change", args=[obj.pk]))
+        return self._page(
+            request,
+            obj,
+            f"{transition.label}: {obj}",
+            form=form,
+            step_label=transition.label,
+            possible=possible,
+        )
+
+    def obligation_view(self, request: HttpRequest, object_id: str, item_id: int) -> HttpResponse:
+        """Mark one obligation of the use case done (with evidence), open or not applicable."""
+        obj = self._changeable(request, object_id)
+        try:
+            item = selectors.obligation_items_of(obj).get(pk=item_id)
+        except ObligationItem.DoesNotExist as exc:
+            raise Http404 from exc
+        form = ObligationForm(request.POST or None, instance=item)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.update_obligation(
+                    ObligationItem.objects.get(pk=item.pk),
+                    actor=acting_user(request),
+                    status=form.cleaned_data["status"],
+                    reason=form.cleaned_data["reason"],
+                    evidence_url=form.cleaned_data["evidence_url"],
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, gettext("Die Pflicht ist aktualisiert."))
+                return HttpResponseRedirect(reverse("admin:registry_usecase_change", args=[obj.pk]))
+        return self._page(
+            request,
+            obj,
+            gettext("Pflicht: %(obligation)s") % {"obligation": item.get_obligation_display()},
+            form=form,
+            step_label=gettext("Pflicht speichern"),
+            possible=True,
+        )
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> Any:
+        if obj is not None:
+            context["transitions"] = [
+                step for step in TRANSITIONS.values() if obj.workflow_state in step.states
+            ]
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 # -- transparency reports: the board requests, watches, publishes and withdraws them ------------

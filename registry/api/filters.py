@@ -1,14 +1,28 @@
 """Filters, full-text search and ordering of the API's lists."""
 
+import datetime
 from typing import Any
 
 import django_filters
 from django.db import connection
-from django.db.models import Q, QuerySet
-from rest_framework.filters import BaseFilterBackend
+from django.db.models import (
+    CharField,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Model,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Concat
+from rest_framework.filters import BaseFilterBackend, OrderingFilter
 from rest_framework.request import Request
 
 from registry.models import AISystem, PublishedUseCase, UseCase
+from registry.public.selectors import SORT_MATCHES_LIMIT, estimated_rows
 
 
 class UseCaseFilter(django_filters.FilterSet):
@@ -60,6 +74,61 @@ class PublishedUseCaseFilter(django_filters.FilterSet):
     def filter_leika_key(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # The public record keeps its services as JSON; contains works on both databases.
         return queryset.filter(public_services__icontains=f'"{value}"')
+
+
+def sorts_matches(request: Request, queryset: QuerySet) -> bool:
+    """Whether a search's matches are to be sorted rather than read in an index's order.
+
+    As on the public pages (registry.public.selectors.filter_published_use_cases): with few
+    matches, walking the index of the list's order and testing every row reads most of the
+    table, and here computes each row's text vector besides. Decided once per request, from
+    PostgreSQL's estimate of the matches.
+    """
+    decided = getattr(request, "_sorts_matches", None)
+    if decided is None:
+        decided = False
+        if request.query_params.get(FullTextSearchFilter.search_param, "").strip():
+            estimate = estimated_rows(queryset)
+            decided = estimate is not None and estimate <= SORT_MATCHES_LIMIT
+        request._sorts_matches = decided  # type: ignore[attr-defined]
+    return bool(decided)
+
+
+def _sort_key(model: type[Model], name: str) -> Any:
+    """The field's value by an expression no index provides, in the same order."""
+    field = model._meta.get_field(name)
+    if isinstance(field, DateTimeField):
+        return ExpressionWrapper(F(name) + datetime.timedelta(0), output_field=DateTimeField())
+    if isinstance(field, CharField | TextField):
+        return Concat(F(name), Value(""), output_field=TextField())
+    return ExpressionWrapper(F(name) + 0, output_field=IntegerField())
+
+
+class SearchOrderingFilter(OrderingFilter):
+    """`?ordering=`; for a search with few matches, by sort keys that make the database sort
+    the matches (named `<field>_sort_key`, so the cursor pagination pages by them too)."""
+
+    suffix = "_sort_key"
+
+    def get_ordering(self, request: Request, queryset: QuerySet, view: Any) -> Any:
+        ordering = super().get_ordering(request, queryset, view)
+        if not ordering or not sorts_matches(request, queryset):
+            return ordering
+        return [
+            term if term.lstrip("-").endswith(self.suffix) else term + self.suffix
+            for term in ordering
+        ]
+
+    def filter_queryset(self, request: Request, queryset: QuerySet, view: Any) -> QuerySet:
+        ordering = self.get_ordering(request, queryset, view)
+        if not ordering:
+            return queryset
+        keys = {
+            term.lstrip("-"): _sort_key(queryset.model, term.lstrip("-")[: -len(self.suffix)])
+            for term in ordering
+            if term.lstrip("-").endswith(self.suffix)
+        }
+        return queryset.annotate(**keys).order_by(*ordering)
 
 
 class FullTextSearchFilter(BaseFilterBackend):

@@ -31,6 +31,7 @@ from registry.api.filters import (
     AISystemFilter,
     FullTextSearchFilter,
     PublishedUseCaseFilter,
+    SearchOrderingFilter,
     UseCaseFilter,
 )
 from registry.api.history import public_changes, use_case_history
@@ -122,7 +123,7 @@ class EtagRetrieveMixin(ApiViewMixin):
 )
 class OrganisationViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = api.OrganisationSerializer
-    filter_backends = [FullTextSearchFilter, OrderingFilter]
+    filter_backends = [FullTextSearchFilter, SearchOrderingFilter]
     search_fields = ["name", "slug", "ags"]
     ordering_fields = ["id", "name"]
     ordering = "name"
@@ -137,7 +138,7 @@ class OrganisationViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
 )
 class DepartmentViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = api.DepartmentSerializer
-    filter_backends = [DjangoFilterBackend, FullTextSearchFilter, OrderingFilter]
+    filter_backends = [DjangoFilterBackend, FullTextSearchFilter, SearchOrderingFilter]
     filterset_fields = ["organisation"]
     search_fields = ["name"]
     ordering_fields = ["id", "name"]
@@ -167,7 +168,7 @@ class AISystemViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    filter_backends = [DjangoFilterBackend, FullTextSearchFilter, OrderingFilter]
+    filter_backends = [DjangoFilterBackend, FullTextSearchFilter, SearchOrderingFilter]
     filterset_class = AISystemFilter
     search_fields = ["name", "vendor", "product", "model_name", "description"]
     ordering_fields = ["id", "name", "updated_at"]
@@ -232,7 +233,7 @@ USE_CASE_PREFETCH = api.prefetch_children(
     destroy=extend_schema(summary=_("Anwendungsfall löschen"), parameters=[REASON_PARAMETER]),
 )
 class UseCaseViewSet(EtagRetrieveMixin, viewsets.ModelViewSet):
-    filter_backends = [DjangoFilterBackend, FullTextSearchFilter, OrderingFilter]
+    filter_backends = [DjangoFilterBackend, FullTextSearchFilter, SearchOrderingFilter]
     filterset_class = UseCaseFilter
     search_fields = ["title", "short_description", "purpose"]
     ordering_fields = ["id", "title", "created_at", "updated_at"]
@@ -346,7 +347,7 @@ class PublicUseCaseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
     serializer_class = api.PublishedUseCaseSerializer
-    filter_backends = [DjangoFilterBackend, FullTextSearchFilter, OrderingFilter]
+    filter_backends = [DjangoFilterBackend, FullTextSearchFilter, SearchOrderingFilter]
     filterset_class = PublishedUseCaseFilter
     search_fields = ["title", "short_description", "purpose", "department_name"]
     ordering_fields = ["title", "published_at"]

@@ -1,0 +1,81 @@
+"""`?search=` at scale: an indexed full-text search, and sorted matches when they are few."""
+
+import pytest
+from django.db import connection
+
+from registry.api import filters
+from registry.models import PublishedUseCase
+from registry.publication import publish_use_case
+from tests.api.conftest import ApiClient
+from tests.conftest import make_use_case
+
+URL = "/api/v1/public/use-cases/"
+
+
+@pytest.fixture
+def published_many(board_member, department):
+    titles = ["Chatbot Bürgeramt", "Chatbot Wohngeld", "Übersetzung Bescheide", "Chatbot Abfall"]
+    titles += [f"Chatbot Nummer {n}" for n in range(5)]
+    for title in titles:
+        use_case = make_use_case(
+            board_member, department, title, short_description="Hilfe im Alltag"
+        )
+        publish_use_case(use_case, actor=board_member, reason="frei")
+    return titles
+
+
+def _all_pages(url: str) -> list[str]:
+    client = ApiClient()
+    titles: list[str] = []
+    while url:
+        body = client.get(url).json()
+        titles += [row["title"] for row in body["results"]]
+        url = body["next"]
+    return titles
+
+
+@pytest.mark.parametrize("ordering", ["title", "-title", "published_at", "-published_at"])
+def test_sorted_matches_page_like_the_indexed_order(published_many, monkeypatch, ordering):
+    url = f"{URL}?search=Chatbot&page_size=2&ordering={ordering}"
+    monkeypatch.setattr(filters, "sorts_matches", lambda request, queryset: False)
+    walked = _all_pages(url)
+    monkeypatch.setattr(filters, "sorts_matches", lambda request, queryset: True)
+    from django.core.cache import cache
+
+    cache.clear()
+    sorted_pages = _all_pages(url)
+    assert sorted_pages == walked
+    assert len(walked) == 8 and "Übersetzung Bescheide" not in walked
+
+
+def test_only_a_search_decides_on_sorting(published_many, rf):
+    from rest_framework.request import Request
+
+    plain = Request(rf.get(URL))
+    assert filters.sorts_matches(plain, PublishedUseCase.objects.all()) is False
+    searched = Request(rf.get(URL, {"search": "Chatbot"}))
+    expected = connection.vendor == "postgresql"  # the estimate exists only there
+    assert filters.sorts_matches(searched, PublishedUseCase.objects.all()) is expected
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the full-text index exists on PostgreSQL only"
+)
+def test_the_public_search_uses_the_full_text_index(published_many, rf):
+    from types import SimpleNamespace
+
+    from rest_framework.request import Request
+
+    from registry.api.views import PublicUseCaseViewSet
+
+    view = SimpleNamespace(search_fields=PublicUseCaseViewSet.search_fields)
+    request = Request(rf.get(URL, {"search": "Chatbot"}))
+    queryset = filters.FullTextSearchFilter().filter_queryset(
+        request, PublishedUseCase.objects.all(), view
+    )
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "published_fulltext_idx" in plan, plan

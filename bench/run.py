@@ -432,6 +432,18 @@ def _operations(p: dict[str, Any]) -> list[Operation]:
             floor=("public_list", {"limit": 50}),
         ),
         Operation(
+            "api_search_public_varied",
+            "Öffentliche API-Suche (50), jede Anfrage ein anderer Begriff",
+            "/api/v1/public/use-cases/",
+            "list",
+            # A page size of 48 to 50 makes every address new: nothing is answered from a cache.
+            paths=[
+                "/api/v1/public/use-cases/?" + urlencode({"search": subject, "page_size": size})
+                for size in (50, 49, 48)
+                for subject in _search_subjects()
+            ],
+        ),
+        Operation(
             "api_detail",
             "API-Detail eines Anwendungsfalls",
             f"/api/v1/use-cases/{uc_id}/",
@@ -474,16 +486,21 @@ def _operations(p: dict[str, Any]) -> list[Operation]:
     ]
 
 
-def _varied_searches() -> list[str]:
-    """Searches that differ in every request: subjects of the generated titles by risk class."""
+def _search_subjects() -> list[str]:
+    """The first word of every subject the generated titles name, once each."""
     from governance.benchmark.vocabulary import ACTIONS
 
     subjects = [subject.split()[0] for _action, _prep, items in ACTIONS for subject in items]
+    return list(dict.fromkeys(subjects))
+
+
+def _varied_searches() -> list[str]:
+    """Searches that differ in every request: subjects of the generated titles by risk class."""
     risks = ["minimal", "high_risk", "transparency", "unclassified"]
     return [
         "/?" + urlencode({"q": subject, "risiko": risk})
         for risk in risks
-        for subject in dict.fromkeys(subjects)
+        for subject in _search_subjects()
     ]
 
 

@@ -1,6 +1,7 @@
 """Filters, full-text search and ordering of the API's lists."""
 
 import datetime
+import re
 from typing import Any
 
 import django_filters
@@ -131,6 +132,9 @@ class SearchOrderingFilter(OrderingFilter):
         return queryset.annotate(**keys).order_by(*ordering)
 
 
+HYPHEN_IN_WORD = re.compile(r"(?<=\w)-(?=\w)")
+
+
 class FullTextSearchFilter(BaseFilterBackend):
     """`?search=`: German full-text search on PostgreSQL, word-by-word substring search elsewhere.
 
@@ -140,7 +144,10 @@ class FullTextSearchFilter(BaseFilterBackend):
     search_param = "search"
 
     def filter_queryset(self, request: Request, queryset: QuerySet, view: Any) -> QuerySet:
-        term = request.query_params.get(self.search_param, "").strip()
+        # The parts of a hyphenated word are searched as words: "Kfz-Zulassung" finds "Kfz
+        # Zulassung" too, and PostgreSQL needs no phrase search, which re-reads every match's
+        # text (0.2 s instead of 0.02 s for 7,000 matches at tier L).
+        term = HYPHEN_IN_WORD.sub(" ", request.query_params.get(self.search_param, "")).strip()
         fields: list[str] = getattr(view, "search_fields", [])
         if not term or not fields:
             return queryset
@@ -163,7 +170,10 @@ class FullTextSearchFilter(BaseFilterBackend):
                 "name": self.search_param,
                 "required": False,
                 "in": "query",
-                "description": 'Volltextsuche (Wörter, "Phrasen", -ausschließen)',
+                "description": (
+                    'Volltextsuche (Wörter, "Phrasen", -ausschließen); die Teile eines Wortes '
+                    "mit Bindestrich werden als einzelne Wörter gesucht"
+                ),
                 "schema": {"type": "string"},
             }
         ]

@@ -79,3 +79,13 @@ def test_the_public_search_uses_the_full_text_index(published_many, rf):
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "published_fulltext_idx" in plan, plan
+
+
+def test_a_hyphenated_word_is_searched_as_its_parts(board_member, department):
+    for title in ("Terminvergabe Kfz-Zulassung", "Kfz Zulassung online", "Zulassung von Hunden"):
+        use_case = make_use_case(board_member, department, title, short_description="Termin")
+        publish_use_case(use_case, actor=board_member, reason="frei")
+    titles = _all_pages(f"{URL}?search=Kfz-Zulassung")
+    assert sorted(titles) == ["Kfz Zulassung online", "Terminvergabe Kfz-Zulassung"]
+    if connection.vendor == "postgresql":  # the web search syntax is PostgreSQL's
+        assert _all_pages(f"{URL}?search=-Kfz Zulassung") == ["Zulassung von Hunden"]

@@ -168,9 +168,9 @@ def _section(request: HttpRequest, queryset: QuerySet[UseCase], parameter: str) 
     by_pk = UseCase.objects.select_related("department").in_bulk([pk for pk, _total in page])
     rows = [by_pk[pk] for pk, _total in page if pk in by_pk]  # unless deleted meanwhile
 
-    def url(page: int) -> str:
+    def url(target: int) -> str:
         query = request.GET.copy()
-        query[parameter] = str(page)
+        query[parameter] = str(target)
         return f"?{query.urlencode()}"
 
     return Section(

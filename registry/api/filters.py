@@ -1,29 +1,19 @@
 """Filters, full-text search and ordering of the API's lists."""
 
-import datetime
 import re
 from typing import Any
 
 import django_filters
 from django.db import connection
 from django.db.models import (
-    CharField,
-    DateTimeField,
-    ExpressionWrapper,
-    F,
-    IntegerField,
-    Model,
     Q,
     QuerySet,
-    TextField,
-    Value,
 )
-from django.db.models.functions import Concat
 from rest_framework.filters import BaseFilterBackend, OrderingFilter
 from rest_framework.request import Request
 
 from registry.models import AISystem, PublishedUseCase, UseCase
-from registry.public.selectors import SORT_MATCHES_LIMIT, estimated_rows
+from registry.public.selectors import SORT_MATCHES_LIMIT, estimated_rows, unindexed
 
 
 class UseCaseFilter(django_filters.FilterSet):
@@ -95,16 +85,6 @@ def sorts_matches(request: Request, queryset: QuerySet) -> bool:
     return bool(decided)
 
 
-def _sort_key(model: type[Model], name: str) -> Any:
-    """The field's value by an expression no index provides, in the same order."""
-    field = model._meta.get_field(name)
-    if isinstance(field, DateTimeField):
-        return ExpressionWrapper(F(name) + datetime.timedelta(0), output_field=DateTimeField())
-    if isinstance(field, CharField | TextField):
-        return Concat(F(name), Value(""), output_field=TextField())
-    return ExpressionWrapper(F(name) + 0, output_field=IntegerField())
-
-
 class SearchOrderingFilter(OrderingFilter):
     """`?ordering=`; for a search with few matches, by sort keys that make the database sort
     the matches (named `<field>_sort_key`, so the cursor pagination pages by them too)."""
@@ -125,7 +105,7 @@ class SearchOrderingFilter(OrderingFilter):
         if not ordering:
             return queryset
         keys = {
-            term.lstrip("-"): _sort_key(queryset.model, term.lstrip("-")[: -len(self.suffix)])
+            term.lstrip("-"): unindexed(queryset.model, term.lstrip("-")[: -len(self.suffix)])
             for term in ordering
             if term.lstrip("-").endswith(self.suffix)
         }

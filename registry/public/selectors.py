@@ -10,10 +10,15 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Case,
+    CharField,
     Count,
+    DateTimeField,
     Exists,
+    ExpressionWrapper,
     F,
+    IntegerField,
     Max,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -179,12 +184,16 @@ ORDERINGS: dict[str, tuple[str, ...]] = {
 SORT_MATCHES_LIMIT = 20_000
 
 
-def _unindexed(name: str) -> Any:
+def unindexed(model: type[Model], name: str) -> Any:
     """The field's value by an expression no index provides: the same order, but the database
-    has to sort the matches rather than walk an index in that order."""
-    if name == "published_at":
-        return F(name) + datetime.timedelta(0)
-    return Concat(F(name), Value(""))
+    has to sort the matches rather than walk an index in that order. `name` may follow a
+    relation (`organisation__name`); such a field is taken to be text."""
+    field = None if "__" in name else model._meta.get_field(name)
+    if isinstance(field, DateTimeField):
+        return ExpressionWrapper(F(name) + datetime.timedelta(0), output_field=DateTimeField())
+    if field is None or isinstance(field, CharField | TextField):
+        return Concat(F(name), Value(""), output_field=TextField())
+    return ExpressionWrapper(F(name) + 0, output_field=IntegerField())
 
 
 # The orderings again, for a search with few matches; the primary key stays the tie-breaker.
@@ -193,9 +202,9 @@ SORTED_ORDERINGS: dict[str, tuple[Any, ...]] = {
         field
         if field.lstrip("-") == "pk"
         else (
-            _unindexed(field.lstrip("-")).desc()
+            unindexed(PublishedUseCase, field.lstrip("-")).desc()
             if field.startswith("-")
-            else _unindexed(field).asc()
+            else unindexed(PublishedUseCase, field).asc()
         )
         for field in fields
     )

@@ -46,3 +46,25 @@ def test_a_board_member_of_two_organisations_switches_by_keyboard(
     page.wait_for_url("**organisation=birkenau")
     assert "Landkreis Birkenau" in page.locator("main").inner_text()
     assert_accessible(page, "gremium-dashboard-selector")
+
+
+def test_a_shortened_list_says_how_many_there_are_and_stays_accessible(
+    page,
+    live_server,
+    board_member,
+    use_case,
+    department_head,
+    other_department_use_case,
+    other_department_head,
+    monkeypatch,
+):
+    from governance import views
+
+    facts = {"is_ai_system": True}
+    services.classify_use_case(use_case, actor=department_head, facts=facts)
+    services.classify_use_case(other_department_use_case, actor=other_department_head, facts=facts)
+    monkeypatch.setattr(views, "DASHBOARD_LIST_LIMIT", 1)
+    _log_in(page, live_server, "board")
+    assert page.get_by_text("Die ersten 1 von 2.").count() == 1
+    assert page.get_by_role("link", name="Alle in der Verwaltung").count() == 1
+    assert_accessible(page, "gremium-dashboard-short-list")

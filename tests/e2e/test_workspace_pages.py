@@ -108,3 +108,23 @@ def test_first_step_can_be_completed_with_the_keyboard_alone(
     page.keyboard.press("Enter")
     page.wait_for_url("**/schritt/verantwortung/")
     assert "Verantwortung" in page.locator("h1").inner_text()
+
+
+def test_a_long_overview_pages_each_section_by_keyboard(
+    page, live_server, idp, department_head, department, monkeypatch
+):
+    from governance.workspace import views
+    from tests.conftest import make_use_case
+
+    for title in ("Erster Fall", "Zweiter Fall", "Dritter Fall"):
+        make_use_case(department_head, department, title)
+    monkeypatch.setattr(views, "MY_USE_CASES_PAGE_SIZE", 2)
+    log_in(page, live_server, idp, department_head)
+    pages = page.get_by_role("navigation", name="Seiten: Anwendungsfälle aus meinen Fachbereichen")
+    assert "Seite 1 von 2" in pages.inner_text()
+    pages.get_by_role("link", name="nächste Seite").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**seite=2")
+    assert "Seite 2 von 2" in pages.inner_text()
+    assert page.get_by_role("link", name="Zweiter Fall").count() == 1
+    assert_accessible(page, "workspace-index-page-2")

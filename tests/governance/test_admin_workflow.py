@@ -168,3 +168,25 @@ def test_a_foreign_board_finds_no_obligation(client, foreign_board_member, appro
     item = _obligation(approved_use_case)
     client.force_login(foreign_board_member)
     assert client.get(_obligation_url(approved_use_case, item)).status_code == 404
+
+
+def test_the_auditor_may_not_change_an_obligation(client, auditor, approved_use_case):
+    item = _obligation(approved_use_case)
+    client.force_login(auditor)
+    response = client.post(
+        _obligation_url(approved_use_case, item),
+        {"status": "done", "reason": "", "evidence_url": ""},
+    )
+    assert response.status_code == 403
+    item.refresh_from_db()
+    assert item.status == "open"
+
+
+@pytest.mark.parametrize("persona", ["department_head", "dpo", "outsider"])
+def test_people_outside_the_board_find_no_admin_step(client, request, approved_use_case, persona):
+    client.force_login(request.getfixturevalue(persona))
+    response = client.post(_step(approved_use_case, "ausser-betrieb"), {"text": "x"})
+    # The admin site itself turns away whoever holds no board or auditor role.
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+    assert reload(approved_use_case).workflow_state == "approved"

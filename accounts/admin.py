@@ -121,10 +121,8 @@ def _assignable_users(request: HttpRequest) -> QuerySet[User]:
     ).distinct()
 
 
-class MembershipForm(forms.ModelForm):
-    class Meta:
-        model = Membership
-        fields = ("user", "organisation", "role", "departments")
+class RoleDepartmentsForm(forms.ModelForm):
+    """A role in an organisation with its departments: a membership, or an API client's."""
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -137,6 +135,12 @@ class MembershipForm(forms.ModelForm):
                 "departments", _("Eine Fachbereichsleitung braucht mindestens einen Fachbereich.")
             )
         return data
+
+
+class MembershipForm(RoleDepartmentsForm):
+    class Meta:
+        model = Membership
+        fields = ("user", "organisation", "role", "departments")
 
 
 @admin.register(Membership)
@@ -316,22 +320,10 @@ class ClaimMappingRuleAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
         return TemplateResponse(request, "accounts/claim_preview.html", context)
 
 
-class ApiClientForm(forms.ModelForm):
+class ApiClientForm(RoleDepartmentsForm):
     class Meta:
         model = ApiClient
         fields = ("name", "client_id", "organisation", "role", "departments", "is_active")
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        organisation = data.get("organisation")
-        departments = list(data.get("departments") or [])
-        if organisation and any(d.organisation_id != organisation.pk for d in departments):
-            self.add_error("departments", _("Der Fachbereich gehört nicht zu dieser Organisation."))
-        if data.get("role") == Membership.Role.DEPARTMENT_HEAD and not departments:
-            self.add_error(
-                "departments", _("Eine Fachbereichsleitung braucht mindestens einen Fachbereich.")
-            )
-        return data
 
 
 @admin.register(ApiClient)

@@ -55,6 +55,17 @@ class StrictModelSerializer(StrictSerializer, serializers.ModelSerializer):
     pass
 
 
+def optional_reason() -> serializers.CharField:
+    """The reason a write may give; it is saved in the history."""
+    return serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text=_("Grund der Änderung; wird in der Historie gespeichert."),
+    )
+
+
 def _request_user(serializer: serializers.Serializer) -> Any:
     request = serializer.context.get("request")
     return getattr(request, "user", None)
@@ -81,13 +92,7 @@ class DepartmentSerializer(StrictModelSerializer):
 
 
 class AISystemSerializer(StrictModelSerializer):
-    reason = serializers.CharField(
-        write_only=True,
-        required=False,
-        allow_blank=True,
-        max_length=2000,
-        help_text=_("Grund der Änderung; wird in der Historie gespeichert."),
-    )
+    reason = optional_reason()
 
     class Meta:
         model = AISystem
@@ -205,13 +210,7 @@ class UseCaseSerializer(StrictModelSerializer):
     data_sources = DataSourceSerializer(many=True, required=False)
     public_services = PublicServiceSerializer(many=True, required=False)
     withheld_fields = WithheldFieldSerializer(many=True, required=False)
-    reason = serializers.CharField(
-        write_only=True,
-        required=False,
-        allow_blank=True,
-        max_length=2000,
-        help_text=_("Grund der Änderung; wird in der Historie gespeichert."),
-    )
+    reason = optional_reason()
 
     class Meta:
         model = UseCase

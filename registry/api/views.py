@@ -37,7 +37,7 @@ from registry.api.filters import (
 from registry.api.history import public_changes, use_case_history
 from registry.models import AISystem, PublishedUseCase, UseCase, WebhookDelivery, WebhookEndpoint
 from registry.public import selectors as public_selectors
-from registry.public.caching import cache_headers, cached_data, not_modified, public_etag
+from registry.public.caching import cache_headers, cached_data, revalidate
 
 FIELDS_PARAMETER = OpenApiParameter(
     "fields",
@@ -366,11 +366,9 @@ class PublicUseCaseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     def conditional(request: Request, version: Any, build: Callable[[], Any]) -> Any:
         """Answer 304 to a current copy, else the data, serialized once per version (see
         registry.public.caching): the public API has the ETag and Last-Modified of the pages."""
-        etag = public_etag(request, version, "api", request.get_host())  # type: ignore[arg-type]
-        if version is not None:
-            cached = not_modified(request, etag, version)  # type: ignore[arg-type]
-            if cached is not None:
-                return cached
+        etag, cached = revalidate(request, version, "api", request.get_host())  # type: ignore[arg-type]
+        if cached is not None:
+            return cached
         response = Response(cached_data(request, etag, version, build))  # type: ignore[arg-type]
         return cache_headers(request, response, etag, version)  # type: ignore[arg-type]
 

@@ -44,6 +44,17 @@ def not_modified(
     return get_conditional_response(request, etag=etag, last_modified=timestamp)
 
 
+def revalidate(
+    request: HttpRequest, version: datetime.datetime | None, *parts: Any
+) -> tuple[str, HttpResponseBase | None]:
+    """The tag of an answer about one versioned record, and the 304 when the visitor's copy is
+    current. A record without a version (never published) gets no 304: it stays a 404."""
+    etag = public_etag(request, version, *parts)
+    if version is None:
+        return etag, None
+    return etag, not_modified(request, etag, version)
+
+
 def cache_headers(
     request: HttpRequest,
     response: HttpResponseBase,

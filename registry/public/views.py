@@ -33,7 +33,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.models import Organisation
 from registry.models import WithheldField
 from registry.public import opendata, selectors
-from registry.public.caching import cache_headers, not_modified, public_etag, render_cached
+from registry.public.caching import (
+    cache_headers,
+    not_modified,
+    public_etag,
+    render_cached,
+    revalidate,
+)
 from registry.public.feeds import ChangesFeed
 from registry.public.forms import (
     AccessibilityFeedbackForm,
@@ -238,9 +244,8 @@ def _detail_context(record: Any) -> dict[str, Any]:
 def use_case_detail(request: HttpRequest, use_case_id: int) -> HttpResponseBase:
     """A published use case with its public change log."""
     latest = selectors.use_case_freshness(use_case_id)
-    etag = public_etag(request, latest)
-    cached = not_modified(request, etag, latest)
-    if cached is not None and latest is not None:
+    etag, cached = revalidate(request, latest)
+    if cached is not None:
         return cached
 
     def detail_context() -> dict[str, Any]:
@@ -264,9 +269,8 @@ def use_case_detail(request: HttpRequest, use_case_id: int) -> HttpResponseBase:
 def use_case_version(request: HttpRequest, use_case_id: int, history_id: int) -> HttpResponseBase:
     """An earlier version of a published use case, as it was published then."""
     latest = selectors.use_case_freshness(use_case_id)
-    etag = public_etag(request, latest, history_id)
-    cached = not_modified(request, etag, latest)
-    if cached is not None and latest is not None:
+    etag, cached = revalidate(request, latest, history_id)
+    if cached is not None:
         return cached
     version = selectors.access_published_version(use_case_id, history_id)
     response = render(request, "public/use_case_version.html", _detail_context(version))
@@ -277,9 +281,8 @@ def use_case_version(request: HttpRequest, use_case_id: int, history_id: int) ->
 def use_case_objection(request: HttpRequest, use_case_id: int) -> HttpResponseBase:
     """How to object to a use case or ask for a human to review a result, and whom to write to."""
     latest = selectors.use_case_freshness(use_case_id)
-    etag = public_etag(request, latest)
-    cached = not_modified(request, etag, latest)
-    if cached is not None and latest is not None:
+    etag, cached = revalidate(request, latest)
+    if cached is not None:
         return cached
     record = selectors.access_published_use_case(use_case_id)
     response = render(request, "public/use_case_objection.html", {"record": record})

@@ -13,7 +13,7 @@ from rest_framework.filters import BaseFilterBackend, OrderingFilter
 from rest_framework.request import Request
 
 from registry.models import AISystem, PublishedUseCase, UseCase
-from registry.public.selectors import SORT_MATCHES_LIMIT, estimated_rows, unindexed
+from registry.public.selectors import few_matches, unindexed
 
 
 class UseCaseFilter(django_filters.FilterSet):
@@ -70,17 +70,13 @@ class PublishedUseCaseFilter(django_filters.FilterSet):
 def sorts_matches(request: Request, queryset: QuerySet) -> bool:
     """Whether a search's matches are to be sorted rather than read in an index's order.
 
-    As on the public pages (registry.public.selectors.filter_published_use_cases): with few
-    matches, walking the index of the list's order and testing every row reads most of the
-    table, and here computes each row's text vector besides. Decided once per request, from
-    PostgreSQL's estimate of the matches.
+    As on the public pages (registry.public.selectors.few_matches); walking the index here
+    computes each row's text vector besides. Decided once per request.
     """
     decided = getattr(request, "_sorts_matches", None)
     if decided is None:
-        decided = False
-        if request.query_params.get(FullTextSearchFilter.search_param, "").strip():
-            estimate = estimated_rows(queryset)
-            decided = estimate is not None and estimate <= SORT_MATCHES_LIMIT
+        searched = bool(request.query_params.get(FullTextSearchFilter.search_param, "").strip())
+        decided = searched and few_matches(queryset)
         request._sorts_matches = decided  # type: ignore[attr-defined]
     return bool(decided)
 

@@ -226,6 +226,18 @@ def estimated_rows(queryset: QuerySet[Any]) -> int | None:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
+def few_matches(queryset: QuerySet[Any]) -> bool:
+    """Whether PostgreSQL expects a search to match few enough rows to sort them.
+
+    With a search term, walking the index of the list's order and testing every row finds the
+    first page fast when matches are many and spread out, but reads most of the table when they
+    are few or bunched at the end of that order (every "Vorprüfung von …" sorts under V); then
+    sorting the matches is cheap. False where there is no estimate (other databases).
+    """
+    estimate = estimated_rows(queryset)
+    return estimate is not None and estimate <= SORT_MATCHES_LIMIT
+
+
 def _json_text(value: str) -> str:
     # JSON columns are searched as text: SQLite keeps Django's json.dumps output (ASCII-escaped),
     # PostgreSQL's jsonb prints characters as they are.
@@ -265,14 +277,8 @@ def filter_published_use_cases(search: RegisterFilter) -> QuerySet[PublishedUseC
             records = records.filter(services_text__contains=f'"leika_key": "{search.service}')
         else:
             records = records.filter(services_text__icontains=_json_text(search.service))
-    if search.query:
-        # A search term filters by trigram indexes, not by the list's order. Walking the index
-        # of the list's order and testing every row finds the first page fast when matches are
-        # many and spread out, but reads most of the register when they are few or bunched at
-        # the end (every "Vorprüfung von …" sorts under V): then sorting the matches is cheap.
-        estimate = estimated_rows(records)
-        if estimate is not None and estimate <= SORT_MATCHES_LIMIT:
-            return records.order_by(*SORTED_ORDERINGS[search.ordering])
+    if search.query and few_matches(records):
+        return records.order_by(*SORTED_ORDERINGS[search.ordering])
     return records.order_by(*ORDERINGS[search.ordering])
 
 

@@ -217,3 +217,36 @@ def celery_worker(transactional_db: Any) -> Any:
     finally:
         task_postrun.disconnect(close_worker_connections)
         app.conf.update(previous)
+
+
+def admin_change_data(use_case: UseCase, **overrides: Any) -> dict[str, Any]:
+    """The admin change form of a use case as posted unchanged, with a reason, no child rows."""
+    data = {
+        "title": use_case.title,
+        "short_description": use_case.short_description,
+        "purpose": use_case.purpose,
+        "status": use_case.status,
+        "department": use_case.department_id,
+        "responsible_role": use_case.responsible_role,
+        "dpia_status": use_case.dpia_status,
+        "dpia_not_needed_reason": use_case.dpia_not_needed_reason,
+        "fria_status": use_case.fria_status,
+        "security_concept_status": use_case.security_concept_status,
+        "staff_council_status": use_case.staff_council_status,
+        "risk_class": use_case.risk_class,
+        "next_review_date": use_case.next_review_date.isoformat()
+        if use_case.next_review_date
+        else "",
+        "is_published": "on",
+        "change_reason": "Zweck präzisiert",
+    }
+    for prefix in (
+        "legal_bases",
+        "data_sources",
+        "public_services",
+        "withheld_fields",
+        "access_grants",
+    ):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    data.update(overrides)
+    return data

@@ -7,6 +7,7 @@ from accounts.models import Membership
 from accounts.services import grant_role
 from governance.models import Decision
 from registry.models import UseCase
+from tests.conftest import admin_change_data
 from tests.governance.conftest import reload
 
 DASHBOARD = "/gremium/"
@@ -152,44 +153,12 @@ def test_the_change_page_shows_the_governance_records(client, board_member, appr
     assert "Nutzen belegt" in content
 
 
-def _form_data(use_case: UseCase, **overrides) -> dict:
-    data = {
-        "title": use_case.title,
-        "short_description": use_case.short_description,
-        "purpose": use_case.purpose,
-        "status": use_case.status,
-        "department": use_case.department_id,
-        "responsible_role": use_case.responsible_role,
-        "dpia_status": use_case.dpia_status,
-        "dpia_not_needed_reason": use_case.dpia_not_needed_reason,
-        "fria_status": use_case.fria_status,
-        "security_concept_status": use_case.security_concept_status,
-        "staff_council_status": use_case.staff_council_status,
-        "risk_class": use_case.risk_class,
-        "next_review_date": use_case.next_review_date.isoformat()
-        if use_case.next_review_date
-        else "",
-        "is_published": "on",
-        "change_reason": "Zweck präzisiert",
-    }
-    for prefix in (
-        "legal_bases",
-        "data_sources",
-        "public_services",
-        "withheld_fields",
-        "access_grants",
-    ):
-        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
-    data.update(overrides)
-    return data
-
-
 def test_a_substantive_admin_change_sends_an_approved_use_case_back_to_review(
     client, second_board_member, approved_use_case
 ):
     client.force_login(second_board_member)
     url = reverse("admin:registry_usecase_change", args=[approved_use_case.pk])
-    response = client.post(url, _form_data(approved_use_case, purpose="Neuer Zweck"))
+    response = client.post(url, admin_change_data(approved_use_case, purpose="Neuer Zweck"))
     assert response.status_code == 302, response.context["adminform"].form.errors
     use_case = reload(approved_use_case)
     assert use_case.purpose == "Neuer Zweck"
@@ -202,7 +171,7 @@ def test_an_admin_change_of_child_rows_is_one_change_through_the_service(
 ):
     client.force_login(board_member)
     url = reverse("admin:registry_usecase_change", args=[approved_use_case.pk])
-    data = _form_data(
+    data = admin_change_data(
         approved_use_case,
         **{
             "legal_bases-TOTAL_FORMS": "1",

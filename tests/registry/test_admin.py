@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from registry.models import UseCase
+from tests.conftest import admin_change_data
 
 
 def _change_url(obj) -> str:
@@ -81,40 +81,12 @@ def test_auditor_reads_but_cannot_change(client, auditor, use_case):
     assert use_case.title == "Wohngeld-Vorprüfung"
 
 
-def _form_data(use_case: UseCase, **overrides) -> dict:
-    data = {
-        "title": use_case.title,
-        "short_description": use_case.short_description,
-        "purpose": use_case.purpose,
-        "status": use_case.status,
-        "department": use_case.department_id,
-        "responsible_role": use_case.responsible_role,
-        "dpia_status": use_case.dpia_status,
-        "dpia_not_needed_reason": use_case.dpia_not_needed_reason,
-        "fria_status": use_case.fria_status,
-        "security_concept_status": use_case.security_concept_status,
-        "staff_council_status": use_case.staff_council_status,
-        "is_published": "on",
-        "change_reason": "Zweck präzisiert",
-    }
-    for prefix in (
-        "legal_bases",
-        "data_sources",
-        "public_services",
-        "withheld_fields",
-        "access_grants",
-    ):
-        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
-    data.update(overrides)
-    return data
-
-
 def test_board_changes_a_use_case_with_a_reason_and_history_records_it(
     board_client, board_member, use_case
 ):
     response = board_client.post(
         _change_url(use_case),
-        _form_data(
+        admin_change_data(
             use_case,
             purpose="Neuer Zweck",
             **{
@@ -135,7 +107,7 @@ def test_board_changes_a_use_case_with_a_reason_and_history_records_it(
 
 def test_the_admin_refuses_a_change_without_reason(board_client, use_case):
     response = board_client.post(
-        _change_url(use_case), _form_data(use_case, purpose="Neu", change_reason="")
+        _change_url(use_case), admin_change_data(use_case, purpose="Neu", change_reason="")
     )
     assert response.status_code == 200
     assert "change_reason" in response.context["adminform"].form.errors
@@ -146,7 +118,7 @@ def test_the_admin_refuses_a_change_without_reason(board_client, use_case):
 def test_the_admin_refuses_a_malformed_leika_key_and_saves_nothing(board_client, use_case):
     response = board_client.post(
         _change_url(use_case),
-        _form_data(
+        admin_change_data(
             use_case,
             purpose="Neu",
             **{
@@ -165,7 +137,7 @@ def test_the_admin_offers_only_the_boards_own_departments(
     board_client, use_case, foreign_department
 ):
     response = board_client.post(
-        _change_url(use_case), _form_data(use_case, department=foreign_department.pk)
+        _change_url(use_case), admin_change_data(use_case, department=foreign_department.pk)
     )
     assert response.status_code == 200
     assert "department" in response.context["adminform"].form.errors
@@ -188,7 +160,7 @@ def test_board_grants_a_person_access_to_one_use_case(
 
     response = board_client.post(
         _change_url(use_case),
-        _form_data(
+        admin_change_data(
             use_case,
             **{
                 "access_grants-TOTAL_FORMS": "1",

@@ -6,8 +6,11 @@ MANAGE := $(BIN)/python manage.py
 # The PostgreSQL and Redis the second test run uses; override for another machine.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ki_register
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# Test processes per leg (pytest-xdist); each has its own test database and Celery queue.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) -p no:cacheprovider
 
-.PHONY: run install check test test-sqlite test-postgres lint messages bench clean
+.PHONY: run install check test test-sqlite test-postgres lint typecheck messages bench clean
 
 run: install
 	$(MANAGE) migrate --noinput
@@ -31,10 +34,13 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/mypy accounts registry governance config bench
+	$(MAKE) --no-print-directory typecheck
 	$(MANAGE) makemigrations --check --dry-run
 	$(MANAGE) spectacular --validate --fail-on-warn --file /dev/null
 	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=check-only-$$(date +%s)-not-a-real-secret-key-0123456789abcdef DJANGO_ALLOWED_HOSTS=ki-register.example $(MANAGE) check --deploy --fail-level WARNING
+
+typecheck: install
+	$(BIN)/mypy accounts registry governance config bench
 
 # The tests' OpenID Connect provider (npm oidc-provider), installed from its lock file.
 IDP_MODULES := tests/idp/node_modules/.package-lock.json
@@ -43,11 +49,11 @@ $(IDP_MODULES): tests/idp/package-lock.json tests/idp/package.json
 	touch $@
 
 test-sqlite: install $(IDP_MODULES)
-	DATABASE_URL= REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest
+	DATABASE_URL= REDIS_URL=$(TEST_REDIS_URL) $(PYTEST)
 
 test-postgres: install $(IDP_MODULES)
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(TEST_DATABASE_URL)'.replace('/ki_register','/postgres'), connect_timeout=3).close()" 2>/dev/null; then \
-		DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest; \
+		DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PYTEST); \
 	elif [ -n "$$CI" ]; then \
 		echo "PostgreSQL is not reachable at $(TEST_DATABASE_URL), and CI requires it."; exit 1; \
 	else \

@@ -208,8 +208,14 @@ def celery_worker(transactional_db: Any) -> Any:
         connections.close_all()
 
     url = redis_url_or_skip()
-    previous = {key: app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
-    app.conf.update(broker_url=url, result_backend=url, task_always_eager=False)
+    settings_kept = ("broker_url", "result_backend", "task_always_eager", "task_default_queue")
+    previous = {key: app.conf[key] for key in settings_kept}
+    # Parallel test processes share the Redis: each sends to and consumes from its own queue,
+    # so no process's worker runs a task against another process's test database.
+    queue = f"tests-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    app.conf.update(
+        broker_url=url, result_backend=url, task_always_eager=False, task_default_queue=queue
+    )
     task_postrun.connect(close_worker_connections, weak=False)
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as w:

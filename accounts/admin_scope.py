@@ -1,5 +1,8 @@
 """Which organisations a person acts for in the admin: the board's, read-only for auditors."""
 
+from typing import Any
+
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
@@ -62,6 +65,19 @@ class OrganisationScopedAdminMixin:
         if obj is None:
             raise Http404
         return obj
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> Any:
+        # The history of an object follows its visibility: another organisation's is missing.
+        self.get_object(request, unquote(object_id))
+        return super().history_view(request, object_id, extra_context)  # type: ignore[misc]
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> Any:
+        self.get_object(request, unquote(object_id))
+        return super().history_form_view(  # type: ignore[misc]
+            request, object_id, version_id, extra_context
+        )
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return readable_organisations(request).exists()

@@ -203,7 +203,7 @@ class GovernanceUseCaseAdmin(UseCaseAdmin):
                 name="{}_{}_transition".format(*info),
             ),
             path(
-                "<path:object_id>/pflichten/<int:item_id>/",
+                "<path:object_id>/pflichten/<id:item_id>/",
                 self.admin_site.admin_view(self.obligation_view),
                 name="{}_{}_obligation".format(*info),
             ),

@@ -452,18 +452,6 @@ class AISystemAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
         obj.pk = created.pk
         obj._state.adding = False
 
-    def history_view(
-        self, request: HttpRequest, object_id: str, extra_context: Any = None
-    ) -> HttpResponse:
-        self.get_object(request, object_id)
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(
-        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
-    ) -> HttpResponse:
-        self.get_object(request, object_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
 
 # -- webhooks: the board's, per organisation -----------------------------------------------------
 

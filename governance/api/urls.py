@@ -3,7 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from governance.api import views
 
-router = SimpleRouter()
+router = SimpleRouter(use_regex_path=False)
 router.register("use-cases", views.GovernedUseCaseViewSet, basename="use-case")
 
 urlpatterns = [

@@ -4,7 +4,7 @@ from rest_framework.routers import SimpleRouter
 
 from registry.api import views
 
-router = SimpleRouter()
+router = SimpleRouter(use_regex_path=False)
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
 router.register("departments", views.DepartmentViewSet, basename="department")
 router.register("ai-systems", views.AISystemViewSet, basename="ai-system")

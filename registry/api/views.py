@@ -55,6 +55,8 @@ REASON_PARAMETER = OpenApiParameter(
 class ApiViewMixin:
     """What every API view shares: bearer-token challenge, `?fields=`, ETags on writes."""
 
+    # The router matches only ids a database can hold: anything else is not an address (404).
+    lookup_value_converter = "id"
     # Views that take If-Match on PUT/PATCH and send an ETag; read by the schema too.
     uses_etags = False
     # Which serializer class renders the representation the ETag is computed from.
@@ -354,7 +356,6 @@ class PublicUseCaseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     ordering = "title"
     lookup_field = "use_case_id"
     lookup_url_kwarg = "pk"
-    lookup_value_regex = "[0-9]+"
 
     def get_authenticate_header(self, request: Request) -> str:
         return ""
@@ -512,7 +513,7 @@ class WebhookEndpointViewSet(EtagRetrieveMixin, viewsets.ModelViewSet):
     @action(
         detail=True,
         methods=["post"],
-        url_path=r"deliveries/(?P<delivery_id>[0-9]+)/replay",
+        url_path="deliveries/<id:delivery_id>/replay",
         url_name="replay-delivery",
     )
     def replay(self, request: Request, pk: str, delivery_id: str) -> Response:

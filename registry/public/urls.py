@@ -23,14 +23,14 @@ urlpatterns = [
         views.changes_feed,
         name="organisation_changes_feed",
     ),
-    path("anwendungsfaelle/<int:use_case_id>/", views.use_case_detail, name="use_case"),
+    path("anwendungsfaelle/<id:use_case_id>/", views.use_case_detail, name="use_case"),
     path(
-        "anwendungsfaelle/<int:use_case_id>/versionen/<int:history_id>/",
+        "anwendungsfaelle/<id:use_case_id>/versionen/<id:history_id>/",
         views.use_case_version,
         name="use_case_version",
     ),
     path(
-        "anwendungsfaelle/<int:use_case_id>/widerspruch/",
+        "anwendungsfaelle/<id:use_case_id>/widerspruch/",
         views.use_case_objection,
         name="use_case_objection",
     ),

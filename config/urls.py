@@ -28,7 +28,7 @@ urlpatterns = [
         "api/schema/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"
     ),
     path("gremium/", include("governance.urls")),
-    path("arbeitsbereich/", include("governance.workspace.urls")),
+    path("arbeitsbereich/", include("workspace.urls")),
     # Transparency reports live under the organisation's public address.
     path("", include("governance.reports.urls")),
     path("", include("registry.urls")),

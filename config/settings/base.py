@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "accounts",
     "registry",
     "governance",
+    "workspace",
 ]
 
 MIDDLEWARE = [

@@ -222,7 +222,7 @@ def test_unknown_step_is_not_found(client, department_head, use_case):
 
 
 def test_every_step_renders_for_the_owner(client, department_head, use_case):
-    from governance.workspace.steps import STEPS
+    from workspace.steps import STEPS
 
     client.force_login(department_head)
     for step in STEPS:

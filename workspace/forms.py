@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
 from governance.risk.questions import QUESTIONS
-from governance.workspace.help_texts import HELP
-from governance.workspace.steps import Step
 from registry.models import AISystem, DataSource, LegalBasis, PublicService, UseCase, WithheldField
+from workspace.help_texts import HELP
+from workspace.steps import Step
 
 INPUT_CLASS = "kern-form-input__input"
 SELECT_CLASS = "kern-form-input__select"

@@ -32,8 +32,10 @@ from governance import selectors as governance_selectors
 from governance import services as governance_services
 from governance.models import REVIEWER_ROLES, ObligationItem, RiskClassification, SignOff
 from governance.risk import FactsError, classify
-from governance.workspace import versions
-from governance.workspace.forms import (
+from registry import permissions, services
+from registry.models import UseCase
+from workspace import versions
+from workspace.forms import (
     CHILD_ROW_LABELS,
     CHILD_TITLES,
     RiskQuestionnaireForm,
@@ -45,9 +47,9 @@ from governance.workspace.forms import (
     rows_from_formset,
     step_form_class,
 )
-from governance.workspace.obligations import EDITABLE_STATES, todos_for_owner
-from governance.workspace.similarity import similar_published_use_cases
-from governance.workspace.steps import (
+from workspace.obligations import EDITABLE_STATES, todos_for_owner
+from workspace.similarity import similar_published_use_cases
+from workspace.steps import (
     FIRST_STEP,
     STEPS,
     STEPS_BY_SLUG,
@@ -55,8 +57,6 @@ from governance.workspace.steps import (
     step_after,
     step_before,
 )
-from registry import permissions, services
-from registry.models import UseCase
 
 PENDING_POST_KEY = "workspace_pending_post"
 

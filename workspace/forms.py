@@ -134,6 +134,10 @@ def step_form_class(step: Step, *, creating: bool) -> type[UseCaseStepForm]:
     )
 
 
+# The AI system's fields a new system is described with, as create_ai_system takes them.
+NEW_SYSTEM_FIELDS = ("name", "vendor", "product", "model_name", "technique", "hosting")
+
+
 class SystemStepForm(UseCaseStepForm):
     """Choose the organisation's AI system, or describe a new one, plus its connections."""
 
@@ -201,17 +205,16 @@ class SystemStepForm(UseCaseStepForm):
         return data
 
     def new_system_fields(self) -> dict[str, str] | None:
+        """The new AI system as create_ai_system takes it, if the user described one."""
         data = self.cleaned_data
         if not data.get("new_system_name"):
             return None
-        return {
-            "name": data["new_system_name"],
-            "vendor": data["new_system_vendor"],
-            "product": data["new_system_product"],
-            "model_name": data["new_system_model"],
-            "technique": data["new_system_technique"],
-            "hosting": data["new_system_hosting"],
-        }
+        return {name: data[self.error_field(name)] for name in NEW_SYSTEM_FIELDS}
+
+    @staticmethod
+    def error_field(name: str) -> str:
+        """The form field of an AI system's model field, where its errors are shown."""
+        return f"new_system_{'model' if name == 'model_name' else name}"
 
 
 # Child rows: the model and the fields the workspace edits, by the services' keyword.

@@ -11,7 +11,7 @@ from accounts.models import Department
 from governance.risk.questions import QUESTIONS
 from registry.models import AISystem, DataSource, LegalBasis, PublicService, UseCase, WithheldField
 from workspace.help_texts import HELP
-from workspace.steps import Step
+from workspace.steps import STEPS_BY_SLUG, Step
 
 INPUT_CLASS = "kern-form-input__input"
 SELECT_CLASS = "kern-form-input__select"
@@ -175,7 +175,7 @@ class SystemStepForm(UseCaseStepForm):
 
     class Meta:
         model = UseCase
-        fields = ["ai_system", "interfaces", "complements_rpa"]
+        fields = list(STEPS_BY_SLUG["system"].fields)
 
     def __init__(self, *args: Any, ai_systems: QuerySet[AISystem], **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -483,11 +483,7 @@ def step(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     if not page.is_valid():
         return _render_step(request, page, status=400)
     form = page.form
-    fields = {
-        name: form.cleaned_data[name]
-        for name in form.changed_data
-        if name in step_.fields or name == "ai_system"
-    }
+    fields = {name: form.cleaned_data[name] for name in form.changed_data if name in step_.fields}
     children: dict[str, list[dict[str, Any]]] = {}
     child_indices: dict[str, list[int]] = {}
     for key, formset in page.formsets.items():
@@ -521,8 +517,6 @@ def _summary_groups(use_case: UseCase) -> list[dict[str, Any]]:
     groups = []
     for step_ in STEPS:
         rows = [versions.field_row(use_case, name) for name in step_.fields]
-        if step_.special == "system":
-            rows.insert(0, versions.field_row(use_case, "ai_system"))
         children = [
             {
                 "title": CHILD_TITLES[key],

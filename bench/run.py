@@ -3,11 +3,12 @@
     python -m bench.run --tier M            (or: make bench TIER=M)
 
 Loads the tier with `generate_benchmark_data` unless the database already holds it, serves
-config.wsgi with production settings under gunicorn, measures every operation that exists in the
-tree (an operation whose address does not resolve is reported as "not available"), its SQL
-query count (counted server-side by config.bench), a floor measured in the same run (the raw SQL
-that fetches the same rows plus json.dumps, and a bare view returning a constant), the streamed
-CSV export with the server's peak memory, and a mixed public load from a second process.
+config.wsgi under gunicorn with bench.settings (the production settings plus the instrumentation),
+measures every operation that exists in the tree (an operation whose address does not resolve is
+reported as "not available"), its SQL query count (counted server-side by bench.instrumentation),
+a floor measured in the same run (the raw SQL that fetches the same rows plus json.dumps, and a
+bare view returning a constant), the streamed CSV export with the server's peak memory, and a
+mixed public load from a second process.
 Writes bench/results/<tier>.json and bench/results/<tier>.md.
 """
 
@@ -79,7 +80,7 @@ class Operation:
 def _env(database_url: str, log_path: str) -> dict[str, str]:
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DJANGO_SECRET_KEY": os.environ.get(
             "BENCH_SECRET_KEY", "benchmark-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz"
         ),
@@ -87,7 +88,6 @@ def _env(database_url: str, log_path: str) -> dict[str, str]:
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DJANGO_SECURE_HSTS_SECONDS": "0",
         "DATABASE_URL": database_url,
-        "KI_REGISTER_BENCH": "true",
         "KI_REGISTER_BENCH_LOG": log_path,
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
@@ -488,7 +488,7 @@ def _operations(p: dict[str, Any]) -> list[Operation]:
 
 def _search_subjects() -> list[str]:
     """The first word of every subject the generated titles name, once each."""
-    from governance.benchmark.vocabulary import ACTIONS
+    from bench.vocabulary import ACTIONS
 
     subjects = [subject.split()[0] for _action, _prep, items in ACTIONS for subject in items]
     return list(dict.fromkeys(subjects))
@@ -664,7 +664,7 @@ def main(argv: list[str] | None = None) -> int:
     django.setup()
     from django.db import connection
 
-    from governance.benchmark import loader
+    from bench import loader
 
     if connection.vendor != "postgresql":
         print("The benchmark needs PostgreSQL.", file=sys.stderr)

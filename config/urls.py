@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
@@ -28,12 +27,8 @@ urlpatterns = [
         "api/schema/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"
     ),
     path("gremium/", include("governance.urls")),
-    path("arbeitsbereich/", include("governance.workspace.urls")),
+    path("arbeitsbereich/", include("workspace.urls")),
     # Transparency reports live under the organisation's public address.
     path("", include("governance.reports.urls")),
     path("", include("registry.urls")),
 ]
-
-# Benchmark-only floor views (config/bench.py); KI_REGISTER_BENCH is never set in production.
-if settings.KI_REGISTER_BENCH:
-    urlpatterns.insert(0, path("__bench__/", include("config.bench")))

@@ -574,3 +574,48 @@ def update_obligation(
         reason=reason.strip() or _("Pflicht: %(status)s") % {"status": item.get_status_display()},
     )
     return item
+
+
+# The key under which save_guided_step reports the errors of a new AI system ("new_ai_system-name").
+NEW_AI_SYSTEM = "new_ai_system"
+
+
+@transaction.atomic
+def save_guided_step(
+    use_case: UseCase,
+    *,
+    actor: User,
+    reason: str,
+    fields: Mapping[str, Any],
+    children: Mapping[str, Iterable[Mapping[str, Any]]] | None = None,
+    new_ai_system: Mapping[str, str] | None = None,
+    facts: Mapping[str, object] | None = None,
+) -> bool:
+    """Save one step of the guided form in one transaction; True when anything changed.
+
+    A new AI system is recorded first and chosen for the use case; then the fields and child
+    rows change through change_use_case, and answered risk questions through classify_use_case.
+    """
+    fields = dict(fields)
+    if new_ai_system is not None:
+        try:
+            fields["ai_system"] = registry_services.create_ai_system(
+                actor=actor, organisation=use_case.organisation, reason=reason, **new_ai_system
+            )
+        except ValidationError as exc:
+            raise ValidationError(
+                {f"{NEW_AI_SYSTEM}-{key}": value for key, value in exc.message_dict.items()}
+            ) from exc
+    changed = False
+    if fields or children:
+        changed = bool(
+            change_use_case(
+                use_case, actor=actor, reason=reason, children=children or None, **fields
+            )
+        )
+    if facts is not None:
+        record = RiskClassification.objects.filter(use_case=use_case).first()
+        before = dict(record.facts) if record is not None else {}
+        record = classify_use_case(use_case, actor=actor, facts=facts)
+        changed = changed or record.facts != before
+    return changed

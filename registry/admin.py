@@ -20,6 +20,7 @@ from accounts.admin_scope import (
 )
 from accounts.models import Department, User
 from registry import permissions, services, webhooks
+from registry.field_groups import admin_fieldsets
 from registry.models import (
     AccessGrant,
     AISystem,
@@ -197,92 +198,9 @@ class UseCaseAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
         AccessGrantInline,
     )
     object_history_template = "admin/registry/usecase/object_history.html"
+    # The groups of registry/field_groups.py, then the reason for the change being saved.
     fieldsets = (
-        (
-            _("Grunddaten"),
-            {
-                "fields": (
-                    "title",
-                    "short_description",
-                    "purpose",
-                    "status",
-                    "workflow_state",
-                    "start_date",
-                    "end_date",
-                )
-            },
-        ),
-        (
-            _("Verantwortung"),
-            {
-                "fields": (
-                    "department",
-                    "responsible_role",
-                    "technical_contact",
-                    "public_contact_email",
-                )
-            },
-        ),
-        (_("Rechtsgrundlage"), {"fields": ("legal_basis_explanation",)}),
-        (
-            _("Daten"),
-            {
-                "fields": (
-                    "processes_personal_data",
-                    "processes_special_categories",
-                    "data_categories",
-                    "retention",
-                )
-            },
-        ),
-        (_("System"), {"fields": ("ai_system", "interfaces", "complements_rpa")}),
-        (_("Risiko"), {"fields": ("risk_class", "residual_risk_note")}),
-        (
-            _("Menschliche Aufsicht"),
-            {
-                "fields": (
-                    "oversight_mode",
-                    "oversight_role",
-                    "oversight_can_override",
-                    "oversight_can_stop",
-                    "objection_procedure",
-                    "output_sampling",
-                )
-            },
-        ),
-        (
-            _("Folgenabschätzungen"),
-            {
-                "fields": (
-                    "dpia_status",
-                    "dpia_date",
-                    "dpia_reference",
-                    "dpia_not_needed_reason",
-                    "fria_status",
-                    "fria_date",
-                    "fria_reference",
-                    "security_concept_status",
-                    "security_concept_date",
-                    "security_concept_reference",
-                )
-            },
-        ),
-        (
-            _("Mitbestimmung"),
-            {
-                "fields": (
-                    "monitors_staff",
-                    "staff_council_status",
-                    "staff_council_date",
-                    "service_agreement",
-                )
-            },
-        ),
-        (_("Eignung"), {"fields": ("yearly_case_volume", "rule_clarity", "input_structure")}),
-        (
-            _("Überprüfung und Veröffentlichung"),
-            {"fields": ("review_interval_months", "next_review_date", "is_published")},
-        ),
+        *admin_fieldsets(),
         (_("Änderung"), {"fields": ("change_reason", "created_at", "updated_at")}),
     )
 

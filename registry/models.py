@@ -116,7 +116,8 @@ class UseCase(models.Model):
         verbose_name=_("Organisation"),
     )
 
-    # Identity
+    # Every field below belongs to one group of registry/field_groups.py, which the admin and the
+    # guided form read: a field missing there reaches neither.
     title = models.CharField(_("Bezeichnung"), max_length=200)
     short_description = models.TextField(
         _("Kurzbeschreibung"),
@@ -137,7 +138,6 @@ class UseCase(models.Model):
     start_date = models.DateField(_("Beginn"), null=True, blank=True)
     end_date = models.DateField(_("Ende"), null=True, blank=True)
 
-    # Responsibility
     department = models.ForeignKey(
         Department,
         on_delete=models.PROTECT,
@@ -158,10 +158,8 @@ class UseCase(models.Model):
         help_text=_("Ein Funktionspostfach, keine persönliche Adresse."),
     )
 
-    # Legal basis (references are child rows)
     legal_basis_explanation = models.TextField(_("Erläuterung der Rechtsgrundlage"), blank=True)
 
-    # Data (sources are child rows)
     processes_personal_data = models.BooleanField(_("personenbezogene Daten"), default=False)
     processes_special_categories = models.BooleanField(
         _("besondere Kategorien (Art. 9 DSGVO)"), default=False
@@ -169,7 +167,6 @@ class UseCase(models.Model):
     data_categories = models.TextField(_("Datenkategorien"), blank=True)
     retention = models.CharField(_("Speicherdauer"), max_length=200, blank=True)
 
-    # System
     ai_system = models.ForeignKey(
         AISystem,
         on_delete=models.PROTECT,
@@ -181,7 +178,6 @@ class UseCase(models.Model):
     interfaces = models.TextField(_("Schnittstellen zu Fachverfahren"), blank=True)
     complements_rpa = models.BooleanField(_("ergänzt einen RPA-Prozess"), default=False)
 
-    # Risk
     risk_class = models.CharField(
         _("Risikoklasse (KI-VO)"),
         max_length=20,
@@ -191,7 +187,6 @@ class UseCase(models.Model):
     )
     residual_risk_note = models.TextField(_("Einschätzung des Restrisikos"), blank=True)
 
-    # Human oversight
     oversight_mode = models.CharField(
         _("Art der menschlichen Aufsicht"),
         max_length=20,
@@ -212,7 +207,6 @@ class UseCase(models.Model):
     )
     output_sampling = models.CharField(_("Stichproben der Ergebnisse"), max_length=200, blank=True)
 
-    # Assessments
     dpia_status = models.CharField(
         _("Datenschutz-Folgenabschätzung"),
         max_length=20,
@@ -243,7 +237,6 @@ class UseCase(models.Model):
         _("Sicherheitskonzept: Dokument oder Link"), max_length=500, blank=True
     )
 
-    # Co-determination
     monitors_staff = models.BooleanField(
         _("geeignet, Verhalten oder Leistung der Beschäftigten zu überwachen"),
         default=False,
@@ -258,7 +251,6 @@ class UseCase(models.Model):
     staff_council_date = models.DateField(_("Personalrat beteiligt am"), null=True, blank=True)
     service_agreement = models.CharField(_("Dienstvereinbarung"), max_length=500, blank=True)
 
-    # Suitability
     yearly_case_volume = models.PositiveIntegerField(_("Fallzahl pro Jahr"), null=True, blank=True)
     rule_clarity = models.CharField(
         _("Klarheit der Regeln"), max_length=10, choices=Level.choices, blank=True
@@ -267,13 +259,11 @@ class UseCase(models.Model):
         _("Strukturierbarkeit der Eingaben"), max_length=10, choices=Level.choices, blank=True
     )
 
-    # Review
     review_interval_months = models.PositiveSmallIntegerField(
         _("Überprüfungsintervall (Monate)"), null=True, blank=True
     )
     next_review_date = models.DateField(_("nächste Überprüfung"), null=True, blank=True)
 
-    # Publication
     is_published = models.BooleanField(
         _("veröffentlichen"),
         default=True,

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "accounts",
     "registry",
     "governance",
+    "workspace",
 ]
 
 MIDDLEWARE = [
@@ -281,8 +282,3 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
     "accounts.authentication.BearerTokenAuthentication",
     *REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"],
 ]
-
-# Benchmark instrumentation (`make bench`): query counts and floor views. Never in production.
-KI_REGISTER_BENCH = env.bool("KI_REGISTER_BENCH", default=False)
-if KI_REGISTER_BENCH:
-    MIDDLEWARE = ["config.bench.QueryCountMiddleware", *MIDDLEWARE]

@@ -5,10 +5,10 @@ import re
 import pytest
 
 from governance import services as governance_services
-from governance.workspace.steps import STEPS
 from registry import services as registry_services
 from tests.e2e.conftest import assert_accessible
 from tests.idp_plugin import login_via_idp
+from workspace.steps import STEPS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -113,8 +113,8 @@ def test_first_step_can_be_completed_with_the_keyboard_alone(
 def test_a_long_overview_pages_each_section_by_keyboard(
     page, live_server, idp, department_head, department, monkeypatch
 ):
-    from governance.workspace import views
     from tests.conftest import make_use_case
+    from workspace import views
 
     for title in ("Erster Fall", "Zweiter Fall", "Dritter Fall"):
         make_use_case(department_head, department, title)

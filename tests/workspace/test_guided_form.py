@@ -222,7 +222,7 @@ def test_unknown_step_is_not_found(client, department_head, use_case):
 
 
 def test_every_step_renders_for_the_owner(client, department_head, use_case):
-    from governance.workspace.steps import STEPS
+    from workspace.steps import STEPS
 
     client.force_login(department_head)
     for step in STEPS:
@@ -255,3 +255,15 @@ def test_reviewer_cannot_submit(client, dpo, use_case):
     client.force_login(dpo)
     response = client.post(reverse("workspace:submit", args=[use_case.pk]), {"note": ""})
     assert response.status_code == 403
+
+
+def test_every_field_of_a_step_is_on_its_page(client, department_head, use_case):
+    from workspace.steps import STEPS
+
+    client.force_login(department_head)
+    for step in STEPS:
+        content = client.get(_step(use_case, step.slug)).content.decode()
+        for name in step.fields:
+            assert f'name="{name}"' in content, (step.slug, name)
+        for key in step.children:
+            assert f'name="{key}-TOTAL_FORMS"' in content, (step.slug, key)

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from governance.workspace.views import MY_USE_CASES_PAGE_SIZE
 from tests.conftest import make_use_case
+from workspace.views import MY_USE_CASES_PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
 URL = reverse("workspace:index")

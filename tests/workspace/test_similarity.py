@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from governance.workspace.similarity import significant_words, similar_published_use_cases
 from registry.publication import publish_use_case
 from tests.conftest import make_use_case
+from workspace.similarity import significant_words, similar_published_use_cases
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
 from governance.risk.questions import QUESTIONS
-from governance.workspace.help_texts import HELP
-from governance.workspace.steps import Step
 from registry.models import AISystem, DataSource, LegalBasis, PublicService, UseCase, WithheldField
+from workspace.help_texts import HELP
+from workspace.steps import STEPS_BY_SLUG, Step
 
 INPUT_CLASS = "kern-form-input__input"
 SELECT_CLASS = "kern-form-input__select"
@@ -134,6 +134,10 @@ def step_form_class(step: Step, *, creating: bool) -> type[UseCaseStepForm]:
     )
 
 
+# The AI system's fields a new system is described with, as create_ai_system takes them.
+NEW_SYSTEM_FIELDS = ("name", "vendor", "product", "model_name", "technique", "hosting")
+
+
 class SystemStepForm(UseCaseStepForm):
     """Choose the organisation's AI system, or describe a new one, plus its connections."""
 
@@ -171,7 +175,7 @@ class SystemStepForm(UseCaseStepForm):
 
     class Meta:
         model = UseCase
-        fields = ["ai_system", "interfaces", "complements_rpa"]
+        fields = list(STEPS_BY_SLUG["system"].fields)
 
     def __init__(self, *args: Any, ai_systems: QuerySet[AISystem], **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -201,17 +205,16 @@ class SystemStepForm(UseCaseStepForm):
         return data
 
     def new_system_fields(self) -> dict[str, str] | None:
+        """The new AI system as create_ai_system takes it, if the user described one."""
         data = self.cleaned_data
         if not data.get("new_system_name"):
             return None
-        return {
-            "name": data["new_system_name"],
-            "vendor": data["new_system_vendor"],
-            "product": data["new_system_product"],
-            "model_name": data["new_system_model"],
-            "technique": data["new_system_technique"],
-            "hosting": data["new_system_hosting"],
-        }
+        return {name: data[self.error_field(name)] for name in NEW_SYSTEM_FIELDS}
+
+    @staticmethod
+    def error_field(name: str) -> str:
+        """The form field of an AI system's model field, where its errors are shown."""
+        return f"new_system_{'model' if name == 'model_name' else name}"
 
 
 # Child rows: the model and the fields the workspace edits, by the services' keyword.

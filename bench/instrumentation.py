@@ -1,4 +1,4 @@
-"""Benchmark-only instrumentation, active only when KI_REGISTER_BENCH is true (`make bench`).
+"""Benchmark-only instrumentation, installed only by bench.settings (`make bench`).
 
 - `QueryCountMiddleware` counts the SQL statements of each request and returns the count in the
   `X-Bench-Queries` header (`X-Bench-Cold: 1` empties the worker's cache first); for streamed
@@ -20,7 +20,6 @@ from typing import Any
 from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.urls import path
 
 _log_lock = threading.Lock()
 
@@ -172,9 +171,3 @@ def floor(request: HttpRequest, name: str) -> HttpResponse:
             result.append([dict(zip(columns, row, strict=True)) for row in cursor.fetchall()])
     body = json.dumps(result, default=str, ensure_ascii=False)
     return HttpResponse(body, content_type="application/json")
-
-
-urlpatterns = [
-    path("constant/", constant, name="bench-constant"),
-    path("floor/<slug:name>/", floor, name="bench-floor"),
-]

@@ -4,7 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from governance.benchmark import loader
+from bench import loader
 
 
 class Command(BaseCommand):

@@ -1,6 +1,7 @@
 """The department heads' and reviewers' workspace: guided form, overview, versions, inbox.
 
-Views parse input, call one registry or governance service and render. Every use case comes
+Views parse input, call one service (a step of the guided form is governance.services.
+save_guided_step), read through workspace.selectors and render. Every use case comes
 through registry.permissions (lists through use_cases_visible_to, one record through
 access_use_case), so missing and foreign records give the same 404.
 """
@@ -16,8 +17,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Count, Q, QuerySet, Window
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
@@ -25,15 +24,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.models import Department, Membership, User
-from accounts.selectors import departments_headed_by, organisations_where
+from accounts.models import Membership, User
+from accounts.selectors import organisations_where
 from governance import permissions as governance_permissions
 from governance import selectors as governance_selectors
 from governance import services as governance_services
-from governance.models import REVIEWER_ROLES, ObligationItem, RiskClassification, SignOff
+from governance.models import REVIEWER_ROLES
 from governance.risk import FactsError, classify
-from governance.workspace import versions
-from governance.workspace.forms import (
+from registry import permissions, services
+from registry.models import UseCase
+from workspace import selectors, versions
+from workspace.forms import (
     CHILD_ROW_LABELS,
     CHILD_TITLES,
     RiskQuestionnaireForm,
@@ -45,9 +46,9 @@ from governance.workspace.forms import (
     rows_from_formset,
     step_form_class,
 )
-from governance.workspace.obligations import EDITABLE_STATES, todos_for_owner
-from governance.workspace.similarity import similar_published_use_cases
-from governance.workspace.steps import (
+from workspace.obligations import EDITABLE_STATES
+from workspace.similarity import similar_published_use_cases
+from workspace.steps import (
     FIRST_STEP,
     STEPS,
     STEPS_BY_SLUG,
@@ -55,8 +56,6 @@ from governance.workspace.steps import (
     step_after,
     step_before,
 )
-from registry import permissions, services
-from registry.models import UseCase
 
 PENDING_POST_KEY = "workspace_pending_post"
 
@@ -133,40 +132,38 @@ MY_USE_CASES_PAGE_SIZE = 25
 class Section:
     """One page of a table of "my use cases", paged by its own query parameter."""
 
-    rows: list[UseCase]
+    entries: list[selectors.MyUseCase]
     number: int
     count: int
     previous_url: str
     next_url: str
 
     @property
+    def rows(self) -> list[UseCase]:
+        return [entry.use_case for entry in self.entries]
+
+    @property
     def num_pages(self) -> int:
         return max(1, math.ceil(self.count / MY_USE_CASES_PAGE_SIZE))
 
 
-def _section(request: HttpRequest, queryset: QuerySet[UseCase], parameter: str) -> Section:
-    """The requested page of the ordered queryset.
-
-    The page's ids and the total come first, in one narrow query (sorting thousands of ids and
-    sort keys is cheap, sorting thousands of whole rows is not); then the page's rows.
-    """
+def _page_number(request: HttpRequest, parameter: str) -> int:
     try:
         number = int(request.GET.get(parameter) or 1)
     except ValueError:
         number = 0
     if number < 1:
         raise Http404(_("Diese Seite der Liste gibt es nicht."))
-    offset = (number - 1) * MY_USE_CASES_PAGE_SIZE
-    page = list(
-        queryset.annotate(section_total=Window(Count("pk"))).values_list("pk", "section_total")[
-            offset : offset + MY_USE_CASES_PAGE_SIZE
-        ]
-    )
-    if not page and number > 1:
+    return number
+
+
+def _section(
+    request: HttpRequest, page: selectors.UseCasePage, parameter: str, number: int
+) -> Section:
+    """The table of one page; a page past the end of the list does not exist."""
+    if not page.rows and number > 1:
         raise Http404(_("Diese Seite der Liste gibt es nicht."))
-    count = page[0][1] if page else 0
-    by_pk = UseCase.objects.select_related("department").in_bulk([pk for pk, _total in page])
-    rows = [by_pk[pk] for pk, _total in page if pk in by_pk]  # unless deleted meanwhile
+    offset = (number - 1) * MY_USE_CASES_PAGE_SIZE
 
     def url(target: int) -> str:
         query = request.GET.copy()
@@ -174,94 +171,43 @@ def _section(request: HttpRequest, queryset: QuerySet[UseCase], parameter: str) 
         return f"?{query.urlencode()}"
 
     return Section(
-        rows=rows,
+        entries=page.rows,
         number=number,
-        count=count,
+        count=page.count,
         previous_url=url(number - 1) if number > 1 else "",
-        next_url=url(number + 1) if offset + len(rows) < count else "",
+        next_url=url(number + 1) if offset + len(page.rows) < page.count else "",
     )
 
 
 @require_GET
 @login_required_keeping_post
 def index(request: HttpRequest) -> HttpResponse:
-    """The user's use cases: own departments first, the others they may see below.
-
-    Each section is a page of its own; what the rows show beyond their fields (open obligations,
-    whether the user may change them, whether they wait for the user's sign-off) is read for the
-    listed rows only, so the number of queries does not grow with the page or the permissions.
-    """
+    """The user's use cases: own departments first, the others they may see below."""
     user = _actor(request)
-    own_department_ids = list(departments_headed_by(user).values_list("pk", flat=True))
-    visible = permissions.use_cases_visible_to(user).order_by("department__name", "title", "pk")
-    own = _section(request, visible.filter(department_id__in=own_department_ids), "seite")
-    others = _section(
-        request, visible.exclude(department_id__in=own_department_ids), "weitere_seite"
+    own_number = _page_number(request, "seite")
+    others_number = _page_number(request, "weitere_seite")
+    mine = selectors.my_use_cases(
+        user,
+        own_offset=(own_number - 1) * MY_USE_CASES_PAGE_SIZE,
+        others_offset=(others_number - 1) * MY_USE_CASES_PAGE_SIZE,
+        limit=MY_USE_CASES_PAGE_SIZE,
     )
-    listed = [*own.rows, *others.rows]
-    pks = [use_case.pk for use_case in listed]
-    open_obligations = dict(
-        ObligationItem.objects.filter(
-            use_case_id__in=pks, applies=True, status=ObligationItem.Status.OPEN
-        )
-        .order_by()
-        .values_list("use_case_id")
-        .annotate(n=Count("pk"))
-        .values_list("use_case_id", "n")
-    )
-    changeable = set(
-        permissions.use_cases_visible_to(user, permissions.CHANGE)
-        .filter(pk__in=pks)
-        .values_list("pk", flat=True)
-    )
-    awaiting = governance_selectors.awaiting_sign_off(user)
-    awaiting_count = awaiting.count()
-    awaiting_here = set(awaiting.filter(pk__in=pks).values_list("pk", flat=True)) if pks else set()
-    for use_case in listed:
-        use_case.open_obligations = open_obligations.get(use_case.pk, 0)  # type: ignore[attr-defined]
-        use_case.can_change = use_case.pk in changeable  # type: ignore[attr-defined]
-        use_case.awaits_my_sign_off = use_case.pk in awaiting_here  # type: ignore[attr-defined]
-        use_case.todos = todos_for_owner(use_case) if use_case.can_change else []  # type: ignore[attr-defined]
     return render(
         request,
         "workspace/index.html",
         {
-            "own": own,
-            "others": others,
-            "awaiting_count": awaiting_count,
+            "own": _section(request, mine.own, "seite", own_number),
+            "others": _section(request, mine.others, "weitere_seite", others_number),
+            "awaiting_count": mine.awaiting_count,
             "today": timezone.localdate(),
-            "can_create": _creatable_departments(user).exists(),
-            "heads_departments": bool(own_department_ids),
+            "can_create": selectors.departments_creatable_by(user).exists(),
+            "heads_departments": mine.heads_departments,
         },
     )
 
 
 # ---------------------------------------------------------------------------------------------
 # The guided form
-
-
-def _creatable_departments(user: User) -> QuerySet[Department]:
-    """Departments in which the user may register use cases (see registry.permissions)."""
-    if user.is_superuser:
-        return Department.objects.select_related("organisation")
-    board_of = organisations_where(user, Membership.Role.BOARD)
-    return (
-        Department.objects.filter(
-            Q(organisation__in=board_of) | Q(pk__in=departments_headed_by(user).values("pk"))
-        )
-        .select_related("organisation")
-        .order_by("organisation__name", "name")
-    )
-
-
-def _department_choices(user: User, use_case: UseCase) -> QuerySet[Department]:
-    return (
-        Department.objects.filter(
-            Q(pk__in=_creatable_departments(user).values("pk")) | Q(pk=use_case.department_id)
-        )
-        .filter(organisation_id=use_case.organisation_id)
-        .order_by("name")
-    )
 
 
 def _step_reason(step: Step, note: str, *, created: bool = False) -> str:
@@ -274,10 +220,8 @@ def _step_reason(step: Step, note: str, *, created: bool = False) -> str:
 
 
 def _stored_facts(use_case: UseCase) -> dict[str, Any]:
-    try:
-        return dict(RiskClassification.objects.get(use_case=use_case).facts)
-    except RiskClassification.DoesNotExist:
-        return {}
+    record = selectors.classification_of(use_case)
+    return dict(record.facts) if record is not None else {}
 
 
 class StepPage:
@@ -294,19 +238,16 @@ class StepPage:
         self.step = step
         self.use_case = use_case
         creating = use_case is None
-        instance = UseCase() if use_case is None else UseCase.objects.get(pk=use_case.pk)
+        instance = UseCase() if use_case is None else selectors.use_case_for_form(use_case)
         form_kwargs: dict[str, Any] = {"data": data, "instance": instance}
         if creating:
-            form_kwargs["departments"] = _creatable_departments(user)
+            form_kwargs["departments"] = selectors.departments_creatable_by(user)
         elif "department" in step.fields:
-            form_kwargs["departments"] = _department_choices(user, instance)
+            form_kwargs["departments"] = selectors.department_choices(user, instance)
         self.form: UseCaseStepForm
         if step.special == "system" and use_case is not None:
             self.form = SystemStepForm(
-                ai_systems=permissions.ai_systems_visible_to(user).filter(
-                    organisation_id=use_case.organisation_id
-                ),
-                **form_kwargs,
+                ai_systems=selectors.ai_systems_for(user, use_case), **form_kwargs
             )
         else:
             self.form = step_form_class(step, creating=creating)(**form_kwargs)
@@ -315,7 +256,9 @@ class StepPage:
             if len(departments) == 1:
                 self.form.initial["department"] = departments[0].pk
         self.formsets = {
-            key: child_formset(key, [] if creating else getattr(use_case, key).all(), data=data)
+            key: child_formset(
+                key, [] if use_case is None else selectors.child_rows(use_case, key), data=data
+            )
             for key in step.children
         }
         self.risk_form: RiskQuestionnaireForm | None = None
@@ -340,7 +283,10 @@ class StepPage:
         if not hasattr(error, "error_dict"):
             self.form.add_error(None, error)
             return
+        system_prefix = f"{governance_services.NEW_AI_SYSTEM}-"
         for key, messages_ in error.message_dict.items():
+            if key.startswith(system_prefix):
+                key = SystemStepForm.error_field(key.removeprefix(system_prefix))
             target = "note" if key == "reason" else key
             if target in self.form.fields:
                 self.form.add_error(target, messages_)
@@ -499,7 +445,7 @@ def _after_save(request: HttpRequest, use_case: UseCase, step: Step) -> HttpResp
 def create(request: HttpRequest) -> HttpResponse:
     """The first step of a new use case; saving it creates the draft."""
     user = _actor(request)
-    if not _creatable_departments(user).exists():
+    if not selectors.departments_creatable_by(user).exists():
         raise PermissionDenied
     if request.method != "POST":
         return _render_step(request, StepPage(request, FIRST_STEP, None))
@@ -536,9 +482,23 @@ def step(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     page = StepPage(request, step_, use_case, data=request.POST)
     if not page.is_valid():
         return _render_step(request, page, status=400)
+    form = page.form
+    fields = {name: form.cleaned_data[name] for name in form.changed_data if name in step_.fields}
+    children: dict[str, list[dict[str, Any]]] = {}
     child_indices: dict[str, list[int]] = {}
+    for key, formset in page.formsets.items():
+        if formset.has_changed():
+            children[key], child_indices[key] = rows_from_formset(formset)
     try:
-        changed = _save_step(user, use_case, page, child_indices)
+        changed = governance_services.save_guided_step(
+            use_case,
+            actor=user,
+            reason=_step_reason(step_, form.cleaned_data.get("note", "")),
+            fields=fields,
+            children=children,
+            new_ai_system=form.new_system_fields() if isinstance(form, SystemStepForm) else None,
+            facts=page.risk_form.facts() if page.risk_form is not None else None,
+        )
     except ValidationError as exc:
         page.add_service_errors(exc, child_indices)
         return _render_step(request, page, status=400)
@@ -549,54 +509,6 @@ def step(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     return _after_save(request, use_case, step_)
 
 
-@transaction.atomic
-def _save_step(
-    user: User, use_case: UseCase, page: StepPage, child_indices: dict[str, list[int]]
-) -> bool:
-    """Write one step through the services; True when anything changed."""
-    form = page.form
-    step_ = page.step
-    reason = _step_reason(step_, form.cleaned_data.get("note", ""))
-    fields = {
-        name: form.cleaned_data[name]
-        for name in form.changed_data
-        if name in step_.fields or name == "ai_system"
-    }
-    if isinstance(form, SystemStepForm):
-        new_system = form.new_system_fields()
-        if new_system is not None:
-            try:
-                fields["ai_system"] = services.create_ai_system(
-                    actor=user, organisation=use_case.organisation, reason=reason, **new_system
-                )
-            except ValidationError as exc:
-                raise ValidationError(
-                    {
-                        f"new_system_{'model' if k == 'model_name' else k}": v
-                        for k, v in exc.message_dict.items()
-                    }
-                ) from exc
-    children: dict[str, list[dict[str, Any]]] = {}
-    for key, formset in page.formsets.items():
-        if formset.has_changed():
-            rows, indices = rows_from_formset(formset)
-            children[key] = rows
-            child_indices[key] = indices
-    changed = False
-    if fields or children:
-        changed_names = governance_services.change_use_case(
-            use_case, actor=user, reason=reason, children=children or None, **fields
-        )
-        changed = bool(changed_names) if changed_names is not None else True
-    if page.risk_form is not None:
-        before = _stored_facts(use_case)
-        record = governance_services.classify_use_case(
-            use_case, actor=user, facts=page.risk_form.facts()
-        )
-        changed = changed or record.facts != before
-    return changed
-
-
 # ---------------------------------------------------------------------------------------------
 # Overview, summary and submission
 
@@ -605,12 +517,10 @@ def _summary_groups(use_case: UseCase) -> list[dict[str, Any]]:
     groups = []
     for step_ in STEPS:
         rows = [versions.field_row(use_case, name) for name in step_.fields]
-        if step_.special == "system":
-            rows.insert(0, versions.field_row(use_case, "ai_system"))
         children = [
             {
                 "title": CHILD_TITLES[key],
-                "rows": [str(row) for row in getattr(use_case, key).all()],
+                "rows": [str(row) for row in selectors.child_rows(use_case, key)],
             }
             for key in step_.children
         ]
@@ -625,7 +535,7 @@ def _missing_for_submission(use_case: UseCase) -> list[dict[str, Any]]:
         gaps.append(
             {"text": _("Der Risikofragebogen ist noch nicht beantwortet."), "step": "risiko"}
         )
-    if not use_case.legal_bases.exists():
+    if not selectors.child_rows(use_case, "legal_bases"):
         gaps.append(
             {"text": _("Es ist keine Rechtsgrundlage angegeben."), "step": "rechtsgrundlage"}
         )
@@ -649,11 +559,7 @@ def _render_detail(
     request: HttpRequest, use_case: UseCase, submit_form: SubmitForm, status: int = 200
 ) -> HttpResponse:
     user = _actor(request)
-    use_case = (
-        UseCase.objects.select_related("department", "organisation", "ai_system")
-        .prefetch_related("legal_bases", "data_sources", "public_services", "withheld_fields")
-        .get(pk=use_case.pk)
-    )
+    use_case = selectors.use_case_for_summary(use_case)
     can_change = permissions.user_has_perm(user, use_case, permissions.CHANGE)
     can_submit = use_case.workflow_state in EDITABLE_STATES and governance_permissions.can_submit(
         user, use_case
@@ -672,12 +578,10 @@ def _render_detail(
         "submit_form": submit_form,
         "missing": _missing_for_submission(use_case) if can_submit else [],
         "obligations": obligations,
-        "classification": RiskClassification.objects.filter(use_case=use_case).first(),
+        "classification": selectors.classification_of(use_case),
         "sign_off_roles": sign_off_roles,
-        "sign_off_pending_roles": _my_pending_roles(user, use_case),
-        "sign_offs": list(
-            SignOff.objects.filter(use_case=use_case).select_related("signed_by")[:20]
-        ),
+        "sign_off_pending_roles": selectors.pending_sign_off_roles(user, use_case),
+        "sign_offs": selectors.sign_offs_of(use_case, limit=20),
         "similar": _similar(request, use_case) if can_change else [],
         "steps": STEPS,
     }
@@ -736,45 +640,15 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
 # Reviewers
 
 
-def _my_pending_roles(user: User, use_case: UseCase) -> list[str]:
-    """The reviewer roles in which this user still has to sign off this use case."""
-    waiting = governance_selectors.awaiting_sign_off(user).filter(pk=use_case.pk).first()
-    if waiting is None:
-        return []
-    held = set(
-        Membership.objects.filter(
-            user=user, organisation_id=use_case.organisation_id, role__in=REVIEWER_ROLES
-        ).values_list("role", flat=True)
-    )
-    required = governance_permissions.required_sign_off_roles(use_case)
-    return [
-        role for role in required if role in held and not getattr(waiting, f"signed_{role}", True)
-    ]
-
-
 @require_GET
 @login_required_keeping_post
 def inbox(request: HttpRequest) -> HttpResponse:
     """Use cases waiting for the user's sign-off."""
-    user = _actor(request)
-    use_cases = list(governance_selectors.awaiting_sign_off(user))
-    held: dict[int, set[str]] = {}
-    for organisation_id, role in Membership.objects.filter(
-        user=user, role__in=REVIEWER_ROLES
-    ).values_list("organisation_id", "role"):
-        held.setdefault(organisation_id, set()).add(role)
-    labels = dict(Membership.Role.choices)
-    for use_case in use_cases:
-        roles = [
-            role
-            for role in governance_permissions.required_sign_off_roles(use_case)
-            if role in held.get(use_case.organisation_id, set())
-            and not getattr(use_case, f"signed_{role}", True)
-        ]
-        use_case.pending_roles = [(role, labels[role]) for role in roles]  # type: ignore[attr-defined]
-    is_reviewer = bool(held)
+    inbox_ = selectors.inbox_of(_actor(request))
     return render(
-        request, "workspace/inbox.html", {"use_cases": use_cases, "is_reviewer": is_reviewer}
+        request,
+        "workspace/inbox.html",
+        {"use_cases": inbox_.use_cases, "rows": inbox_.rows, "is_reviewer": inbox_.is_reviewer},
     )
 
 
@@ -809,11 +683,7 @@ def sign_off(request: HttpRequest, pk: int, role: str) -> HttpResponse:
                 messages.success(request, _("Ihr Votum ist gespeichert."))
                 return redirect("workspace:inbox")
         status = 400
-    use_case = (
-        UseCase.objects.select_related("department", "organisation", "ai_system")
-        .prefetch_related("legal_bases", "data_sources", "public_services", "withheld_fields")
-        .get(pk=use_case.pk)
-    )
+    use_case = selectors.use_case_for_summary(use_case)
     return render(
         request,
         "workspace/sign_off.html",
@@ -822,9 +692,9 @@ def sign_off(request: HttpRequest, pk: int, role: str) -> HttpResponse:
             "form": form,
             "role_label": dict(Membership.Role.choices)[role],
             "role": role,
-            "pending": role in _my_pending_roles(user, use_case),
+            "pending": role in selectors.pending_sign_off_roles(user, use_case),
             "groups": _summary_groups(use_case),
-            "classification": RiskClassification.objects.filter(use_case=use_case).first(),
+            "classification": selectors.classification_of(use_case),
             "errors": [
                 {
                     "id": form[name].auto_id + ("_0" if name == "verdict" else ""),

@@ -1,4 +1,9 @@
-"""The steps of the guided use-case form, in the order of DOMAIN.md's field groups."""
+"""The field groups of a use case (DOMAIN.md), declared once: the admin and the workspace read them.
+
+Each group is a fieldset of the board's admin and a step of the guided form, in this order. A new
+field of UseCase goes into exactly one group here (tests/registry/test_field_groups.py fails
+until it does); the admin's fieldsets and the guided form's steps follow from this table.
+"""
 
 from dataclasses import dataclass
 from typing import Final
@@ -8,43 +13,62 @@ from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
-class Step:
-    """One page of the guided form: the fields it edits and the child rows it shows."""
+class FieldGroup:
+    """One group of a use case's fields and child rows, as a form shows them."""
 
     slug: str
+    # The guided form's step title; the admin's fieldset title unless admin_title is set.
     title: Promise
+    # The plain-language question the guided form asks at the top of the step.
     intro: Promise
+    # Fields of UseCase, in the order both forms show them.
     fields: tuple[str, ...] = ()
-    # Child-row kinds (registry.services.CHILD_MODELS keys) edited on this page.
+    # Child-row kinds (registry.services.CHILD_MODELS keys); the admin shows them as inlines.
     children: tuple[str, ...] = ()
-    # The risk questionnaire and the AI-system choice have their own forms.
-    special: str = ""
+    # Fields the admin shows in this group that nobody types in the guided form: the workflow
+    # sets the workflow state, the risk questionnaire the risk class.
+    derived: tuple[str, ...] = ()
+    admin_title: Promise | None = None
+
+    @property
+    def guided_fields(self) -> tuple[str, ...]:
+        """The fields the guided form's step edits."""
+        return tuple(name for name in self.fields if name not in self.derived)
 
 
-STEPS: Final[tuple[Step, ...]] = (
-    Step(
+FIELD_GROUPS: Final[tuple[FieldGroup, ...]] = (
+    FieldGroup(
         "grunddaten",
         _("Grunddaten"),
         _(
             "Worum geht es? Beschreiben Sie den Einsatz so, dass ihn jemand ohne Fachwissen "
             "versteht."
         ),
-        ("title", "short_description", "purpose", "status", "start_date", "end_date"),
+        (
+            "title",
+            "short_description",
+            "purpose",
+            "status",
+            "workflow_state",
+            "start_date",
+            "end_date",
+        ),
+        derived=("workflow_state",),
     ),
-    Step(
+    FieldGroup(
         "verantwortung",
         _("Verantwortung"),
         _("Wer ist fachlich zuständig und wie erreicht man die Stelle?"),
         ("department", "responsible_role", "technical_contact", "public_contact_email"),
     ),
-    Step(
+    FieldGroup(
         "rechtsgrundlage",
         _("Rechtsgrundlage"),
         _("Auf welche Vorschriften stützt sich die Verarbeitung? Eine Zeile je Vorschrift."),
         ("legal_basis_explanation",),
         ("legal_bases",),
     ),
-    Step(
+    FieldGroup(
         "daten",
         _("Daten"),
         _("Welche Daten verarbeitet das System und woher kommen sie?"),
@@ -56,24 +80,24 @@ STEPS: Final[tuple[Step, ...]] = (
         ),
         ("data_sources",),
     ),
-    Step(
+    FieldGroup(
         "system",
         _("System"),
         _("Welches KI-System wird eingesetzt, und wie ist es angebunden?"),
-        ("interfaces", "complements_rpa"),
-        special="system",
+        ("ai_system", "interfaces", "complements_rpa"),
     ),
-    Step(
+    FieldGroup(
         "risiko",
         _("Risiko nach der KI-Verordnung"),
         _(
             "Beantworten Sie die Fragen so gut Sie können. Die Risikoklasse und ihre Gründe "
             "erscheinen nach jedem Speichern neben den Fragen."
         ),
-        ("residual_risk_note",),
-        special="risk",
+        ("risk_class", "residual_risk_note"),
+        derived=("risk_class",),
+        admin_title=_("Risiko"),
     ),
-    Step(
+    FieldGroup(
         "aufsicht",
         _("Menschliche Aufsicht"),
         _("Wie behalten Menschen die Kontrolle über die Ergebnisse?"),
@@ -86,7 +110,7 @@ STEPS: Final[tuple[Step, ...]] = (
             "output_sampling",
         ),
     ),
-    Step(
+    FieldGroup(
         "folgenabschaetzungen",
         _("Folgenabschätzungen"),
         _("Welche Prüfungen wurden gemacht oder sind nicht nötig?"),
@@ -103,19 +127,19 @@ STEPS: Final[tuple[Step, ...]] = (
             "security_concept_reference",
         ),
     ),
-    Step(
+    FieldGroup(
         "mitbestimmung",
         _("Mitbestimmung"),
         _("Muss der Personalrat beteiligt werden, und wie ist der Stand?"),
         ("monitors_staff", "staff_council_status", "staff_council_date", "service_agreement"),
     ),
-    Step(
+    FieldGroup(
         "leistungen",
         _("Verwaltungsleistungen (LeiKa)"),
         _("Welche Verwaltungsleistungen unterstützt der Einsatz? Eine Zeile je Leistung."),
         children=("public_services",),
     ),
-    Step(
+    FieldGroup(
         "eignung",
         _("Eignung"),
         _(
@@ -124,7 +148,7 @@ STEPS: Final[tuple[Step, ...]] = (
         ),
         ("yearly_case_volume", "rule_clarity", "input_structure"),
     ),
-    Step(
+    FieldGroup(
         "veroeffentlichung",
         _("Überprüfung und Veröffentlichung"),
         _(
@@ -136,16 +160,11 @@ STEPS: Final[tuple[Step, ...]] = (
     ),
 )
 
-STEPS_BY_SLUG: Final[dict[str, Step]] = {step.slug: step for step in STEPS}
-FIRST_STEP: Final[Step] = STEPS[0]
 
-
-def step_after(step: Step) -> Step | None:
-    """The next step, or None after the last one (then the summary follows)."""
-    index = STEPS.index(step)
-    return STEPS[index + 1] if index + 1 < len(STEPS) else None
-
-
-def step_before(step: Step) -> Step | None:
-    index = STEPS.index(step)
-    return STEPS[index - 1] if index > 0 else None
+def admin_fieldsets() -> tuple[tuple[Promise, dict[str, tuple[str, ...]]], ...]:
+    """The admin's fieldsets of a use case: one per group with fields (children are inlines)."""
+    return tuple(
+        (group.admin_title or group.title, {"fields": group.fields})
+        for group in FIELD_GROUPS
+        if group.fields
+    )

@@ -28,7 +28,7 @@ from django.utils.text import slugify
 from psycopg import sql
 
 from accounts.models import Department, Membership, Organisation, User
-from governance.benchmark import vocabulary as words
+from bench import vocabulary as words
 from governance.models import Decision, ObligationItem, RiskClassification, SignOff, Submission
 from governance.risk import classify, parse_facts, to_json
 from registry.models import (
@@ -164,7 +164,7 @@ def _constant(model_field: models.Field) -> str:
     else:
         raise RuntimeError(
             f"{model_field.model.__name__}.{model_field.name} is required and has no default: "
-            "teach governance/benchmark/loader.py to fill it."
+            "teach bench/loader.py to fill it."
         )
     if value is None:
         return NULL

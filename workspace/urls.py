@@ -1,6 +1,6 @@
 from django.urls import path
 
-from governance.workspace import views
+from workspace import views
 
 app_name = "workspace"
 

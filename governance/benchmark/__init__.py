@@ -1,1 +1,0 @@
-"""Benchmark data at national scale: realistic German use cases loaded through PostgreSQL's COPY."""

@@ -40,7 +40,7 @@ lint: install
 	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=check-only-$$(date +%s)-not-a-real-secret-key-0123456789abcdef DJANGO_ALLOWED_HOSTS=ki-register.example $(MANAGE) check --deploy --fail-level WARNING
 
 typecheck: install
-	$(BIN)/mypy accounts registry governance workspace config bench
+	$(BIN)/mypy accounts registry governance workspace config bench safejson
 
 # The tests' OpenID Connect provider (npm oidc-provider), installed from its lock file.
 IDP_MODULES := tests/idp/node_modules/.package-lock.json

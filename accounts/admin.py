@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+import safejson
 from accounts import services
 from accounts.admin_scope import (
     OrganisationScopedAdminMixin,
@@ -229,11 +230,19 @@ class ClaimsPreviewForm(forms.Form):
 
     def clean_claims(self) -> dict[str, Any]:
         try:
-            claims = json.loads(self.cleaned_data["claims"])
+            claims = safejson.loads(self.cleaned_data["claims"])
+        except safejson.JSONTooComplex as exc:
+            raise ValidationError(
+                _("Claims: zu tief verschachtelt oder zu viele Werte für eine Vorschau.")
+            ) from exc
         except json.JSONDecodeError as exc:
             raise ValidationError(
                 _("Claims: kein gültiges JSON (Zeile %(line)s, Spalte %(column)s).")
                 % {"line": exc.lineno, "column": exc.colno}
+            ) from exc
+        except ValueError as exc:
+            raise ValidationError(
+                _("Claims: kein gültiges JSON (%(error)s).") % {"error": exc}
             ) from exc
         if not isinstance(claims, dict):
             raise ValidationError(_("Claims: erwartet wird ein JSON-Objekt {…}."))

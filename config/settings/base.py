@@ -140,6 +140,9 @@ ACCESSIBILITY_ENFORCEMENT_URL = env(
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 
+# The largest API request body; larger ones are refused with 413 before they are parsed.
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -147,7 +150,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # JSON only: a form-encoded or multipart body is refused with 415, not half-understood.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["registry.api.parsers.BoundedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "registry.api.pagination.CursorPagination",
     "DEFAULT_SCHEMA_CLASS": "registry.api.schema.AutoSchema",

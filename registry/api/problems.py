@@ -51,10 +51,12 @@ KINDS: dict[int, tuple[str, Any]] = {
     406: ("not-acceptable", gettext_lazy("Antwortformat nicht verfügbar.")),
     409: ("conflict", gettext_lazy("Konflikt mit dem Zustand des Datensatzes.")),
     412: ("precondition-failed", gettext_lazy("Der Datensatz wurde inzwischen geändert.")),
+    413: ("request-too-large", gettext_lazy("Die Anfrage ist zu groß.")),
     415: ("unsupported-media-type", gettext_lazy("Inhaltstyp nicht unterstützt.")),
     428: ("precondition-required", gettext_lazy("If-Match fehlt.")),
     429: ("throttled", gettext_lazy("Zu viele Anfragen.")),
     500: ("server-error", gettext_lazy("Interner Fehler.")),
+    503: ("service-unavailable", gettext_lazy("Dienst vorübergehend nicht erreichbar.")),
 }
 
 

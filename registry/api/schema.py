@@ -40,8 +40,10 @@ PROBLEM_DESCRIPTIONS = {
     "404": "Nicht gefunden oder nicht sichtbar.",
     "406": "Das gewünschte Antwortformat gibt es nicht (nur JSON).",
     "412": "Der Datensatz wurde seit dem gesendeten ETag geändert.",
+    "413": "Der Inhalt der Anfrage ist größer als API_MAX_BODY_BYTES.",
     "415": "Der Inhaltstyp der Anfrage wird nicht unterstützt (nur application/json).",
     "428": "If-Match fehlt.",
+    "503": "Der Anmeldedienst (Identitätsanbieter) ist nicht erreichbar; später erneut versuchen.",
 }
 
 
@@ -70,9 +72,10 @@ class AutoSchema(openapi.AutoSchema):
         if self._has_body() or self.method == "GET" or self.method == "DELETE":
             codes.append("400")
         if self._has_body():
-            codes.append("415")
+            codes += ["413", "415"]
         if not self._is_public():
-            codes += ["401", "403"]
+            # 503: a bearer token cannot be checked while the identity provider is unreachable.
+            codes += ["401", "403", "503"]
         if "{" in self.path:
             codes.append("404")
         if self.method in {"PUT", "PATCH"} and getattr(self.view, "uses_etags", False):

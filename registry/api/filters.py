@@ -9,6 +9,8 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend, OrderingFilter
 from rest_framework.request import Request
 
@@ -81,7 +83,33 @@ def sorts_matches(request: Request, queryset: QuerySet) -> bool:
     return bool(decided)
 
 
-class SearchOrderingFilter(OrderingFilter):
+class StrictOrderingFilter(OrderingFilter):
+    """`?ordering=` that refuses unknown keys instead of silently ignoring them."""
+
+    def remove_invalid_fields(
+        self, queryset: QuerySet, fields: list[str], view: Any, request: Request
+    ) -> list[str]:
+        valid = [
+            name for name, _label in self.get_valid_fields(queryset, view, {"request": request})
+        ]
+        fields = [term for term in fields if term]
+        unknown = [term for term in fields if term.removeprefix("-") not in valid]
+        if unknown:
+            raise ValidationError(
+                {
+                    self.ordering_param: [
+                        _("Nach „%(terms)s“ kann nicht sortiert werden. Möglich: %(valid)s.")
+                        % {
+                            "terms": ", ".join(unknown),
+                            "valid": ", ".join(f"{name}, -{name}" for name in valid),
+                        }
+                    ]
+                }
+            )
+        return fields
+
+
+class SearchOrderingFilter(StrictOrderingFilter):
     """`?ordering=`; for a search with few matches, by sort keys that make the database sort
     the matches (named `<field>_sort_key`, so the cursor pagination pages by them too)."""
 

@@ -17,7 +17,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -32,6 +31,7 @@ from registry.api.filters import (
     FullTextSearchFilter,
     PublishedUseCaseFilter,
     SearchOrderingFilter,
+    StrictOrderingFilter,
     UseCaseFilter,
 )
 from registry.api.history import public_changes, use_case_history
@@ -416,7 +416,7 @@ class PublicUseCaseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     destroy=extend_schema(summary=_("Webhook-Empfänger löschen")),
 )
 class WebhookEndpointViewSet(EtagRetrieveMixin, viewsets.ModelViewSet):
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
     filterset_fields = ["organisation", "is_active"]
     ordering_fields = ["id", "created_at"]
     ordering = "id"

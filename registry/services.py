@@ -31,6 +31,8 @@ CHILD_MODELS: dict[str, type[models.Model]] = {
     "public_services": PublicService,
     "withheld_fields": WithheldField,
 }
+# More rows of one kind than any use case needs is a mistake or an attack; refuse it early.
+MAX_CHILD_ROWS = 100
 # Fields the workflow owns; only governance services change them.
 WORKFLOW_FIELDS = frozenset({"workflow_state"})
 EDITABLE_USE_CASE_FIELDS = frozenset(
@@ -77,10 +79,17 @@ def _replace_children(
 ) -> bool:
     """Make the use case's child rows of one kind equal to `rows`; rows with an id are updated."""
     model = CHILD_MODELS[key]
+    rows = list(rows)
+    if len(rows) > MAX_CHILD_ROWS:
+        raise ValidationError(
+            {key: _("Höchstens %(limit)s Einträge je Angabe.") % {"limit": MAX_CHILD_ROWS}}
+        )
     existing = {row.pk: row for row in model._default_manager.filter(use_case=use_case)}
     kept: set[int] = set()
     to_save: list[models.Model] = []
     errors: dict[str, list[str]] = {}
+    unique_sets = _unique_field_sets(model)
+    seen: dict[tuple[Any, ...], int] = {}
     for index, raw in enumerate(rows):
         values = dict(raw)
         pk = values.pop("id", None)
@@ -99,18 +108,51 @@ def _replace_children(
             for field, messages in exc.message_dict.items():
                 errors[f"{key}-{index}-{field}"] = messages
             continue
+        duplicate = _duplicate_of(row, index, unique_sets, seen)
+        if duplicate is not None:
+            field, first = duplicate
+            errors[f"{key}-{index}-{field}"] = [
+                _("Dieser Eintrag steht schon in Zeile %(row)s.") % {"row": first + 1}
+            ]
+            continue
         if pk is not None:
             kept.add(pk)
         if changed:
             to_save.append(row)
     if errors:
         raise ValidationError(errors)
-    for row in to_save:
-        save_tracked(row, actor=actor, reason=reason)
+    # Removed rows go first: a row re-entered under a new id must not meet its old self.
     removed = [row for pk, row in existing.items() if pk not in kept]
     for row in removed:
         delete_tracked(row, actor=actor, reason=reason)
+    for row in to_save:
+        save_tracked(row, actor=actor, reason=reason)
     return bool(to_save or removed)
+
+
+def _unique_field_sets(model: type[models.Model]) -> list[tuple[str, ...]]:
+    """The fields that must differ between two child rows of one use case (its constraints)."""
+    return [
+        tuple(name for name in constraint.fields if name != "use_case")
+        for constraint in model._meta.constraints
+        if isinstance(constraint, models.UniqueConstraint) and "use_case" in constraint.fields
+    ]
+
+
+def _duplicate_of(
+    row: models.Model,
+    index: int,
+    unique_sets: list[tuple[str, ...]],
+    seen: dict[tuple[Any, ...], int],
+) -> tuple[str, int] | None:
+    """The field and first row index that this row repeats, else None (and it is remembered)."""
+    for fields in unique_sets:
+        values = (fields, *(getattr(row, name) for name in fields))
+        if values in seen:
+            return fields[-1], seen[values]
+    for fields in unique_sets:
+        seen[(fields, *(getattr(row, name) for name in fields))] = index
+    return None
 
 
 def _full_clean_use_case(use_case: UseCase) -> None:

@@ -205,11 +205,26 @@ USE_CASE_FIELDS = [
 ]
 
 
+CHILD_ROWS: dict[str, Any] = {
+    "many": True,
+    "required": False,
+    "max_length": services.MAX_CHILD_ROWS,
+}
+
+
 class UseCaseSerializer(StrictModelSerializer):
-    legal_bases = LegalBasisSerializer(many=True, required=False)
-    data_sources = DataSourceSerializer(many=True, required=False)
-    public_services = PublicServiceSerializer(many=True, required=False)
-    withheld_fields = WithheldFieldSerializer(many=True, required=False)
+    legal_bases = LegalBasisSerializer(
+        many=True, required=False, max_length=services.MAX_CHILD_ROWS
+    )
+    data_sources = DataSourceSerializer(
+        many=True, required=False, max_length=services.MAX_CHILD_ROWS
+    )
+    public_services = PublicServiceSerializer(
+        many=True, required=False, max_length=services.MAX_CHILD_ROWS
+    )
+    withheld_fields = WithheldFieldSerializer(
+        many=True, required=False, max_length=services.MAX_CHILD_ROWS
+    )
     reason = optional_reason()
 
     class Meta:
@@ -344,6 +359,7 @@ class WebhookEndpointSerializer(StrictModelSerializer):
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=WebhookEndpoint.Event.choices),
         min_length=1,
+        max_length=len(WebhookEndpoint.Event.choices),
         help_text=_("Die Ereignisse, die gesendet werden."),
     )
 

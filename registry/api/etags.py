@@ -4,6 +4,7 @@ import hashlib
 import json
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework.request import Request
 
 from registry.api.problems import PreconditionFailed, PreconditionRequired
@@ -21,7 +22,12 @@ def require_if_match(request: Request, current: str) -> None:
     if header is None or not header.strip():
         raise PreconditionRequired
     tags = {tag.strip() for tag in header.split(",")}
+    if "*" in tags:
+        # "*" says "whatever is there now": exactly the blind overwrite If-Match exists to prevent.
+        raise PreconditionRequired(
+            _("„If-Match: *“ genügt nicht: Bitte senden Sie den ETag der gelesenen Fassung.")
+        )
     # Weak tags never match for a write (RFC 9110, strong comparison).
-    if "*" in tags or current in tags:
+    if current in tags:
         return
     raise PreconditionFailed

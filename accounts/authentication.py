@@ -50,7 +50,8 @@ def _validate_jwt(token: str) -> dict[str, Any]:
             options={"require": ["exp", "iss", "aud"]},
             leeway=settings.OIDC_CLOCK_SKEW_SECONDS,
         )
-    except jwt.InvalidTokenError as exc:
+    except jwt.PyJWTError as exc:
+        # Not only InvalidTokenError: an unknown key id raises InvalidKeyError, a sibling class.
         raise InvalidToken(str(exc)) from exc
 
 

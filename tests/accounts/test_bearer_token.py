@@ -1,5 +1,6 @@
 """Bearer access tokens of the real test provider: people, API clients, and every way to fail."""
 
+import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.test import override_settings
@@ -89,6 +90,15 @@ def test_an_expired_token_is_refused(idp_for_client, api_client):
 def test_a_token_with_a_forged_signature_is_refused(idp_for_client, api_client):
     forger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     assert call(idp_for_client.mint_token(key=forger)).status_code == 401
+
+
+def test_a_token_naming_a_key_the_provider_does_not_have_is_refused(idp_for_client, api_client):
+    # An unknown kid raises the key error, not a token error, in PyJWT: it must still be a 401.
+    claims = jwt.decode(idp_for_client.mint_token(), options={"verify_signature": False})
+    token = jwt.encode(
+        claims, idp_for_client.signing_key, algorithm="RS256", headers={"kid": "unknown-kid"}
+    )
+    assert call(token).status_code == 401
 
 
 def test_a_token_of_another_issuer_is_refused(idp_for_client, api_client):

@@ -338,7 +338,14 @@ class PublishedUseCaseSerializer(StrictModelSerializer):
     class Meta:
         model = PublishedUseCase
         fields = ["id", "organisation", *PUBLIC_FIELDS]
-        read_only_fields = fields
+
+    def get_fields(self) -> dict[str, Any]:
+        # Read-only after building, not through Meta.read_only_fields: DRF would drop allow_blank
+        # with it, and the schema would deny the "" of an empty choice (no AI system named).
+        fields = super().get_fields()
+        for field in fields.values():
+            field.read_only = True
+        return fields
 
 
 @extend_schema_field({"type": "object", "additionalProperties": True})

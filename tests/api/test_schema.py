@@ -76,8 +76,17 @@ def test_the_api_keeps_its_schema_for_a_department_head(case, department_head_wo
     case.call_and_validate(headers=department_head_world)
 
 
+@pytest.fixture
+def public_world(board_member, department) -> None:
+    """A published use case without an AI system: its technique and hosting are empty."""
+    from registry.publication import publish_use_case
+
+    use_case = make_use_case(board_member, department, "Terminvergabe ohne KI-System")
+    publish_use_case(use_case, actor=board_member, reason="veröffentlicht")
+
+
 @schema.parametrize()
 @FUZZ
 @pytest.mark.django_db
-def test_the_api_keeps_its_schema_for_an_anonymous_caller(case):
+def test_the_api_keeps_its_schema_for_an_anonymous_caller(case, public_world):
     case.call_and_validate()

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from governance import permissions
+from governance import permissions, versions
 from governance.models import Decision, ObligationItem, RiskClassification, SignOff, Submission
 from governance.risk import FactsError, classify, parse_facts, to_json
 from governance.selectors import LIVE_STATES, REVIEW_STATES, current_submission
@@ -52,6 +52,22 @@ BEFORE_FIRST_USE = (
     ObligationItem.Obligation.ART_27_FRIA,
     ObligationItem.Obligation.ART_49_REGISTRATION,
 )
+
+
+class ConcurrentChange(Exception):
+    """The save started from an older version than the current one; nothing was saved."""
+
+    def __init__(self, changes: list[versions.Change]) -> None:
+        super().__init__("the use case changed after it was loaded")
+        self.changes = changes
+
+
+def _check_version(use_case: UseCase, expected_version: str | None) -> None:
+    """Refuse a save based on another version than the current one (call with the row locked)."""
+    if expected_version is None:
+        return
+    if expected_version != versions.use_case_version(use_case.pk):
+        raise ConcurrentChange(versions.changes_since(use_case.pk, expected_version))
 
 
 def _notify(event: str, use_case: UseCase, *, actor: User, occasion: str) -> None:
@@ -274,15 +290,21 @@ def change_use_case(
     actor: User,
     reason: str,
     children: Mapping[str, Iterable[Mapping[str, Any]]] | None = None,
+    expected_version: str | None = None,
     **fields: Any,
 ) -> set[str]:
-    """Change a use case; a substantive change to an approved one sends it back to review."""
+    """Change a use case; a substantive change to an approved one sends it back to review.
+
+    With `expected_version` (governance.versions), a use case changed since that version is
+    not changed: ConcurrentChange names what others changed.
+    """
     if "workflow_state" in fields:
         raise ValidationError(
             {"workflow_state": _("Der Prüfstand ändert sich nur durch die Prüfschritte.")}
         )
     caller_instance = use_case
     before = _locked(actor, use_case)
+    _check_version(before, expected_version)
     changed = registry_services.update_use_case(
         before, actor=actor, reason=reason, children=children, **fields
     )
@@ -590,12 +612,14 @@ def save_guided_step(
     children: Mapping[str, Iterable[Mapping[str, Any]]] | None = None,
     new_ai_system: Mapping[str, str] | None = None,
     facts: Mapping[str, object] | None = None,
+    expected_version: str | None = None,
 ) -> bool:
     """Save one step of the guided form in one transaction; True when anything changed.
 
     A new AI system is recorded first and chosen for the use case; then the fields and child
     rows change through change_use_case, and answered risk questions through classify_use_case.
     """
+    _check_version(_locked(actor, use_case), expected_version)
     fields = dict(fields)
     if new_ai_system is not None:
         try:

@@ -31,6 +31,8 @@ from governance import selectors as governance_selectors
 from governance import services as governance_services
 from governance.models import REVIEWER_ROLES
 from governance.risk import FactsError, classify
+from governance.services import ConcurrentChange
+from governance.versions import Change, use_case_version
 from registry import permissions, services
 from registry.models import UseCase
 from workspace import selectors, versions
@@ -386,7 +388,12 @@ def _similar(request: HttpRequest, use_case: UseCase | None, data: Any = None) -
     )
 
 
-def _render_step(request: HttpRequest, page: StepPage, status: int = 200) -> HttpResponse:
+def _render_step(
+    request: HttpRequest,
+    page: StepPage,
+    status: int = 200,
+    conflict: list[Change] | None = None,
+) -> HttpResponse:
     use_case = page.use_case
     step = page.step
     show_similar = step.slug in {"grunddaten", "system"}
@@ -422,6 +429,9 @@ def _render_step(request: HttpRequest, page: StepPage, status: int = 200) -> Htt
         if use_case is None
         else reverse("workspace:step", args=[use_case.pk, step.slug]),
         "in_review": use_case is not None and use_case.workflow_state not in EDITABLE_STATES,
+        # The version this page shows; a save from it is refused once someone else changed it.
+        "version": use_case_version(use_case.pk) if use_case is not None else "",
+        "conflict": conflict or [],
     }
     return render(request, "workspace/step.html", context, status=status)
 
@@ -498,7 +508,10 @@ def step(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             children=children,
             new_ai_system=form.new_system_fields() if isinstance(form, SystemStepForm) else None,
             facts=page.risk_form.facts() if page.risk_form is not None else None,
+            expected_version=request.POST.get("version"),
         )
+    except ConcurrentChange as conflict:
+        return _render_step(request, page, status=409, conflict=conflict.changes)
     except ValidationError as exc:
         page.add_service_errors(exc, child_indices)
         return _render_step(request, page, status=400)

@@ -22,6 +22,7 @@ from accounts.admin_scope import (
 from accounts.claims import evaluate_claims, validate_rule
 from accounts.models import ApiClient, ClaimMappingRule, Department, Membership, Organisation, User
 from accounts.oidc import delete_api_client, save_api_client
+from accounts.roles import is_operator
 
 admin.site.site_header = _("KI-Register – Verwaltung des KI-Gremiums")
 admin.site.site_title = _("KI-Register")
@@ -39,19 +40,19 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "email", "first_name", "last_name", "oidc_issuer", "is_staff")
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser
+        return is_operator(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return request.user.is_superuser
+        return is_operator(request.user)
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return request.user.is_superuser
+        return is_operator(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser
+        return is_operator(request.user)
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return request.user.is_superuser
+        return is_operator(request.user)
 
 
 @admin.register(Organisation)
@@ -71,10 +72,10 @@ class OrganisationAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
         # A new municipality on the installation is the operator's decision.
-        return request.user.is_superuser
+        return is_operator(request.user)
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return request.user.is_superuser
+        return is_operator(request.user)
 
     def save_model(
         self, request: HttpRequest, obj: Organisation, form: forms.ModelForm, change: bool
@@ -276,24 +277,24 @@ class ClaimMappingRuleAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
             "organisation", "department"
         )
         scope = Q(organisation__in=readable_organisations(request))
-        if request.user.is_superuser:
+        if is_operator(request.user):
             scope |= Q(organisation__isnull=True)
         return queryset.filter(scope)
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         if isinstance(obj, ClaimMappingRule) and obj.organisation_id is None:
-            return request.user.is_superuser
+            return is_operator(request.user)
         return super().has_change_permission(request, obj)
 
     def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
         if isinstance(obj, ClaimMappingRule) and obj.organisation_id is None:
-            return request.user.is_superuser
+            return is_operator(request.user)
         return super().has_view_permission(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
         if db_field.name == "organisation":
             kwargs["queryset"] = board_organisations(request)
-            kwargs["required"] = not request.user.is_superuser
+            kwargs["required"] = not is_operator(request.user)
         if db_field.name == "department":
             kwargs["queryset"] = Department.objects.filter(
                 organisation__in=board_organisations(request)

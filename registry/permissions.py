@@ -14,8 +14,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 from guardian.shortcuts import assign_perm, remove_perm
 
+from accounts import roles
 from accounts.models import Department, Membership, User
-from accounts.selectors import has_role
 from registry.models import (
     AISystem,
     UseCase,
@@ -46,9 +46,9 @@ def _permission_ids(codename: str) -> QuerySet[Permission, Any]:
 
 def use_cases_visible_to(user: User, perm: str = VIEW) -> QuerySet[UseCase]:
     """Use cases on which the user holds `perm`, directly or through a group."""
-    if not user.is_authenticated or not user.is_active:
+    if not roles.holds_roles(user):
         return UseCase.objects.none()
-    if user.is_superuser:
+    if roles.is_operator(user):
         return UseCase.objects.all()
     permission_ids = _permission_ids(perm)
     group_ids = User.groups.through.objects.filter(user_id=user.pk).values("group_id")
@@ -84,31 +84,23 @@ def user_has_perm(user: User, use_case: UseCase, perm: str) -> bool:
 
 def can_create_use_case(user: User, department: Department) -> bool:
     """Board members create anywhere in their organisation, heads in their own departments."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser or has_role(user, department.organisation_id, Membership.Role.BOARD):
-        return True
-    return Membership.objects.filter(
-        user=user, role=Membership.Role.DEPARTMENT_HEAD, departments=department
-    ).exists()
+    return roles.is_board_member(user, department.organisation_id) or roles.heads_department(
+        user, department.pk
+    )
 
 
 def ai_systems_visible_to(user: User) -> QuerySet[AISystem]:
     """AI systems of the organisations in which the user holds any role."""
-    if not user.is_authenticated or not user.is_active:
-        return AISystem.objects.none()
-    if user.is_superuser:
+    if roles.is_operator(user):
         return AISystem.objects.all()
-    return AISystem.objects.filter(
-        organisation_id__in=Membership.objects.filter(user=user).values("organisation_id")
-    )
+    return AISystem.objects.filter(organisation__in=roles.organisations_where(user))
 
 
 def can_maintain_ai_systems(user: User, organisation_id: int) -> bool:
     """Board members and department heads maintain their organisation's AI systems."""
-    if user.is_superuser:
-        return True
-    return has_role(user, organisation_id, Membership.Role.BOARD, Membership.Role.DEPARTMENT_HEAD)
+    return roles.is_board_member(user, organisation_id) or roles.has_role(
+        user, organisation_id, Membership.Role.DEPARTMENT_HEAD
+    )
 
 
 def assign_default_permissions(use_case: UseCase) -> None:

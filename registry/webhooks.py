@@ -23,8 +23,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, Organisation, User
-from accounts.selectors import has_role, organisations_where
+from accounts.models import Organisation, User
+from accounts.roles import boards_of, is_board_member
 
 # A module import: registry.services imports this module in turn to emit its events.
 from registry import services as registry_services
@@ -98,17 +98,11 @@ def check_webhook_url(url: str) -> None:
 
 def webhook_endpoints_visible_to(user: User) -> QuerySet[WebhookEndpoint]:
     """Endpoints of the organisations whose board the user sits on."""
-    if not user.is_authenticated or not user.is_active:
-        return WebhookEndpoint.objects.none()
-    if user.is_superuser:
-        return WebhookEndpoint.objects.all()
-    return WebhookEndpoint.objects.filter(
-        organisation__in=organisations_where(user, Membership.Role.BOARD)
-    )
+    return WebhookEndpoint.objects.filter(organisation__in=boards_of(user))
 
 
 def _require_board(actor: User, organisation: Organisation) -> None:
-    if actor.is_superuser or has_role(actor, organisation.pk, Membership.Role.BOARD):
+    if is_board_member(actor, organisation.pk):
         return
     raise PermissionDenied(_("Nur das KI-Gremium verwaltet Webhooks dieser Organisation."))
 

@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Department, Organisation
-from accounts.selectors import organisations_where
+from accounts.roles import boards_of, organisations_where
 from registry import permissions, services
 from registry.models import (
     AISystem,
@@ -382,13 +382,7 @@ class WebhookEndpointSerializer(StrictModelSerializer):
         user = _request_user(self)
         field = self.fields.get("organisation")
         if isinstance(field, serializers.PrimaryKeyRelatedField):
-            from accounts.models import Membership
-
-            field.queryset = (
-                organisations_where(user, Membership.Role.BOARD)
-                if user is not None
-                else Organisation.objects.none()
-            )
+            field.queryset = boards_of(user) if user is not None else Organisation.objects.none()
 
 
 class WebhookEndpointUpdateSerializer(WebhookEndpointSerializer):

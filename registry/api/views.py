@@ -21,8 +21,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import Department, Membership, Organisation, User
-from accounts.selectors import organisations_where
+from accounts.models import Department, Organisation, User
+from accounts.roles import boards_of, organisations_where
 from registry import permissions, services, webhooks
 from registry.api import serializers as api
 from registry.api.etags import etag_for, require_if_match
@@ -433,7 +433,7 @@ class WebhookEndpointViewSet(EtagRetrieveMixin, viewsets.ModelViewSet):
         return webhooks.webhook_endpoints_visible_to(self.request.user)  # type: ignore[arg-type]
 
     def _require_board_somewhere(self) -> None:
-        if not organisations_where(self.actor(), Membership.Role.BOARD).exists():
+        if not boards_of(self.actor()).exists():
             raise PermissionDenied(_("Nur das KI-Gremium verwaltet Webhooks."))
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -19,12 +19,11 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
-from accounts.roles import boards_of, is_board_member
+from accounts.roles import is_board_member
 
 # A module import: registry.services imports this module in turn to emit its events.
 from registry import services as registry_services
@@ -94,11 +93,6 @@ def check_webhook_url(url: str) -> None:
 
 
 # -- endpoints ----------------------------------------------------------------------------------
-
-
-def webhook_endpoints_visible_to(user: User) -> QuerySet[WebhookEndpoint]:
-    """Endpoints of the organisations whose board the user sits on."""
-    return WebhookEndpoint.objects.filter(organisation__in=boards_of(user))
 
 
 def _require_board(actor: User, organisation: Organisation) -> None:

@@ -6,7 +6,7 @@ from django.db.models import Count, Model, Q, QuerySet, Window
 from django.utils.functional import Promise
 
 from accounts.models import Department, Membership, User
-from accounts.roles import departments_headed_by, held_roles, organisations_where
+from accounts.roles import departments_headed_by, held_roles
 from governance import permissions as governance_permissions
 from governance import selectors as governance_selectors
 from governance.models import REVIEWER_ROLES, ObligationItem, RiskClassification, SignOff
@@ -16,14 +16,9 @@ from workspace.obligations import Todo, todos_for_owner
 
 
 def departments_creatable_by(user: User) -> QuerySet[Department]:
-    """Departments in which the user may register use cases (see registry.permissions)."""
-    if user.is_superuser:
-        return Department.objects.select_related("organisation")
-    board_of = organisations_where(user, Membership.Role.BOARD)
+    """Departments in which the user may register use cases, as the form lists them."""
     return (
-        Department.objects.filter(
-            Q(organisation__in=board_of) | Q(pk__in=departments_headed_by(user).values("pk"))
-        )
+        permissions.departments_creatable_by(user)
         .select_related("organisation")
         .order_by("organisation__name", "name")
     )

@@ -185,6 +185,9 @@ class AISystemViewSet(
     def get_queryset(self) -> QuerySet[AISystem]:
         return permissions.ai_systems_visible_to(self.request.user)  # type: ignore[arg-type]
 
+    def get_object(self) -> AISystem:
+        return permissions.access_ai_system(self.actor(), self.kwargs["pk"])
+
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -201,13 +204,11 @@ class AISystemViewSet(
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partial = kwargs.pop("partial", False)
         with transaction.atomic():
-            ai_system = self.get_queryset().select_for_update().filter(pk=kwargs["pk"]).first()
-            if ai_system is None:
-                ai_system = self.get_object()  # the same 404 as every other lookup
-            if not permissions.can_maintain_ai_systems(self.actor(), ai_system.organisation_id):
-                raise PermissionDenied(
-                    _("Sie dürfen die KI-Systeme dieser Organisation nicht pflegen.")
-                )
+            ai_system = permissions.access_ai_system(
+                self.actor(), kwargs["pk"], perm=permissions.CHANGE_AI_SYSTEM
+            )
+            # The row lock makes the If-Match comparison and the write one step.
+            ai_system = AISystem.objects.select_for_update().get(pk=ai_system.pk)
             require_if_match(request, etag_for(self.representation(ai_system)))
             serializer = self.get_serializer(ai_system, data=request.data, partial=partial)
             serializer.is_valid(raise_exception=True)
@@ -430,7 +431,10 @@ class WebhookEndpointViewSet(EtagRetrieveMixin, viewsets.ModelViewSet):
         return api.WebhookEndpointSerializer
 
     def get_queryset(self) -> QuerySet[WebhookEndpoint]:
-        return webhooks.webhook_endpoints_visible_to(self.request.user)  # type: ignore[arg-type]
+        return permissions.webhook_endpoints_visible_to(self.request.user)  # type: ignore[arg-type]
+
+    def get_object(self) -> WebhookEndpoint:
+        return permissions.access_webhook_endpoint(self.actor(), self.kwargs["pk"])
 
     def _require_board_somewhere(self) -> None:
         if not boards_of(self.actor()).exists():
@@ -456,9 +460,8 @@ class WebhookEndpointViewSet(EtagRetrieveMixin, viewsets.ModelViewSet):
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partial = kwargs.pop("partial", False)
         with transaction.atomic():
-            endpoint = self.get_queryset().select_for_update().filter(pk=kwargs["pk"]).first()
-            if endpoint is None:
-                endpoint = self.get_object()
+            endpoint = permissions.access_webhook_endpoint(self.actor(), kwargs["pk"])
+            endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
             require_if_match(request, etag_for(self.representation(endpoint)))
             serializer = self.get_serializer(endpoint, data=request.data, partial=partial)
             serializer.is_valid(raise_exception=True)

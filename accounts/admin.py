@@ -10,23 +10,37 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 import safejson
 from accounts import services
 from accounts.admin_scope import (
     OrganisationScopedAdminMixin,
+    acting_user,
     board_organisations,
     readable_organisations,
 )
 from accounts.claims import evaluate_claims, validate_rule
 from accounts.models import ApiClient, ClaimMappingRule, Department, Membership, Organisation, User
-from accounts.oidc import delete_api_client, save_api_client
 from accounts.roles import is_operator
 
 admin.site.site_header = _("KI-Register – Verwaltung des KI-Gremiums")
 admin.site.site_title = _("KI-Register")
 admin.site.index_title = _("Übersicht")
+
+
+def _created() -> str:
+    return gettext("im Admin angelegt")
+
+
+def _changed() -> str:
+    return gettext("im Admin geändert")
+
+
+def _deleted() -> str:
+    return gettext("im Admin gelöscht")
 
 
 @admin.register(User)
@@ -56,7 +70,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
+class OrganisationAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
     organisation_path = "pk"
     list_display = ("name", "ags", "contact_email")
     search_fields = ("name", "ags")
@@ -80,21 +94,38 @@ class OrganisationAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     def save_model(
         self, request: HttpRequest, obj: Organisation, form: forms.ModelForm, change: bool
     ) -> None:
+        actor = acting_user(request)
         if change:
-            obj.save()
+            changed = {
+                n: form.cleaned_data[n]
+                for n in form.changed_data
+                if n in services.ORGANISATION_FIELDS
+            }
+            services.update_organisation(
+                Organisation.objects.get(pk=obj.pk), actor=actor, reason=_changed(), **changed
+            )
             return
         fields = {
             name: form.cleaned_data[name]
             for name in form.cleaned_data
             if name not in {"name", "slug", "ags"}
         }
-        created = services.create_organisation(name=obj.name, slug=obj.slug, ags=obj.ags, **fields)
+        created = services.create_organisation(
+            actor=actor, reason=_created(), name=obj.name, slug=obj.slug, ags=obj.ags, **fields
+        )
         obj.pk = created.pk
         obj._state.adding = False
 
+    def delete_model(self, request: HttpRequest, obj: Organisation) -> None:
+        services.delete_organisation(obj, actor=acting_user(request), reason=_deleted())
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
+        for organisation in queryset:
+            self.delete_model(request, organisation)
+
 
 @admin.register(Department)
-class DepartmentAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
+class DepartmentAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "organisation")
     list_filter = (("organisation", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("name",)
@@ -107,12 +138,29 @@ class DepartmentAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     def save_model(
         self, request: HttpRequest, obj: Department, form: forms.ModelForm, change: bool
     ) -> None:
+        actor = acting_user(request)
         if change:
-            obj.save()
+            changed = {
+                n: form.cleaned_data[n]
+                for n in form.changed_data
+                if n in services.DEPARTMENT_FIELDS
+            }
+            services.update_department(
+                Department.objects.get(pk=obj.pk), actor=actor, reason=_changed(), **changed
+            )
             return
-        created = services.create_department(organisation=obj.organisation, name=obj.name)
+        created = services.create_department(
+            actor=actor, reason=_created(), organisation=obj.organisation, name=obj.name
+        )
         obj.pk = created.pk
         obj._state.adding = False
+
+    def delete_model(self, request: HttpRequest, obj: Department) -> None:
+        services.delete_department(obj, actor=acting_user(request), reason=_deleted())
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Department]) -> None:
+        for department in queryset:
+            self.delete_model(request, department)
 
 
 def _assignable_users(request: HttpRequest) -> QuerySet[User]:
@@ -140,6 +188,13 @@ class RoleDepartmentsForm(forms.ModelForm):
 
 
 class MembershipForm(RoleDepartmentsForm):
+    reason = forms.CharField(
+        label=_("Grund"),
+        required=False,
+        max_length=2000,
+        help_text=_("Steht im Rollenverlauf, z. B. „Beschluss des Gremiums vom 3. März“."),
+    )
+
     class Meta:
         model = Membership
         fields = ("user", "organisation", "role", "departments")
@@ -173,6 +228,8 @@ class MembershipAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
         data = form.cleaned_data
+        actor = acting_user(request)
+        reason = data.get("reason", "").strip()
         if change:
             previous = Membership.objects.get(pk=form.instance.pk)
             if (previous.user_id, previous.organisation_id, previous.role) != (
@@ -181,19 +238,31 @@ class MembershipAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
                 data["role"],
             ):
                 services.revoke_role(
-                    previous.user, organisation=previous.organisation, role=previous.role
+                    previous.user,
+                    organisation=previous.organisation,
+                    role=previous.role,
+                    actor=actor,
+                    reason=reason or _changed(),
                 )
         membership = services.grant_role(
             data["user"],
             organisation=data["organisation"],
             role=data["role"],
             departments=data["departments"],
+            actor=actor,
+            reason=reason or (_changed() if change else gettext("im Admin vergeben")),
         )
         form.instance.pk = membership.pk
         form.instance._state.adding = False
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
-        services.revoke_role(obj.user, organisation=obj.organisation, role=obj.role)
+        services.revoke_role(
+            obj.user,
+            organisation=obj.organisation,
+            role=obj.role,
+            actor=acting_user(request),
+            reason=gettext("im Admin entzogen"),
+        )
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
         for membership in queryset.select_related("user", "organisation"):
@@ -251,7 +320,7 @@ class ClaimsPreviewForm(forms.Form):
 
 
 @admin.register(ClaimMappingRule)
-class ClaimMappingRuleAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
+class ClaimMappingRuleAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
     """The board's rules from provider groups to roles, with a preview of what claims would grant.
 
     Rules without an organisation pick it from the claim and so reach every organisation: only
@@ -273,9 +342,9 @@ class ClaimMappingRuleAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     change_list_template = "accounts/claimmappingrule_change_list.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ClaimMappingRule]:
-        queryset = admin.ModelAdmin.get_queryset(self, request).select_related(
-            "organisation", "department"
-        )
+        queryset: QuerySet[ClaimMappingRule] = admin.ModelAdmin.get_queryset(
+            self, request
+        ).select_related("organisation", "department")
         scope = Q(organisation__in=readable_organisations(request))
         if is_operator(request.user):
             scope |= Q(organisation__isnull=True)
@@ -300,6 +369,29 @@ class ClaimMappingRuleAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
                 organisation__in=board_organisations(request)
             ).select_related("organisation")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(
+        self, request: HttpRequest, obj: ClaimMappingRule, form: forms.ModelForm, change: bool
+    ) -> None:
+        actor = acting_user(request)
+        if change:
+            changed = {n: form.cleaned_data[n] for n in form.changed_data}
+            services.update_claim_mapping_rule(
+                ClaimMappingRule.objects.get(pk=obj.pk), actor=actor, reason=_changed(), **changed
+            )
+            return
+        created = services.create_claim_mapping_rule(
+            actor=actor, reason=_created(), **form.cleaned_data
+        )
+        obj.pk = created.pk
+        obj._state.adding = False
+
+    def delete_model(self, request: HttpRequest, obj: ClaimMappingRule) -> None:
+        services.delete_claim_mapping_rule(obj, actor=acting_user(request), reason=_deleted())
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ClaimMappingRule]) -> None:
+        for rule in queryset:
+            self.delete_model(request, rule)
 
     def get_urls(self) -> list[Any]:
         preview = path(
@@ -337,7 +429,7 @@ class ApiClientForm(RoleDepartmentsForm):
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
+class ApiClientAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
     """Systems that call the API with their own tokens; each acts through its own service user."""
 
     form = ApiClientForm
@@ -363,11 +455,27 @@ class ApiClientAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
         pass
 
     def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
-        save_api_client(form.instance, departments=list(form.cleaned_data["departments"]))
+        data = form.cleaned_data
+        fields = {n: data[n] for n in services.API_CLIENT_FIELDS if n in data}
+        actor = acting_user(request)
+        if change:
+            services.update_api_client(
+                ApiClient.objects.select_related("service_user").get(pk=form.instance.pk),
+                actor=actor,
+                reason=_changed(),
+                departments=data["departments"],
+                **fields,
+            )
+            return
+        created = services.create_api_client(
+            actor=actor, reason=_created(), departments=data["departments"], **fields
+        )
+        form.instance.pk = created.pk
+        form.instance._state.adding = False
 
     def delete_model(self, request: HttpRequest, obj: ApiClient) -> None:
-        delete_api_client(obj)
+        services.delete_api_client(obj, actor=acting_user(request), reason=_deleted())
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ApiClient]) -> None:
         for api_client in queryset.select_related("service_user"):
-            delete_api_client(api_client)
+            self.delete_model(request, api_client)

@@ -236,7 +236,13 @@ def sync_memberships_from_claims(
     wanted = {(grant.organisation.pk, grant.role): grant for grant in evaluation.grants}
     for key, membership in existing.items():
         if membership.source == Membership.Source.IDENTITY_PROVIDER and key not in wanted:
-            services.revoke_role(user, organisation=membership.organisation, role=membership.role)
+            services.revoke_role(
+                user,
+                organisation=membership.organisation,
+                role=membership.role,
+                actor=None,
+                reason=_("Anmeldung über den Identitätsanbieter"),
+            )
     for key, grant in wanted.items():
         current = existing.get(key)
         # A role the board gave by hand stays the board's: the provider neither changes nor
@@ -249,5 +255,7 @@ def sync_memberships_from_claims(
             role=grant.role,
             departments=grant.departments,
             source=Membership.Source.IDENTITY_PROVIDER,
+            actor=None,
+            reason=_("Anmeldung über den Identitätsanbieter"),
         )
     return evaluation

@@ -7,9 +7,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -25,6 +26,7 @@ from accounts.admin_scope import (
 from accounts.claims import evaluate_claims, validate_rule
 from accounts.models import ApiClient, ClaimMappingRule, Department, Membership, Organisation, User
 from accounts.roles import is_operator
+from accounts.selectors import role_history_of
 
 admin.site.site_header = _("KI-Register – Verwaltung des KI-Gremiums")
 admin.site.site_title = _("KI-Register")
@@ -52,6 +54,17 @@ class UserAdmin(DjangoUserAdmin):
         (_("Identitätsanbieter"), {"fields": ("oidc_issuer", "oidc_subject")}),
     )
     list_display = ("username", "email", "first_name", "last_name", "oidc_issuer", "is_staff")
+    readonly_fields = ("role_history",)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        return (*fieldsets, (_("Rollen"), {"fields": ("role_history",)}))
+
+    @admin.display(description=_("Rollen"))
+    def role_history(self, obj: User) -> str:
+        return _role_history_link(obj.pk)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_operator(request.user)
@@ -163,6 +176,11 @@ class DepartmentAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
             self.delete_model(request, department)
 
 
+def _role_history_link(user_id: int) -> str:
+    url = reverse("admin:accounts_membership_role_history", args=[user_id])
+    return format_html('<a href="{}">{}</a>', url, _("Rollenverlauf"))
+
+
 def _assignable_users(request: HttpRequest) -> QuerySet[User]:
     # People of the board's organisations, and people who have no role anywhere yet.
     return User.objects.filter(
@@ -207,6 +225,39 @@ class MembershipAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     list_filter = ("role", "source", ("organisation", admin.RelatedOnlyFieldListFilter))
     search_fields = ("user__username", "user__first_name", "user__last_name")
     filter_horizontal = ("departments",)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ("role_history",) if obj is not None else ()
+
+    @admin.display(description=_("Rollenverlauf"))
+    def role_history(self, obj: Membership) -> str:
+        return _role_history_link(obj.user_id)
+
+    def get_urls(self) -> list[Any]:
+        history = path(
+            "person/<id:user_id>/rollenverlauf/",
+            self.admin_site.admin_view(self.role_history_view),
+            name="accounts_membership_role_history",
+        )
+        return [history, *super().get_urls()]
+
+    def role_history_view(self, request: HttpRequest, user_id: int) -> HttpResponse:
+        """Every change of the person's roles in the organisations the viewer may read."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        person = User.objects.filter(pk=user_id).first()
+        entries = role_history_of(person, readable_organisations(request)) if person else []
+        if not entries:
+            # A person without visible rows is unknown here, like a record of another board.
+            raise Http404
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Rollenverlauf von %(person)s") % {"person": person},
+            "person": person,
+            "entries": entries,
+        }
+        return TemplateResponse(request, "accounts/role_history.html", context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
         if db_field.name == "organisation":

@@ -7,25 +7,42 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 import safejson
 from accounts import services
 from accounts.admin_scope import (
     OrganisationScopedAdminMixin,
+    acting_user,
     board_organisations,
     readable_organisations,
 )
 from accounts.claims import evaluate_claims, validate_rule
 from accounts.models import ApiClient, ClaimMappingRule, Department, Membership, Organisation, User
-from accounts.oidc import delete_api_client, save_api_client
+from accounts.roles import is_operator
+from accounts.selectors import role_history_of
 
 admin.site.site_header = _("KI-Register – Verwaltung des KI-Gremiums")
 admin.site.site_title = _("KI-Register")
 admin.site.index_title = _("Übersicht")
+
+
+def _created() -> str:
+    return gettext("im Admin angelegt")
+
+
+def _changed() -> str:
+    return gettext("im Admin geändert")
+
+
+def _deleted() -> str:
+    return gettext("im Admin gelöscht")
 
 
 @admin.register(User)
@@ -37,25 +54,36 @@ class UserAdmin(DjangoUserAdmin):
         (_("Identitätsanbieter"), {"fields": ("oidc_issuer", "oidc_subject")}),
     )
     list_display = ("username", "email", "first_name", "last_name", "oidc_issuer", "is_staff")
+    readonly_fields = ("role_history",)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        return (*fieldsets, (_("Rollen"), {"fields": ("role_history",)}))
+
+    @admin.display(description=_("Rollen"))
+    def role_history(self, obj: User) -> str:
+        return _role_history_link(obj.pk)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser
+        return is_operator(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return request.user.is_superuser
+        return is_operator(request.user)
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return request.user.is_superuser
+        return is_operator(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser
+        return is_operator(request.user)
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return request.user.is_superuser
+        return is_operator(request.user)
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
+class OrganisationAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
     organisation_path = "pk"
     list_display = ("name", "ags", "contact_email")
     search_fields = ("name", "ags")
@@ -71,29 +99,46 @@ class OrganisationAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
         # A new municipality on the installation is the operator's decision.
-        return request.user.is_superuser
+        return is_operator(request.user)
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return request.user.is_superuser
+        return is_operator(request.user)
 
     def save_model(
         self, request: HttpRequest, obj: Organisation, form: forms.ModelForm, change: bool
     ) -> None:
+        actor = acting_user(request)
         if change:
-            obj.save()
+            changed = {
+                n: form.cleaned_data[n]
+                for n in form.changed_data
+                if n in services.ORGANISATION_FIELDS
+            }
+            services.update_organisation(
+                Organisation.objects.get(pk=obj.pk), actor=actor, reason=_changed(), **changed
+            )
             return
         fields = {
             name: form.cleaned_data[name]
             for name in form.cleaned_data
             if name not in {"name", "slug", "ags"}
         }
-        created = services.create_organisation(name=obj.name, slug=obj.slug, ags=obj.ags, **fields)
+        created = services.create_organisation(
+            actor=actor, reason=_created(), name=obj.name, slug=obj.slug, ags=obj.ags, **fields
+        )
         obj.pk = created.pk
         obj._state.adding = False
 
+    def delete_model(self, request: HttpRequest, obj: Organisation) -> None:
+        services.delete_organisation(obj, actor=acting_user(request), reason=_deleted())
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
+        for organisation in queryset:
+            self.delete_model(request, organisation)
+
 
 @admin.register(Department)
-class DepartmentAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
+class DepartmentAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "organisation")
     list_filter = (("organisation", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("name",)
@@ -106,12 +151,34 @@ class DepartmentAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     def save_model(
         self, request: HttpRequest, obj: Department, form: forms.ModelForm, change: bool
     ) -> None:
+        actor = acting_user(request)
         if change:
-            obj.save()
+            changed = {
+                n: form.cleaned_data[n]
+                for n in form.changed_data
+                if n in services.DEPARTMENT_FIELDS
+            }
+            services.update_department(
+                Department.objects.get(pk=obj.pk), actor=actor, reason=_changed(), **changed
+            )
             return
-        created = services.create_department(organisation=obj.organisation, name=obj.name)
+        created = services.create_department(
+            actor=actor, reason=_created(), organisation=obj.organisation, name=obj.name
+        )
         obj.pk = created.pk
         obj._state.adding = False
+
+    def delete_model(self, request: HttpRequest, obj: Department) -> None:
+        services.delete_department(obj, actor=acting_user(request), reason=_deleted())
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Department]) -> None:
+        for department in queryset:
+            self.delete_model(request, department)
+
+
+def _role_history_link(user_id: int) -> str:
+    url = reverse("admin:accounts_membership_role_history", args=[user_id])
+    return format_html('<a href="{}">{}</a>', url, _("Rollenverlauf"))
 
 
 def _assignable_users(request: HttpRequest) -> QuerySet[User]:
@@ -139,6 +206,13 @@ class RoleDepartmentsForm(forms.ModelForm):
 
 
 class MembershipForm(RoleDepartmentsForm):
+    reason = forms.CharField(
+        label=_("Grund"),
+        required=False,
+        max_length=2000,
+        help_text=_("Steht im Rollenverlauf, z. B. „Beschluss des Gremiums vom 3. März“."),
+    )
+
     class Meta:
         model = Membership
         fields = ("user", "organisation", "role", "departments")
@@ -151,6 +225,39 @@ class MembershipAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     list_filter = ("role", "source", ("organisation", admin.RelatedOnlyFieldListFilter))
     search_fields = ("user__username", "user__first_name", "user__last_name")
     filter_horizontal = ("departments",)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ("role_history",) if obj is not None else ()
+
+    @admin.display(description=_("Rollenverlauf"))
+    def role_history(self, obj: Membership) -> str:
+        return _role_history_link(obj.user_id)
+
+    def get_urls(self) -> list[Any]:
+        history = path(
+            "person/<id:user_id>/rollenverlauf/",
+            self.admin_site.admin_view(self.role_history_view),
+            name="accounts_membership_role_history",
+        )
+        return [history, *super().get_urls()]
+
+    def role_history_view(self, request: HttpRequest, user_id: int) -> HttpResponse:
+        """Every change of the person's roles in the organisations the viewer may read."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        person = User.objects.filter(pk=user_id).first()
+        entries = role_history_of(person, readable_organisations(request)) if person else []
+        if not entries:
+            # A person without visible rows is unknown here, like a record of another board.
+            raise Http404
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Rollenverlauf von %(person)s") % {"person": person},
+            "person": person,
+            "entries": entries,
+        }
+        return TemplateResponse(request, "accounts/role_history.html", context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
         if db_field.name == "organisation":
@@ -172,6 +279,8 @@ class MembershipAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
         data = form.cleaned_data
+        actor = acting_user(request)
+        reason = data.get("reason", "").strip()
         if change:
             previous = Membership.objects.get(pk=form.instance.pk)
             if (previous.user_id, previous.organisation_id, previous.role) != (
@@ -180,19 +289,31 @@ class MembershipAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
                 data["role"],
             ):
                 services.revoke_role(
-                    previous.user, organisation=previous.organisation, role=previous.role
+                    previous.user,
+                    organisation=previous.organisation,
+                    role=previous.role,
+                    actor=actor,
+                    reason=reason or _changed(),
                 )
         membership = services.grant_role(
             data["user"],
             organisation=data["organisation"],
             role=data["role"],
             departments=data["departments"],
+            actor=actor,
+            reason=reason or (_changed() if change else gettext("im Admin vergeben")),
         )
         form.instance.pk = membership.pk
         form.instance._state.adding = False
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
-        services.revoke_role(obj.user, organisation=obj.organisation, role=obj.role)
+        services.revoke_role(
+            obj.user,
+            organisation=obj.organisation,
+            role=obj.role,
+            actor=acting_user(request),
+            reason=gettext("im Admin entzogen"),
+        )
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
         for membership in queryset.select_related("user", "organisation"):
@@ -250,7 +371,7 @@ class ClaimsPreviewForm(forms.Form):
 
 
 @admin.register(ClaimMappingRule)
-class ClaimMappingRuleAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
+class ClaimMappingRuleAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
     """The board's rules from provider groups to roles, with a preview of what claims would grant.
 
     Rules without an organisation pick it from the claim and so reach every organisation: only
@@ -272,33 +393,56 @@ class ClaimMappingRuleAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     change_list_template = "accounts/claimmappingrule_change_list.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ClaimMappingRule]:
-        queryset = admin.ModelAdmin.get_queryset(self, request).select_related(
-            "organisation", "department"
-        )
+        queryset: QuerySet[ClaimMappingRule] = admin.ModelAdmin.get_queryset(
+            self, request
+        ).select_related("organisation", "department")
         scope = Q(organisation__in=readable_organisations(request))
-        if request.user.is_superuser:
+        if is_operator(request.user):
             scope |= Q(organisation__isnull=True)
         return queryset.filter(scope)
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         if isinstance(obj, ClaimMappingRule) and obj.organisation_id is None:
-            return request.user.is_superuser
+            return is_operator(request.user)
         return super().has_change_permission(request, obj)
 
     def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
         if isinstance(obj, ClaimMappingRule) and obj.organisation_id is None:
-            return request.user.is_superuser
+            return is_operator(request.user)
         return super().has_view_permission(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
         if db_field.name == "organisation":
             kwargs["queryset"] = board_organisations(request)
-            kwargs["required"] = not request.user.is_superuser
+            kwargs["required"] = not is_operator(request.user)
         if db_field.name == "department":
             kwargs["queryset"] = Department.objects.filter(
                 organisation__in=board_organisations(request)
             ).select_related("organisation")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(
+        self, request: HttpRequest, obj: ClaimMappingRule, form: forms.ModelForm, change: bool
+    ) -> None:
+        actor = acting_user(request)
+        if change:
+            changed = {n: form.cleaned_data[n] for n in form.changed_data}
+            services.update_claim_mapping_rule(
+                ClaimMappingRule.objects.get(pk=obj.pk), actor=actor, reason=_changed(), **changed
+            )
+            return
+        created = services.create_claim_mapping_rule(
+            actor=actor, reason=_created(), **form.cleaned_data
+        )
+        obj.pk = created.pk
+        obj._state.adding = False
+
+    def delete_model(self, request: HttpRequest, obj: ClaimMappingRule) -> None:
+        services.delete_claim_mapping_rule(obj, actor=acting_user(request), reason=_deleted())
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ClaimMappingRule]) -> None:
+        for rule in queryset:
+            self.delete_model(request, rule)
 
     def get_urls(self) -> list[Any]:
         preview = path(
@@ -336,7 +480,7 @@ class ApiClientForm(RoleDepartmentsForm):
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
+class ApiClientAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
     """Systems that call the API with their own tokens; each acts through its own service user."""
 
     form = ApiClientForm
@@ -362,11 +506,27 @@ class ApiClientAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
         pass
 
     def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
-        save_api_client(form.instance, departments=list(form.cleaned_data["departments"]))
+        data = form.cleaned_data
+        fields = {n: data[n] for n in services.API_CLIENT_FIELDS if n in data}
+        actor = acting_user(request)
+        if change:
+            services.update_api_client(
+                ApiClient.objects.select_related("service_user").get(pk=form.instance.pk),
+                actor=actor,
+                reason=_changed(),
+                departments=data["departments"],
+                **fields,
+            )
+            return
+        created = services.create_api_client(
+            actor=actor, reason=_created(), departments=data["departments"], **fields
+        )
+        form.instance.pk = created.pk
+        form.instance._state.adding = False
 
     def delete_model(self, request: HttpRequest, obj: ApiClient) -> None:
-        delete_api_client(obj)
+        services.delete_api_client(obj, actor=acting_user(request), reason=_deleted())
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ApiClient]) -> None:
         for api_client in queryset.select_related("service_user"):
-            delete_api_client(api_client)
+            self.delete_model(request, api_client)

@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
-from accounts.models import Membership, Organisation, User
-from accounts.selectors import organisations_where
+from accounts.models import Organisation, User
+from accounts.roles import boards_and_audits_of, boards_of
 
 
 def acting_user(request: HttpRequest) -> User:
@@ -22,23 +22,17 @@ def acting_user(request: HttpRequest) -> User:
 def board_organisations(request: HttpRequest) -> QuerySet[Organisation]:
     """Organisations whose records the user may change in the admin."""
     user = request.user
-    if not user.is_active or not user.is_staff:
+    if not user.is_staff:
         return Organisation.objects.none()
-    if user.is_superuser:
-        return Organisation.objects.all()
-    return organisations_where(user, Membership.Role.BOARD)  # type: ignore[arg-type]
+    return boards_of(user)
 
 
 def readable_organisations(request: HttpRequest) -> QuerySet[Organisation]:
     """Organisations whose records the user may read in the admin (board and audit)."""
     user = request.user
-    if not user.is_active or not user.is_staff:
+    if not user.is_staff:
         return Organisation.objects.none()
-    if user.is_superuser:
-        return Organisation.objects.all()
-    return organisations_where(  # type: ignore[arg-type]
-        user, Membership.Role.BOARD, Membership.Role.AUDITOR
-    )
+    return boards_and_audits_of(user)
 
 
 class OrganisationScopedAdminMixin:

@@ -236,7 +236,13 @@ def sync_memberships_from_claims(
     wanted = {(grant.organisation.pk, grant.role): grant for grant in evaluation.grants}
     for key, membership in existing.items():
         if membership.source == Membership.Source.IDENTITY_PROVIDER and key not in wanted:
-            services.revoke_role(user, organisation=membership.organisation, role=membership.role)
+            services.revoke_role(
+                user,
+                organisation=membership.organisation,
+                role=membership.role,
+                actor=None,
+                reason=_revoked_by_provider(user),
+            )
     for key, grant in wanted.items():
         current = existing.get(key)
         # A role the board gave by hand stays the board's: the provider neither changes nor
@@ -249,5 +255,41 @@ def sync_memberships_from_claims(
             role=grant.role,
             departments=grant.departments,
             source=Membership.Source.IDENTITY_PROVIDER,
+            actor=None,
+            reason=_granted_by_provider(user, claims, grant),
         )
     return evaluation
+
+
+# The claim sync's history rows have no history_user: the provider, not the person logging in,
+# decided the role. Their reason names the provider and, for grants, the groups.
+
+
+def _granted_by_provider(user: User, claims: Mapping[str, Any], grant: Grant) -> str:
+    groups: list[str] = []
+    for rule in active_rules():
+        if rule.role != grant.role:
+            continue
+        try:
+            compiled = compile_rule(rule)
+        except re.error:
+            continue
+        for value in values_at(claims, rule.claim_path):
+            match = compiled.match(value)
+            if match is None or value in groups:
+                continue
+            if rule.organisation_id == grant.organisation.pk or (
+                rule.organisation_id is None
+                and match.groupdict().get("ags") == grant.organisation.ags
+            ):
+                groups.append(value)
+    return _("Anmeldung über den Identitätsanbieter %(issuer)s: Gruppe %(groups)s") % {
+        "issuer": user.oidc_issuer,
+        "groups": ", ".join(f"„{group}“" for group in groups),
+    }
+
+
+def _revoked_by_provider(user: User) -> str:
+    return _(
+        "Anmeldung über den Identitätsanbieter %(issuer)s: keine Gruppe gewährt die Rolle mehr"
+    ) % {"issuer": user.oidc_issuer}

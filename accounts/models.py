@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from accounts.validators import validate_ags
 
@@ -58,6 +59,7 @@ class Organisation(models.Model):
         Group, on_delete=models.PROTECT, related_name="auditors_of", editable=False
     )
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    history = HistoricalRecords(verbose_name=_("Historie Organisation"))
 
     class Meta:
         ordering = ["name"]
@@ -88,6 +90,7 @@ class Department(models.Model):
     heads_group = models.OneToOneField(
         Group, on_delete=models.PROTECT, related_name="heads_of", editable=False
     )
+    history = HistoricalRecords(verbose_name=_("Historie Fachbereich"))
 
     class Meta:
         ordering = ["organisation__name", "name"]
@@ -134,6 +137,7 @@ class Membership(models.Model):
     source = models.CharField(
         _("Herkunft"), max_length=10, choices=Source.choices, default=Source.MANUAL
     )
+    history = HistoricalRecords(verbose_name=_("Historie Mitgliedschaft"), m2m_fields=[departments])
 
     class Meta:
         verbose_name = _("Mitgliedschaft")
@@ -203,6 +207,7 @@ class ClaimMappingRule(models.Model):
     )
     is_active = models.BooleanField(_("aktiv"), default=True)
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    history = HistoricalRecords(verbose_name=_("Historie Zuordnungsregel"))
 
     class Meta:
         ordering = ["organisation__name", "name"]
@@ -238,6 +243,7 @@ class ApiClient(models.Model):
     )
     is_active = models.BooleanField(_("aktiv"), default=True)
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    history = HistoricalRecords(verbose_name=_("Historie API-Client"), m2m_fields=[departments])
 
     class Meta:
         ordering = ["organisation__name", "name"]

@@ -34,9 +34,8 @@ from mozilla_django_oidc.views import (
     OIDCAuthenticationRequestView,
 )
 
-from accounts import services
 from accounts.claims import sync_memberships_from_claims
-from accounts.models import ApiClient, Membership, User
+from accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -372,47 +371,3 @@ class SessionLifetimeMiddleware:
         return HttpResponseRedirect(
             f"{settings.OIDC_OP_AUTHORIZATION_ENDPOINT}?{urlencode(params)}"
         )
-
-
-@transaction.atomic
-def save_api_client(api_client: ApiClient, *, departments: list[Any] | None = None) -> ApiClient:
-    """Store an API client with its service user, whose one membership mirrors the client's role."""
-    api_client.full_clean(exclude=["service_user"])
-    if api_client.service_user_id is None:
-        user = User(username=f"api-{api_client.client_id}"[:150], is_active=api_client.is_active)
-        user.set_unusable_password()
-        user.save()
-        api_client.service_user = user
-    else:
-        user = api_client.service_user
-        if user.is_active != api_client.is_active:
-            user.is_active = api_client.is_active
-            user.save(update_fields=["is_active"])
-    api_client.save()
-    if departments is not None:
-        api_client.departments.set(departments)
-    for membership in user.memberships.select_related("organisation"):
-        if (membership.organisation_id, membership.role) != (
-            api_client.organisation_id,
-            api_client.role,
-        ):
-            services.revoke_role(user, organisation=membership.organisation, role=membership.role)
-    services.grant_role(
-        user,
-        organisation=api_client.organisation,
-        role=api_client.role,
-        departments=api_client.departments.all(),
-        source=Membership.Source.IDENTITY_PROVIDER,
-    )
-    return api_client
-
-
-@transaction.atomic
-def delete_api_client(api_client: ApiClient) -> None:
-    """Remove an API client; its service user stays, inactive and without roles, for the history."""
-    user = api_client.service_user
-    api_client.delete()
-    for membership in user.memberships.select_related("organisation"):
-        services.revoke_role(user, organisation=membership.organisation, role=membership.role)
-    user.is_active = False
-    user.save(update_fields=["is_active"])

@@ -1,33 +1,75 @@
-"""Reads about who holds which role where."""
+"""Reads about accounts that carry rules: the history of a person's roles."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.apps import apps
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, Membership, Organisation, User
 
-
-def organisations_where(user: User, *roles: str) -> QuerySet[Organisation]:
-    """Organisations in which the user holds any of the roles (any role when none are named)."""
-    if not user.is_authenticated:
-        return Organisation.objects.none()
-    memberships = Membership.objects.filter(user=user)
-    if roles:
-        memberships = memberships.filter(role__in=roles)
-    return Organisation.objects.filter(pk__in=memberships.values("organisation_id"))
+CHANGE_LABELS = {
+    "+": _("vergeben"),
+    "~": _("geändert"),
+    "-": _("entzogen"),
+}
 
 
-def has_role(user: User, organisation_id: int, *roles: str) -> bool:
-    """Whether the user holds one of the roles in the organisation."""
-    if not user.is_authenticated:
-        return False
-    return Membership.objects.filter(
-        user=user, organisation_id=organisation_id, role__in=roles
-    ).exists()
+@dataclass(frozen=True)
+class RoleHistoryEntry:
+    """One historical row of a membership, as the role history page shows it."""
+
+    history_id: int
+    changed_at: datetime
+    change_type: str
+    role: str
+    organisation: Organisation
+    departments: tuple[Department, ...]
+    actor: User | None
+    reason: str
+    source: str
+
+    @property
+    def change_label(self) -> str:
+        return str(CHANGE_LABELS[self.change_type])
+
+    @property
+    def role_label(self) -> str:
+        return str(Membership.Role(self.role).label)
+
+    @property
+    def source_label(self) -> str:
+        return str(Membership.Source(self.source).label)
+
+    @property
+    def from_identity_provider(self) -> bool:
+        return self.source == Membership.Source.IDENTITY_PROVIDER
 
 
-def departments_headed_by(user: User) -> QuerySet[Department]:
-    """Departments the user leads as department head."""
-    if not user.is_authenticated:
-        return Department.objects.none()
-    return Department.objects.filter(
-        memberships__user=user, memberships__role=Membership.Role.DEPARTMENT_HEAD
-    ).distinct()
+def role_history_of(person: User, organisations: QuerySet[Organisation]) -> list[RoleHistoryEntry]:
+    """Every historical membership row of the person in these organisations, newest first."""
+    rows = list(
+        Membership.history.filter(user_id=person.pk, organisation_id__in=organisations.values("pk"))
+        .select_related("organisation", "history_user")
+        .order_by("-history_date", "-history_id")
+    )
+    through = apps.get_model("accounts", "HistoricalMembership_departments")
+    departments: dict[int, list[Department]] = {}
+    links = through.objects.filter(history_id__in=[row.history_id for row in rows])
+    for link in links.select_related("department"):
+        departments.setdefault(link.history_id, []).append(link.department)
+    return [
+        RoleHistoryEntry(
+            history_id=row.history_id,
+            changed_at=row.history_date,
+            change_type=row.history_type,
+            role=row.role,
+            organisation=row.organisation,
+            departments=tuple(sorted(departments.get(row.history_id, []), key=lambda d: d.name)),
+            actor=row.history_user,
+            reason=row.history_change_reason or "",
+            source=row.source,
+        )
+        for row in rows
+    ]

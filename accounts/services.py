@@ -1,36 +1,152 @@
-"""Every write to organisations, departments and memberships."""
+"""Every write to organisations, departments, memberships, claim mapping rules and API clients.
+
+Each service records who made the change (`actor`) and why (`reason`) in the history. `actor`
+is None only where no person acts: the identity provider's claim sync at login (its reason names
+the provider and the groups), and setting up data without a person (fixtures).
+"""
 
 from collections.abc import Iterable
+from typing import Any
 from uuid import uuid4
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Department, Membership, Organisation, User
+# A module import: accounts.claims imports this module in turn to grant roles at login.
+from accounts import claims
+from accounts.models import ApiClient, ClaimMappingRule, Department, Membership, Organisation, User
+
+ORGANISATION_FIELDS = frozenset(
+    {
+        "name",
+        "slug",
+        "ags",
+        "contact_email",
+        "website",
+        "review_interval_high_risk_months",
+        "review_interval_default_months",
+    }
+)
+DEPARTMENT_FIELDS = frozenset({"name"})
+CLAIM_MAPPING_RULE_FIELDS = frozenset(
+    {
+        "name",
+        "claim_path",
+        "match_type",
+        "pattern",
+        "organisation",
+        "role",
+        "department",
+        "is_active",
+    }
+)
+API_CLIENT_FIELDS = frozenset({"name", "client_id", "organisation", "role", "is_active"})
+
+
+def _require_reason(reason: str) -> None:
+    if not reason or not reason.strip():
+        raise ValidationError({"reason": _("Bitte geben Sie einen Grund für die Änderung an.")})
+
+
+def _mark(instance: models.Model, *, actor: User | None, reason: str) -> None:
+    # Read by django-simple-history for the row it writes on save, delete and M2M changes.
+    instance._history_user = actor  # type: ignore[attr-defined]
+    instance._change_reason = reason  # type: ignore[attr-defined]
+
+
+def _assign(instance: models.Model, fields: dict[str, Any], allowed: frozenset[str]) -> None:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(
+            {name: _("Dieses Feld gibt es nicht oder es ist nicht änderbar.") for name in unknown}
+        )
+    for name, value in fields.items():
+        setattr(instance, name, value)
+
+
+# -- organisations and departments --------------------------------------------------------------
 
 
 @transaction.atomic
-def create_organisation(*, name: str, slug: str, ags: str, **fields: object) -> Organisation:
+def create_organisation(
+    *, actor: User | None, reason: str, name: str, slug: str, ags: str, **fields: Any
+) -> Organisation:
     """Create an organisation with the groups that carry its object permissions."""
-    organisation = Organisation(name=name, slug=slug, ags=ags, **fields)
+    _require_reason(reason)
+    organisation = Organisation(name=name, slug=slug, ags=ags)
+    _assign(organisation, fields, ORGANISATION_FIELDS)
     organisation.full_clean(exclude=["board_group", "members_group", "auditors_group"])
     organisation.board_group = Group.objects.create(name=f"org:{ags}:board")
     organisation.members_group = Group.objects.create(name=f"org:{ags}:members")
     organisation.auditors_group = Group.objects.create(name=f"org:{ags}:auditors")
+    _mark(organisation, actor=actor, reason=reason)
     organisation.save()
     return organisation
 
 
 @transaction.atomic
-def create_department(*, organisation: Organisation, name: str) -> Department:
+def update_organisation(
+    organisation: Organisation, *, actor: User | None, reason: str, **fields: Any
+) -> Organisation:
+    """Change an organisation's name, contact or review intervals."""
+    _require_reason(reason)
+    if not fields:
+        return organisation
+    _assign(organisation, fields, ORGANISATION_FIELDS)
+    organisation.full_clean()
+    _mark(organisation, actor=actor, reason=reason)
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def delete_organisation(organisation: Organisation, *, actor: User | None, reason: str) -> None:
+    """Remove an organisation with everything that cascades from it (the operator's decision)."""
+    _require_reason(reason)
+    _mark(organisation, actor=actor, reason=reason)
+    organisation.delete()
+
+
+@transaction.atomic
+def create_department(
+    *, actor: User | None, reason: str, organisation: Organisation, name: str
+) -> Department:
     """Create a department with the group that carries its heads' object permissions."""
+    _require_reason(reason)
     department = Department(organisation=organisation, name=name)
     department.full_clean(exclude=["heads_group"])
     department.heads_group = Group.objects.create(name=f"org:{organisation.ags}:dept:{uuid4().hex}")
+    _mark(department, actor=actor, reason=reason)
     department.save()
     return department
+
+
+@transaction.atomic
+def update_department(
+    department: Department, *, actor: User | None, reason: str, **fields: Any
+) -> Department:
+    """Rename a department; it stays in its organisation."""
+    _require_reason(reason)
+    if not fields:
+        return department
+    _assign(department, fields, DEPARTMENT_FIELDS)
+    department.full_clean()
+    _mark(department, actor=actor, reason=reason)
+    department.save()
+    return department
+
+
+@transaction.atomic
+def delete_department(department: Department, *, actor: User | None, reason: str) -> None:
+    """Remove a department; its use cases, memberships' links and rules cascade as modelled."""
+    _require_reason(reason)
+    _mark(department, actor=actor, reason=reason)
+    department.delete()
+
+
+# -- roles --------------------------------------------------------------------------------------
 
 
 def _groups_for(membership: Membership) -> set[int]:
@@ -69,29 +185,189 @@ def grant_role(
     *,
     organisation: Organisation,
     role: str,
+    actor: User | None,
+    reason: str,
     departments: Iterable[Department] = (),
     source: str = Membership.Source.MANUAL,
 ) -> Membership:
-    """Give the user a role in an organisation; departments must belong to that organisation."""
+    """Give the user a role in an organisation; departments must belong to that organisation.
+
+    A new membership leaves a "+" history row and, when it has departments, a "~" row for them
+    (django-simple-history records M2M changes as changes); granting what is already held
+    leaves none.
+    """
+    _require_reason(reason)
     departments = list(departments)
     foreign = [d for d in departments if d.organisation_id != organisation.pk]
     if foreign:
         raise ValidationError(
             {"departments": _("Der Fachbereich gehört nicht zu dieser Organisation.")}
         )
-    membership, _created = Membership.objects.get_or_create(
-        user=user, organisation=organisation, role=role, defaults={"source": source}
-    )
-    if membership.source != source:
+    membership = Membership.objects.filter(user=user, organisation=organisation, role=role).first()
+    if membership is None:
+        membership = Membership(user=user, organisation=organisation, role=role, source=source)
+        membership.full_clean()
+        _mark(membership, actor=actor, reason=reason)
+        membership.save()
+    elif membership.source != source:
         membership.source = source
+        _mark(membership, actor=actor, reason=reason)
         membership.save(update_fields=["source"])
+    _mark(membership, actor=actor, reason=reason)
     membership.departments.set(departments)
     sync_user_groups(user)
     return membership
 
 
 @transaction.atomic
-def revoke_role(user: User, *, organisation: Organisation, role: str) -> None:
+def revoke_role(
+    user: User, *, organisation: Organisation, role: str, actor: User | None, reason: str
+) -> None:
     """Take a role in an organisation away from the user."""
-    Membership.objects.filter(user=user, organisation=organisation, role=role).delete()
+    _require_reason(reason)
+    for membership in Membership.objects.filter(user=user, organisation=organisation, role=role):
+        _mark(membership, actor=actor, reason=reason)
+        membership.delete()
     sync_user_groups(user)
+
+
+# -- claim mapping rules ------------------------------------------------------------------------
+
+
+def _clean_rule(rule: ClaimMappingRule) -> None:
+    rule.full_clean()
+    claims.validate_rule(rule)
+
+
+@transaction.atomic
+def create_claim_mapping_rule(
+    *, actor: User | None, reason: str, **fields: Any
+) -> ClaimMappingRule:
+    """Add a rule from the identity provider's groups to a role."""
+    _require_reason(reason)
+    rule = ClaimMappingRule()
+    _assign(rule, fields, CLAIM_MAPPING_RULE_FIELDS)
+    _clean_rule(rule)
+    _mark(rule, actor=actor, reason=reason)
+    rule.save()
+    return rule
+
+
+@transaction.atomic
+def update_claim_mapping_rule(
+    rule: ClaimMappingRule, *, actor: User | None, reason: str, **fields: Any
+) -> ClaimMappingRule:
+    """Change a claim mapping rule; memberships follow at each person's next login."""
+    _require_reason(reason)
+    if not fields:
+        return rule
+    _assign(rule, fields, CLAIM_MAPPING_RULE_FIELDS)
+    _clean_rule(rule)
+    _mark(rule, actor=actor, reason=reason)
+    rule.save()
+    return rule
+
+
+@transaction.atomic
+def delete_claim_mapping_rule(rule: ClaimMappingRule, *, actor: User | None, reason: str) -> None:
+    """Remove a claim mapping rule; the roles it granted go at each person's next login."""
+    _require_reason(reason)
+    _mark(rule, actor=actor, reason=reason)
+    rule.delete()
+
+
+# -- API clients --------------------------------------------------------------------------------
+
+
+def _mirror_role(api_client: ApiClient, *, actor: User | None, reason: str) -> None:
+    """Make the service user's one membership the API client's role and departments."""
+    user = api_client.service_user
+    for membership in user.memberships.select_related("organisation"):
+        if (membership.organisation_id, membership.role) != (
+            api_client.organisation_id,
+            api_client.role,
+        ):
+            revoke_role(
+                user,
+                organisation=membership.organisation,
+                role=membership.role,
+                actor=actor,
+                reason=reason,
+            )
+    grant_role(
+        user,
+        organisation=api_client.organisation,
+        role=api_client.role,
+        departments=api_client.departments.all(),
+        source=Membership.Source.IDENTITY_PROVIDER,
+        actor=actor,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def create_api_client(
+    *,
+    actor: User | None,
+    reason: str,
+    departments: Iterable[Department] = (),
+    **fields: Any,
+) -> ApiClient:
+    """Register another system for the API with a service user that holds the client's role."""
+    _require_reason(reason)
+    api_client = ApiClient()
+    _assign(api_client, fields, API_CLIENT_FIELDS)
+    api_client.full_clean(exclude=["service_user"])
+    user = User(username=f"api-{api_client.client_id}"[:150], is_active=api_client.is_active)
+    user.set_unusable_password()
+    user.save()
+    api_client.service_user = user
+    _mark(api_client, actor=actor, reason=reason)
+    api_client.save()
+    api_client.departments.set(list(departments))
+    _mirror_role(api_client, actor=actor, reason=reason)
+    return api_client
+
+
+@transaction.atomic
+def update_api_client(
+    api_client: ApiClient,
+    *,
+    actor: User | None,
+    reason: str,
+    departments: Iterable[Department] | None = None,
+    **fields: Any,
+) -> ApiClient:
+    """Change an API client; its service user's role and activity follow."""
+    _require_reason(reason)
+    _assign(api_client, fields, API_CLIENT_FIELDS)
+    api_client.full_clean(exclude=["service_user"])
+    user = api_client.service_user
+    if user.is_active != api_client.is_active:
+        user.is_active = api_client.is_active
+        user.save(update_fields=["is_active"])
+    _mark(api_client, actor=actor, reason=reason)
+    api_client.save()
+    if departments is not None:
+        api_client.departments.set(list(departments))
+    _mirror_role(api_client, actor=actor, reason=reason)
+    return api_client
+
+
+@transaction.atomic
+def delete_api_client(api_client: ApiClient, *, actor: User | None, reason: str) -> None:
+    """Remove an API client; its service user stays, inactive and without roles, for the history."""
+    _require_reason(reason)
+    user = api_client.service_user
+    _mark(api_client, actor=actor, reason=reason)
+    api_client.delete()
+    for membership in user.memberships.select_related("organisation"):
+        revoke_role(
+            user,
+            organisation=membership.organisation,
+            role=membership.role,
+            actor=actor,
+            reason=reason,
+        )
+    user.is_active = False
+    user.save(update_fields=["is_active"])

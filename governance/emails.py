@@ -18,6 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, User
+from accounts.roles import department_heads, role_holders
 from governance.models import Decision, SentNotification, SignOff, Submission
 from governance.permissions import required_sign_off_roles
 from governance.selectors import current_submission, reviews_due
@@ -38,20 +39,11 @@ EVENTS = frozenset(SUBJECTS)
 
 
 def _members(use_case: UseCase, *roles: str) -> QuerySet[User]:
-    return User.objects.filter(
-        is_active=True,
-        memberships__organisation_id=use_case.organisation_id,
-        memberships__role__in=roles,
-    )
+    return role_holders(use_case.organisation_id, *roles)
 
 
 def _department_heads(use_case: UseCase) -> QuerySet[User]:
-    return User.objects.filter(
-        is_active=True,
-        memberships__organisation_id=use_case.organisation_id,
-        memberships__role=Membership.Role.DEPARTMENT_HEAD,
-        memberships__departments=use_case.department_id,
-    )
+    return department_heads(use_case.department_id)
 
 
 def recipients(event: str, use_case: UseCase, *, actor_id: int | None) -> list[User]:

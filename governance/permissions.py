@@ -1,7 +1,7 @@
 """Who may move a use case through review: submit, sign off, decide, operate and retire it."""
 
+from accounts import roles
 from accounts.models import Membership, User
-from accounts.selectors import has_role
 from registry.models import UseCase
 
 # Which reviewer role must sign off, given what the use case does.
@@ -23,21 +23,12 @@ def required_sign_off_roles(use_case: UseCase) -> tuple[str, ...]:
 
 def is_board(user: User, use_case: UseCase) -> bool:
     """Board members of the use case's organisation (and the installation's operator)."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or has_role(user, use_case.organisation_id, Membership.Role.BOARD)
+    return roles.is_board_member(user, use_case.organisation_id)
 
 
 def heads_department(user: User, use_case: UseCase) -> bool:
     """Whether the user is a head of the use case's department."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return Membership.objects.filter(
-        user=user,
-        organisation_id=use_case.organisation_id,
-        role=Membership.Role.DEPARTMENT_HEAD,
-        departments=use_case.department_id,
-    ).exists()
+    return roles.heads_department(user, use_case.department_id)
 
 
 def can_submit(user: User, use_case: UseCase) -> bool:
@@ -47,9 +38,7 @@ def can_submit(user: User, use_case: UseCase) -> bool:
 
 def can_sign_off(user: User, use_case: UseCase, role: str) -> bool:
     """Only who holds a reviewer role in the use case's organisation signs off in that role."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return has_role(user, use_case.organisation_id, role)
+    return roles.has_role(user, use_case.organisation_id, role)
 
 
 def can_decide(user: User, use_case: UseCase) -> bool:

@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import Department, Membership, Organisation, User
+from accounts.roles import boards_of, held_roles
 from governance.models import REVIEWER_ROLES, Decision, ObligationItem, SignOff, Submission
 from registry.models import UseCase
 from registry.permissions import use_cases_visible_to
@@ -42,12 +43,8 @@ def _with_sign_off_flags(queryset: QuerySet[UseCase]) -> QuerySet[UseCase]:
 
 def awaiting_sign_off(user: User) -> QuerySet[UseCase]:
     """Use cases in review that need this user's sign-off in one of their reviewer roles."""
-    memberships = list(
-        Membership.objects.filter(user=user, role__in=REVIEWER_ROLES).values_list(
-            "organisation_id", "role"
-        )
-    )
-    if not memberships or not user.is_active:
+    memberships = held_roles(user, *REVIEWER_ROLES)
+    if not memberships:
         return UseCase.objects.none()
     waiting = Q(pk__in=[])
     for organisation_id, role in memberships:
@@ -175,10 +172,4 @@ def dashboard_counts(organisation: Organisation) -> dict[str, Any]:
 
 def board_organisations_of(user: User) -> QuerySet[Organisation]:
     """Organisations whose board the user sits on (every one for the installation's operator)."""
-    if not user.is_authenticated or not user.is_active:
-        return Organisation.objects.none()
-    if user.is_superuser:
-        return Organisation.objects.all()
-    return Organisation.objects.filter(
-        memberships__user=user, memberships__role=Membership.Role.BOARD
-    ).distinct()
+    return boards_of(user)

@@ -18,7 +18,7 @@ from accounts.admin_scope import (
     board_organisations,
     readable_organisations,
 )
-from accounts.models import Department, User
+from accounts.models import User
 from registry import permissions, services, webhooks
 from registry.field_groups import admin_fieldsets
 from registry.models import (
@@ -220,9 +220,11 @@ class UseCaseAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
         if db_field.name == "department":
-            kwargs["queryset"] = Department.objects.filter(
-                organisation__in=board_organisations(request)
-            ).select_related("organisation")
+            kwargs["queryset"] = (
+                permissions.departments_creatable_by(acting_user(request))
+                .filter(organisation__in=board_organisations(request))
+                .select_related("organisation")
+            )
         if db_field.name == "ai_system":
             kwargs["queryset"] = AISystem.objects.filter(
                 organisation__in=board_organisations(request)
@@ -358,7 +360,9 @@ class AISystemAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
         if change:
             changed = {n: fields[n] for n in form.changed_data if n in fields}
             services.update_ai_system(
-                AISystem.objects.get(pk=obj.pk),
+                permissions.access_ai_system(
+                    acting_user(request), obj.pk, perm=permissions.CHANGE_AI_SYSTEM
+                ),
                 actor=acting_user(request),
                 reason=gettext("im Admin geändert"),
                 **changed,
@@ -423,7 +427,9 @@ class WebhookEndpointAdmin(BoardOnlyAdminMixin, SimpleHistoryAdmin):
         fields = {n: form.cleaned_data[n] for n in ("url", "events", "description", "is_active")}
         if change:
             webhooks.update_webhook_endpoint(
-                WebhookEndpoint.objects.get(pk=obj.pk), actor=acting_user(request), **fields
+                permissions.access_webhook_endpoint(acting_user(request), obj.pk),
+                actor=acting_user(request),
+                **fields,
             )
             return
         created = webhooks.create_webhook_endpoint(

@@ -10,17 +10,19 @@ from typing import Any
 
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from accounts import roles
 from accounts.models import Department, Membership, User
-from accounts.selectors import has_role
 from registry.models import (
     AISystem,
     UseCase,
     UseCaseGroupObjectPermission,
     UseCaseUserObjectPermission,
+    WebhookEndpoint,
 )
 
 VIEW = "view_usecase"
@@ -36,6 +38,11 @@ HEAD_PERMS = (CHANGE, VIEW_HISTORY)
 # What the board may grant a single person on a single use case.
 GRANTABLE_PERMS = (VIEW, CHANGE, VIEW_HISTORY)
 
+VIEW_AI_SYSTEM = "view_aisystem"
+CHANGE_AI_SYSTEM = "change_aisystem"
+# Looking a pk up may fail in these ways before the database answers; each means "not found".
+_BAD_PK = (ValueError, TypeError, OverflowError, ValidationError)
+
 
 def _permission_ids(codename: str) -> QuerySet[Permission, Any]:
     # A subquery, not a cached id: flushing test databases re-creates permissions with new ids.
@@ -46,9 +53,9 @@ def _permission_ids(codename: str) -> QuerySet[Permission, Any]:
 
 def use_cases_visible_to(user: User, perm: str = VIEW) -> QuerySet[UseCase]:
     """Use cases on which the user holds `perm`, directly or through a group."""
-    if not user.is_authenticated or not user.is_active:
+    if not roles.holds_roles(user):
         return UseCase.objects.none()
-    if user.is_superuser:
+    if roles.is_operator(user):
         return UseCase.objects.all()
     permission_ids = _permission_ids(perm)
     group_ids = User.groups.through.objects.filter(user_id=user.pk).values("group_id")
@@ -70,7 +77,7 @@ def access_use_case(user: User, pk: int | str, *, perm: str = VIEW) -> UseCase:
     """
     try:
         use_case = use_cases_visible_to(user, VIEW).get(pk=pk)
-    except (UseCase.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
+    except (UseCase.DoesNotExist, *_BAD_PK) as exc:
         raise Http404 from exc
     if perm != VIEW and not user_has_perm(user, use_case, perm):
         raise PermissionDenied
@@ -82,33 +89,63 @@ def user_has_perm(user: User, use_case: UseCase, perm: str) -> bool:
     return use_cases_visible_to(user, perm).filter(pk=use_case.pk).exists()
 
 
+def departments_creatable_by(user: User) -> QuerySet[Department]:
+    """Departments the user may register use cases in: the board's and the ones the user heads."""
+    if roles.is_operator(user):
+        return Department.objects.all()
+    return Department.objects.filter(
+        Q(organisation__in=roles.boards_of(user))
+        | Q(pk__in=roles.departments_headed_by(user).values("pk"))
+    )
+
+
 def can_create_use_case(user: User, department: Department) -> bool:
     """Board members create anywhere in their organisation, heads in their own departments."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser or has_role(user, department.organisation_id, Membership.Role.BOARD):
-        return True
-    return Membership.objects.filter(
-        user=user, role=Membership.Role.DEPARTMENT_HEAD, departments=department
-    ).exists()
+    return departments_creatable_by(user).filter(pk=department.pk).exists()
 
 
 def ai_systems_visible_to(user: User) -> QuerySet[AISystem]:
     """AI systems of the organisations in which the user holds any role."""
-    if not user.is_authenticated or not user.is_active:
-        return AISystem.objects.none()
-    if user.is_superuser:
+    if roles.is_operator(user):
         return AISystem.objects.all()
-    return AISystem.objects.filter(
-        organisation_id__in=Membership.objects.filter(user=user).values("organisation_id")
-    )
+    return AISystem.objects.filter(organisation__in=roles.organisations_where(user))
+
+
+def access_ai_system(user: User, pk: int | str, *, perm: str = VIEW_AI_SYSTEM) -> AISystem:
+    """The AI system if the user may see it and, for CHANGE_AI_SYSTEM, maintain it.
+
+    Missing and invisible give the same 404; a visible AI system the user may not maintain, 403.
+    """
+    try:
+        ai_system = ai_systems_visible_to(user).get(pk=pk)
+    except (AISystem.DoesNotExist, *_BAD_PK) as exc:
+        raise Http404 from exc
+    if perm == CHANGE_AI_SYSTEM and not can_maintain_ai_systems(user, ai_system.organisation_id):
+        raise PermissionDenied(_("Sie dürfen die KI-Systeme dieser Organisation nicht pflegen."))
+    return ai_system
 
 
 def can_maintain_ai_systems(user: User, organisation_id: int) -> bool:
     """Board members and department heads maintain their organisation's AI systems."""
-    if user.is_superuser:
-        return True
-    return has_role(user, organisation_id, Membership.Role.BOARD, Membership.Role.DEPARTMENT_HEAD)
+    return roles.is_board_member(user, organisation_id) or roles.has_role(
+        user, organisation_id, Membership.Role.DEPARTMENT_HEAD
+    )
+
+
+def webhook_endpoints_visible_to(user: User) -> QuerySet[WebhookEndpoint]:
+    """Endpoints of the organisations whose board the user sits on."""
+    return WebhookEndpoint.objects.filter(organisation__in=roles.boards_of(user))
+
+
+def access_webhook_endpoint(user: User, pk: int | str) -> WebhookEndpoint:
+    """The webhook endpoint if the user sits on its organisation's board; else the same 404.
+
+    Endpoints carry signing secrets, so whoever may see one may also manage it: there is no 403.
+    """
+    try:
+        return webhook_endpoints_visible_to(user).get(pk=pk)
+    except (WebhookEndpoint.DoesNotExist, *_BAD_PK) as exc:
+        raise Http404 from exc
 
 
 def assign_default_permissions(use_case: UseCase) -> None:

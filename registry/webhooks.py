@@ -19,12 +19,11 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, Organisation, User
-from accounts.selectors import has_role, organisations_where
+from accounts.models import Organisation, User
+from accounts.roles import is_board_member
 
 # A module import: registry.services imports this module in turn to emit its events.
 from registry import services as registry_services
@@ -96,19 +95,8 @@ def check_webhook_url(url: str) -> None:
 # -- endpoints ----------------------------------------------------------------------------------
 
 
-def webhook_endpoints_visible_to(user: User) -> QuerySet[WebhookEndpoint]:
-    """Endpoints of the organisations whose board the user sits on."""
-    if not user.is_authenticated or not user.is_active:
-        return WebhookEndpoint.objects.none()
-    if user.is_superuser:
-        return WebhookEndpoint.objects.all()
-    return WebhookEndpoint.objects.filter(
-        organisation__in=organisations_where(user, Membership.Role.BOARD)
-    )
-
-
 def _require_board(actor: User, organisation: Organisation) -> None:
-    if actor.is_superuser or has_role(actor, organisation.pk, Membership.Role.BOARD):
+    if is_board_member(actor, organisation.pk):
         return
     raise PermissionDenied(_("Nur das KI-Gremium verwaltet Webhooks dieser Organisation."))
 

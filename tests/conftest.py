@@ -31,30 +31,41 @@ def skip_or_fail(reason: str) -> None:
 @pytest.fixture
 def organisation(db: Any) -> Organisation:
     return account_services.create_organisation(
-        name="Stadt Lindenfeld", slug="lindenfeld", ags="05999001", contact_email="ki@lf.example"
+        name="Stadt Lindenfeld",
+        slug="lindenfeld",
+        ags="05999001",
+        contact_email="ki@lf.example",
+        actor=None,
+        reason="Testdaten",
     )
 
 
 @pytest.fixture
 def other_organisation(db: Any) -> Organisation:
     return account_services.create_organisation(
-        name="Landkreis Birkenau", slug="birkenau", ags="08999000"
+        name="Landkreis Birkenau", slug="birkenau", ags="08999000", actor=None, reason="Testdaten"
     )
 
 
 @pytest.fixture
 def department(organisation: Organisation) -> Department:
-    return account_services.create_department(organisation=organisation, name="Sozialamt")
+    return account_services.create_department(
+        organisation=organisation, name="Sozialamt", actor=None, reason="Testdaten"
+    )
 
 
 @pytest.fixture
 def other_department(organisation: Organisation) -> Department:
-    return account_services.create_department(organisation=organisation, name="Bürgeramt")
+    return account_services.create_department(
+        organisation=organisation, name="Bürgeramt", actor=None, reason="Testdaten"
+    )
 
 
 @pytest.fixture
 def foreign_department(other_organisation: Organisation) -> Department:
-    return account_services.create_department(organisation=other_organisation, name="Jobcenter")
+    return account_services.create_department(
+        organisation=other_organisation, name="Jobcenter", actor=None, reason="Testdaten"
+    )
 
 
 def make_person(
@@ -66,7 +77,12 @@ def make_person(
     user = User.objects.create_user(username=username, password="pw", email=f"{username}@x.example")
     if organisation is not None and role is not None:
         account_services.grant_role(
-            user, organisation=organisation, role=role, departments=departments
+            user,
+            organisation=organisation,
+            role=role,
+            departments=departments,
+            actor=None,
+            reason="Testdaten",
         )
     return user
 

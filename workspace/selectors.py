@@ -6,7 +6,7 @@ from django.db.models import Count, Model, Q, QuerySet, Window
 from django.utils.functional import Promise
 
 from accounts.models import Department, Membership, User
-from accounts.selectors import departments_headed_by, organisations_where
+from accounts.roles import departments_headed_by, held_roles
 from governance import permissions as governance_permissions
 from governance import selectors as governance_selectors
 from governance.models import REVIEWER_ROLES, ObligationItem, RiskClassification, SignOff
@@ -16,14 +16,9 @@ from workspace.obligations import Todo, todos_for_owner
 
 
 def departments_creatable_by(user: User) -> QuerySet[Department]:
-    """Departments in which the user may register use cases (see registry.permissions)."""
-    if user.is_superuser:
-        return Department.objects.select_related("organisation")
-    board_of = organisations_where(user, Membership.Role.BOARD)
+    """Departments in which the user may register use cases, as the form lists them."""
     return (
-        Department.objects.filter(
-            Q(organisation__in=board_of) | Q(pk__in=departments_headed_by(user).values("pk"))
-        )
+        permissions.departments_creatable_by(user)
         .select_related("organisation")
         .order_by("organisation__name", "name")
     )
@@ -76,12 +71,10 @@ def sign_offs_of(use_case: UseCase, *, limit: int = 20) -> list[SignOff]:
 
 
 def _held_reviewer_roles(user: User, organisation_id: int | None = None) -> dict[int, set[str]]:
-    memberships = Membership.objects.filter(user=user, role__in=REVIEWER_ROLES)
-    if organisation_id is not None:
-        memberships = memberships.filter(organisation_id=organisation_id)
     held: dict[int, set[str]] = {}
-    for organisation, role in memberships.values_list("organisation_id", "role"):
-        held.setdefault(organisation, set()).add(role)
+    for organisation, role in held_roles(user, *REVIEWER_ROLES):
+        if organisation_id is None or organisation == organisation_id:
+            held.setdefault(organisation, set()).add(role)
     return held
 
 

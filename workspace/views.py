@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Membership, User
-from accounts.selectors import organisations_where
+from accounts.roles import organisations_where
 from governance import permissions as governance_permissions
 from governance import selectors as governance_selectors
 from governance import services as governance_services

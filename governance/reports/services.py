@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, Organisation, User
-from accounts.selectors import has_role
+from accounts.models import Organisation, User
+from accounts.roles import is_board_member
 from governance.models import TransparencyReport
 from governance.reports.periods import Period
 
@@ -19,9 +19,7 @@ EARLIEST_YEAR = 2000
 
 def can_manage_reports(user: User, organisation: Organisation) -> bool:
     """The board of the organisation (and the installation's operator) manages its reports."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or has_role(user, organisation.pk, Membership.Role.BOARD)
+    return is_board_member(user, organisation.pk)
 
 
 def _check_board(actor: User, organisation: Organisation) -> None:

@@ -3,13 +3,13 @@
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Department, Organisation
-from accounts.selectors import organisations_where
+from accounts.roles import boards_of, organisations_where
 from registry import permissions, services
 from registry.models import (
     AISystem,
@@ -248,8 +248,12 @@ class UseCaseSerializer(StrictModelSerializer):
         user = _request_user(self)
         department = self.fields.get("department")
         if isinstance(department, serializers.PrimaryKeyRelatedField):
+            # Every department the user knows; creating in one the user may not is a 403 later.
             department.queryset = (
-                Department.objects.filter(organisation__in=organisations_where(user))
+                Department.objects.filter(
+                    Q(organisation__in=organisations_where(user))
+                    | Q(pk__in=permissions.departments_creatable_by(user).values("pk"))
+                )
                 if user is not None
                 else Department.objects.none()
             )
@@ -389,13 +393,7 @@ class WebhookEndpointSerializer(StrictModelSerializer):
         user = _request_user(self)
         field = self.fields.get("organisation")
         if isinstance(field, serializers.PrimaryKeyRelatedField):
-            from accounts.models import Membership
-
-            field.queryset = (
-                organisations_where(user, Membership.Role.BOARD)
-                if user is not None
-                else Organisation.objects.none()
-            )
+            field.queryset = boards_of(user) if user is not None else Organisation.objects.none()
 
 
 class WebhookEndpointUpdateSerializer(WebhookEndpointSerializer):

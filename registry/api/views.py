@@ -21,8 +21,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import Department, Membership, Organisation, User
-from accounts.selectors import organisations_where
+from accounts.models import Department, Organisation, User
+from accounts.roles import boards_of, organisations_where
 from registry import permissions, services, webhooks
 from registry.api import serializers as api
 from registry.api.etags import etag_for, require_if_match
@@ -185,6 +185,9 @@ class AISystemViewSet(
     def get_queryset(self) -> QuerySet[AISystem]:
         return permissions.ai_systems_visible_to(self.request.user)  # type: ignore[arg-type]
 
+    def get_object(self) -> AISystem:
+        return permissions.access_ai_system(self.actor(), self.kwargs["pk"])
+
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -201,13 +204,11 @@ class AISystemViewSet(
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partial = kwargs.pop("partial", False)
         with transaction.atomic():
-            ai_system = self.get_queryset().select_for_update().filter(pk=kwargs["pk"]).first()
-            if ai_system is None:
-                ai_system = self.get_object()  # the same 404 as every other lookup
-            if not permissions.can_maintain_ai_systems(self.actor(), ai_system.organisation_id):
-                raise PermissionDenied(
-                    _("Sie dürfen die KI-Systeme dieser Organisation nicht pflegen.")
-                )
+            ai_system = permissions.access_ai_system(
+                self.actor(), kwargs["pk"], perm=permissions.CHANGE_AI_SYSTEM
+            )
+            # The row lock makes the If-Match comparison and the write one step.
+            ai_system = AISystem.objects.select_for_update().get(pk=ai_system.pk)
             require_if_match(request, etag_for(self.representation(ai_system)))
             serializer = self.get_serializer(ai_system, data=request.data, partial=partial)
             serializer.is_valid(raise_exception=True)
@@ -430,10 +431,13 @@ class WebhookEndpointViewSet(EtagRetrieveMixin, viewsets.ModelViewSet):
         return api.WebhookEndpointSerializer
 
     def get_queryset(self) -> QuerySet[WebhookEndpoint]:
-        return webhooks.webhook_endpoints_visible_to(self.request.user)  # type: ignore[arg-type]
+        return permissions.webhook_endpoints_visible_to(self.request.user)  # type: ignore[arg-type]
+
+    def get_object(self) -> WebhookEndpoint:
+        return permissions.access_webhook_endpoint(self.actor(), self.kwargs["pk"])
 
     def _require_board_somewhere(self) -> None:
-        if not organisations_where(self.actor(), Membership.Role.BOARD).exists():
+        if not boards_of(self.actor()).exists():
             raise PermissionDenied(_("Nur das KI-Gremium verwaltet Webhooks."))
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -456,9 +460,8 @@ class WebhookEndpointViewSet(EtagRetrieveMixin, viewsets.ModelViewSet):
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partial = kwargs.pop("partial", False)
         with transaction.atomic():
-            endpoint = self.get_queryset().select_for_update().filter(pk=kwargs["pk"]).first()
-            if endpoint is None:
-                endpoint = self.get_object()
+            endpoint = permissions.access_webhook_endpoint(self.actor(), kwargs["pk"])
+            endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
             require_if_match(request, etag_for(self.representation(endpoint)))
             serializer = self.get_serializer(endpoint, data=request.data, partial=partial)
             serializer.is_valid(raise_exception=True)

@@ -9,9 +9,9 @@ from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
+from accounts import services
 from accounts.authentication import BearerTokenAuthentication
 from accounts.models import ApiClient, Membership, User
-from accounts.oidc import save_api_client
 from tests.idp_plugin import OTHER_AUDIENCE, SYSTEM_CLIENT_ID, UNKNOWN_SYSTEM_CLIENT_ID
 
 pytestmark = pytest.mark.services
@@ -37,13 +37,13 @@ def call(token: str | None, header: str | None = None):
 
 @pytest.fixture
 def api_client(organisation, department) -> ApiClient:
-    return save_api_client(
-        ApiClient(
-            name="Fachverfahren Wohngeld",
-            client_id=SYSTEM_CLIENT_ID,
-            organisation=organisation,
-            role=Membership.Role.DEPARTMENT_HEAD,
-        ),
+    return services.create_api_client(
+        actor=None,
+        reason="Testdaten",
+        name="Fachverfahren Wohngeld",
+        client_id=SYSTEM_CLIENT_ID,
+        organisation=organisation,
+        role=Membership.Role.DEPARTMENT_HEAD,
         departments=[department],
     )
 
@@ -72,8 +72,7 @@ def test_a_token_of_a_client_that_is_not_configured_is_refused(idp_for_client, a
 
 
 def test_a_token_of_a_deactivated_api_client_is_refused(idp_for_client, api_client):
-    api_client.is_active = False
-    save_api_client(api_client)
+    services.update_api_client(api_client, actor=None, reason="Testdaten", is_active=False)
     assert call(idp_for_client.client_credentials_token()).status_code == 401
 
 

@@ -99,7 +99,13 @@ def test_a_manual_membership_survives_a_login_without_that_group(
 ):
     login(client, "gremium")
     user = User.objects.get()
-    grant_role(user, organisation=other_organisation, role=Membership.Role.AUDITOR)
+    grant_role(
+        user,
+        organisation=other_organisation,
+        role=Membership.Role.AUDITOR,
+        actor=None,
+        reason="Testdaten",
+    )
     client.logout()
     idp_for_client.set_claims("gremium", groups=[])
     login(client, "gremium")

@@ -59,3 +59,28 @@ def test_a_use_case_cannot_be_moved_into_a_foreign_department(
     )
     assert response.status_code == 400
     assert "department" in response.json()["errors"]
+
+
+def test_malformed_and_huge_ids_are_the_same_404_as_missing_ones(
+    board_member, ai_system, organisation
+):
+    client = ApiClient(board_member)
+    for pk in ["abc", "99999999999999999999999", "99999"]:
+        assert client.get(f"/api/v1/ai-systems/{pk}/").status_code == 404
+        assert client.get(f"/api/v1/webhooks/{pk}/").status_code == 404
+        assert client.patch(f"/api/v1/ai-systems/{pk}/", {"name": "x"}).status_code == 404
+
+
+def test_foreign_ai_system_is_404_to_change_and_a_reviewers_own_is_403(
+    foreign_board_member, dpo, ai_system
+):
+    body = {"name": "Neu", "reason": "Test"}
+    assert (
+        ApiClient(foreign_board_member)
+        .patch(f"/api/v1/ai-systems/{ai_system.pk}/", body)
+        .status_code
+        == 404
+    )
+    etag = ApiClient(dpo).get(f"/api/v1/ai-systems/{ai_system.pk}/")["ETag"]
+    response = ApiClient(dpo).patch(f"/api/v1/ai-systems/{ai_system.pk}/", body, If_Match=etag)
+    assert response.status_code == 403

@@ -50,7 +50,10 @@ def _ai_systems(ctx: dict[str, Any], n: int) -> None:
 def _departments(ctx: dict[str, Any], n: int) -> None:
     for i in range(n):
         account_services.create_department(
-            organisation=ctx["organisation"], name=f"A {ctx['seq']}-{i}"
+            organisation=ctx["organisation"],
+            name=f"A {ctx['seq']}-{i}",
+            actor=None,
+            reason="Testdaten",
         )
 
 
@@ -58,10 +61,18 @@ def _organisations(ctx: dict[str, Any], n: int) -> None:
     for i in range(n):
         number = ctx["seq"] * 100 + i
         organisation = account_services.create_organisation(
-            name=f"Gemeinde {number}", slug=f"g{number}", ags=f"{10000000 + number}"
+            name=f"Gemeinde {number}",
+            slug=f"g{number}",
+            ags=f"{10000000 + number}",
+            actor=None,
+            reason="Testdaten",
         )
         account_services.grant_role(
-            ctx["board"], organisation=organisation, role=Membership.Role.BOARD
+            ctx["board"],
+            organisation=organisation,
+            role=Membership.Role.BOARD,
+            actor=None,
+            reason="Testdaten",
         )
 
 

@@ -35,7 +35,13 @@ def test_the_dashboard_shows_the_boards_numbers_accessibly(
 def test_a_board_member_of_two_organisations_switches_by_keyboard(
     page, live_server, board_member, other_organisation, foreign_use_case
 ):
-    grant_role(board_member, organisation=other_organisation, role=Membership.Role.BOARD)
+    grant_role(
+        board_member,
+        organisation=other_organisation,
+        role=Membership.Role.BOARD,
+        actor=None,
+        reason="Testdaten",
+    )
     _log_in(page, live_server, "board")
     select = page.get_by_label("Organisation", exact=True)
     select.focus()

@@ -55,7 +55,13 @@ def test_another_organisations_dashboard_is_not_found(client, board_member, othe
 def test_a_board_member_of_two_organisations_chooses_between_them(
     client, board_member, other_organisation, foreign_use_case
 ):
-    grant_role(board_member, organisation=other_organisation, role=Membership.Role.BOARD)
+    grant_role(
+        board_member,
+        organisation=other_organisation,
+        role=Membership.Role.BOARD,
+        actor=None,
+        reason="Testdaten",
+    )
     client.force_login(board_member)
     response = client.get(DASHBOARD, {"organisation": other_organisation.slug})
     assert response.status_code == 200

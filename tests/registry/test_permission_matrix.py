@@ -195,7 +195,13 @@ def test_department_head_cannot_move_a_use_case_into_another_department(
 def test_a_role_removed_takes_its_permissions_with_it(organisation, department_head, use_case):
     from accounts.services import revoke_role
 
-    revoke_role(department_head, organisation=organisation, role="department_head")
+    revoke_role(
+        department_head,
+        organisation=organisation,
+        role="department_head",
+        actor=None,
+        reason="Testdaten",
+    )
     assert not permissions.use_cases_visible_to(department_head).exists()
 
 

@@ -21,14 +21,18 @@ def _messages(exc: pytest.ExceptionInfo[ValidationError]) -> dict[str, list[str]
 @pytest.mark.parametrize("ags", ["1234567", "123456789", "0531500A", "", "05 31500"])
 def test_a_malformed_ags_is_refused_and_nothing_saved(ags):
     with translation.override("de"), pytest.raises(ValidationError) as exc:
-        account_services.create_organisation(name="Stadt X", slug="x", ags=ags)
+        account_services.create_organisation(
+            name="Stadt X", slug="x", ags=ags, actor=None, reason="Testdaten"
+        )
     assert "ags" in _messages(exc)
     assert not Organisation.objects.exists()
 
 
 def test_a_malformed_ags_message_is_german(db):
     with translation.override("de"), pytest.raises(ValidationError) as exc:
-        account_services.create_organisation(name="Stadt X", slug="x", ags="123")
+        account_services.create_organisation(
+            name="Stadt X", slug="x", ags="123", actor=None, reason="Testdaten"
+        )
     assert _messages(exc)["ags"] == [
         "Der Amtliche Gemeindeschlüssel (AGS) besteht aus genau 8 Ziffern."
     ]
@@ -36,7 +40,9 @@ def test_a_malformed_ags_message_is_german(db):
 
 def test_a_duplicate_ags_is_refused(organisation):
     with pytest.raises(ValidationError) as exc:
-        account_services.create_organisation(name="Doppelt", slug="doppelt", ags=organisation.ags)
+        account_services.create_organisation(
+            name="Doppelt", slug="doppelt", ags=organisation.ags, actor=None, reason="Testdaten"
+        )
     assert "ags" in _messages(exc)
 
 
@@ -153,7 +159,9 @@ def test_a_child_row_of_another_use_case_cannot_be_hijacked(
 def test_english_users_get_english_messages(db):
     with translation.override("en"):
         with pytest.raises(ValidationError) as exc:
-            account_services.create_organisation(name="Stadt X", slug="x", ags="123")
+            account_services.create_organisation(
+                name="Stadt X", slug="x", ags="123", actor=None, reason="Testdaten"
+            )
         # Messages are lazy: they take the language active when they are read.
         assert _messages(exc)["ags"] == [
             "The official municipality key (AGS) consists of exactly 8 digits."

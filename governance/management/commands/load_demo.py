@@ -16,6 +16,8 @@ from registry import services as registry_services
 from registry.models import AISystem, UseCase
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - the local demo's published password
+# The reason in the history of everything the demo sets up (a command, not a person, wrote it).
+DEMO_REASON = "Demodaten geladen (manage.py load_demo)"
 
 
 class Command(BaseCommand):
@@ -30,9 +32,10 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _load(self) -> int:
+        # The operator sets the demo up: every account write has an actor.
+        self.operator = self._superuser()
         organisations = {spec["slug"]: self._organisation(spec) for spec in demo_data.ORGANISATIONS}
         people = {row[0]: self._person(row, organisations) for row in demo_data.PEOPLE}
-        self._superuser()
         # The first board member of each organisation records the demo's use cases.
         boards: dict[str, User] = {}
         for username, _first, _last, org_slug, role, _departments in demo_data.PEOPLE:
@@ -61,6 +64,8 @@ class Command(BaseCommand):
         organisation = Organisation.objects.filter(slug=spec["slug"]).first()
         if organisation is None:
             organisation = account_services.create_organisation(
+                actor=self.operator,
+                reason=DEMO_REASON,
                 name=spec["name"],
                 slug=spec["slug"],
                 ags=spec["ags"],
@@ -69,7 +74,9 @@ class Command(BaseCommand):
             )
         for name in spec["departments"]:
             if not organisation.departments.filter(name=name).exists():
-                account_services.create_department(organisation=organisation, name=name)
+                account_services.create_department(
+                    actor=self.operator, reason=DEMO_REASON, organisation=organisation, name=name
+                )
         return organisation
 
     def _person(self, row: tuple, organisations: dict[str, Organisation]) -> User:
@@ -88,13 +95,22 @@ class Command(BaseCommand):
             organisation=organisation, name__in=department_names
         )
         account_services.grant_role(
-            user, organisation=organisation, role=role, departments=departments
+            user,
+            organisation=organisation,
+            role=role,
+            departments=departments,
+            actor=self.operator,
+            reason=DEMO_REASON,
         )
         return user
 
-    def _superuser(self) -> None:
-        if not User.objects.filter(username="admin").exists():
-            User.objects.create_superuser("admin", "admin@localhost.example", DEMO_PASSWORD)
+    def _superuser(self) -> User:
+        operator = User.objects.filter(username="admin").first()
+        if operator is None:
+            operator = User.objects.create_superuser(
+                "admin", "admin@localhost.example", DEMO_PASSWORD
+            )
+        return operator
 
     def _ai_system(
         self, spec: dict[str, Any], organisations: dict[str, Organisation], boards: dict[str, User]

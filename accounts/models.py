@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -252,3 +254,17 @@ class ApiClient(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # The web login's own client: its tokens carry people's subjects, and registering it
+        # would turn the token of anyone not yet known into this client's role.
+        if self.client_id and self.client_id == settings.OIDC_RP_CLIENT_ID:
+            raise ValidationError(
+                {
+                    "client_id": _(
+                        "Das ist die Client-ID, mit der sich Personen bei KI-Register anmelden. "
+                        "Als API-Client dürfen nur Systeme mit eigenem Client "
+                        "(Client-Credentials) eingetragen werden."
+                    )
+                }
+            )

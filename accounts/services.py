@@ -5,6 +5,7 @@ is None only where no person acts: the identity provider's claim sync at login (
 the provider and the groups), and setting up data without a person (fixtures).
 """
 
+import hashlib
 from collections.abc import Iterable
 from typing import Any
 from uuid import uuid4
@@ -318,7 +319,7 @@ def create_api_client(
     api_client = ApiClient()
     _assign(api_client, fields, API_CLIENT_FIELDS)
     api_client.full_clean(exclude=["service_user"])
-    user = User(username=f"api-{api_client.client_id}"[:150], is_active=api_client.is_active)
+    user = User(username=_service_username(api_client.client_id), is_active=api_client.is_active)
     user.set_unusable_password()
     user.save()
     api_client.service_user = user
@@ -327,6 +328,15 @@ def create_api_client(
     api_client.departments.set(list(departments))
     _mirror_role(api_client, actor=actor, reason=reason)
     return api_client
+
+
+def _service_username(client_id: str) -> str:
+    """The client id, readable; a long one cut and told apart by its hash (usernames hold 150)."""
+    username = f"api-{client_id}"
+    if len(username) <= 150:
+        return username
+    digest = hashlib.sha256(client_id.encode()).hexdigest()[:16]
+    return f"api-{client_id[:120]}-{digest}"
 
 
 @transaction.atomic

@@ -70,3 +70,34 @@ def test_deleting_a_client_deactivates_its_service_user(client, board_member, or
     user.refresh_from_db()
     assert not user.is_active
     assert not user.memberships.exists()
+
+
+def test_two_clients_whose_long_ids_share_their_start_get_two_service_users(
+    board_member, organisation
+):
+    from accounts import services
+
+    prefix = "x" * 146
+    clients = [
+        services.create_api_client(
+            actor=board_member,
+            reason="Anbindung",
+            name=f"System {suffix}",
+            client_id=prefix + suffix,
+            organisation=organisation,
+            role="auditor",
+        )
+        for suffix in ("-one", "-two")
+    ]
+    assert clients[0].service_user != clients[1].service_user
+
+
+def test_the_web_logins_own_client_id_cannot_become_an_api_client(
+    client, board_member, organisation, settings
+):
+    settings.OIDC_RP_CLIENT_ID = "ki-register-web"
+    client.force_login(board_member)
+    response = client.post(ADD_URL, form(organisation, client_id="ki-register-web"))
+    assert response.status_code == 200
+    assert "Personen bei KI-Register anmelden" in response.content.decode()
+    assert not ApiClient.objects.filter(client_id="ki-register-web").exists()

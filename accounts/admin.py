@@ -182,11 +182,49 @@ def _role_history_link(user_id: int) -> str:
 
 
 def _assignable_users(request: HttpRequest) -> QuerySet[User]:
-    # People of the board's organisations, and people who have no role anywhere yet.
+    # People of the board's organisations, and people who have no role anywhere yet (never the
+    # operator or another system's service user).
     return User.objects.filter(
         Q(memberships__organisation__in=board_organisations(request)) | Q(memberships__isnull=True),
         is_active=True,
+        is_superuser=False,
+        api_client__isnull=True,
     ).distinct()
+
+
+class PersonField(forms.ModelChoiceField):
+    """A person named by exact username or e-mail address, never picked from a list.
+
+    A list would show a board every person of the installation who holds no role yet, those of
+    other municipalities included; naming someone exactly reveals no one else.
+    """
+
+    widget = forms.TextInput
+
+    def to_python(self, value: Any) -> Any:
+        text = str(value or "").strip()
+        if not text:
+            return None
+        queryset = self.queryset
+        assert queryset is not None  # the admin always passes the assignable people
+        match = queryset.filter(Q(username__iexact=text) | Q(email__iexact=text))
+        if text.isdigit() and len(text) <= 18:
+            match = match | queryset.filter(pk=int(text))
+        people = list(match.distinct()[:2])
+        if len(people) != 1:
+            raise ValidationError(
+                _("Keine eindeutige Person mit diesem Benutzernamen oder dieser E-Mail-Adresse."),
+                code="invalid_choice",
+            )
+        return people[0]
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, User):
+            return value.username
+        if isinstance(value, int | str) and str(value).isdigit() and self.queryset is not None:
+            person = self.queryset.filter(pk=value).first()
+            return person.username if person is not None else value
+        return value
 
 
 class RoleDepartmentsForm(forms.ModelForm):
@@ -264,6 +302,9 @@ class MembershipAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
             kwargs["queryset"] = board_organisations(request)
         if db_field.name == "user":
             kwargs["queryset"] = _assignable_users(request)
+            if not is_operator(request.user):
+                kwargs["form_class"] = PersonField
+                kwargs["help_text"] = _("Benutzername oder E-Mail-Adresse, genau wie angemeldet.")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]

@@ -182,3 +182,37 @@ def test_the_page_reads_a_fixed_number_of_queries(
     with CaptureQueriesContext(connection) as many:
         assert len(client.get(history_url(person)).context["entries"]) > 6
     assert len(many) == len(few)
+
+
+def test_the_membership_form_lists_no_one_and_names_people_exactly(
+    client, board_member, organisation, django_user_model
+):
+    stranger = make_person("kreis-mitarbeiterin")
+    operator = django_user_model.objects.create_superuser("betrieb", "betrieb@example.org", "pw")
+    client.force_login(board_member)
+    page = client.get(reverse("admin:accounts_membership_add")).content.decode()
+    # Role-less people of the whole installation are not offered to every board.
+    assert "kreis-mitarbeiterin" not in page
+    assert "betrieb" not in page
+    named = client.post(
+        reverse("admin:accounts_membership_add"),
+        {
+            "user": "kreis-mitarbeiterin",
+            "organisation": organisation.pk,
+            "role": Membership.Role.AUDITOR,
+            "reason": "Prüfung",
+        },
+    )
+    assert named.status_code == 302
+    assert Membership.objects.filter(user=stranger, role=Membership.Role.AUDITOR).exists()
+    refused = client.post(
+        reverse("admin:accounts_membership_add"),
+        {
+            "user": operator.username,
+            "organisation": organisation.pk,
+            "role": Membership.Role.AUDITOR,
+            "reason": "Prüfung",
+        },
+    )
+    assert refused.status_code == 200
+    assert not Membership.objects.filter(user=operator).exists()

@@ -4,7 +4,7 @@ import datetime
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
@@ -409,7 +409,38 @@ class WebhookEndpointAdmin(BoardOnlyAdminMixin, SimpleHistoryAdmin):
     form = WebhookEndpointAdminForm
     list_display = ("url", "organisation", "is_active", "updated_at")
     list_filter = ("is_active", ("organisation", admin.RelatedOnlyFieldListFilter))
-    readonly_fields = ("secret", "created_at", "updated_at")
+    readonly_fields = ("secret_hint", "created_at", "updated_at")
+    actions = ["rotate_secrets"]
+
+    @admin.display(description=_("Signaturgeheimnis"))
+    def secret_hint(self, obj: WebhookEndpoint) -> str:
+        # Shown in full once, when created or renewed; afterwards only enough to recognise it.
+        return _("…%(end)s (vollständig nur beim Anlegen und Erneuern angezeigt)") % {
+            "end": obj.secret[-4:]
+        }
+
+    def _show_secret_once(self, request: HttpRequest, endpoint: WebhookEndpoint) -> None:
+        messages.warning(
+            request,
+            _(
+                "Signaturgeheimnis für %(url)s – jetzt beim Empfänger hinterlegen, es wird nicht "
+                "wieder angezeigt: %(secret)s"
+            )
+            % {"url": endpoint.url, "secret": endpoint.secret},
+        )
+
+    def response_add(self, request: HttpRequest, obj: WebhookEndpoint, *args: Any) -> Any:
+        self._show_secret_once(request, WebhookEndpoint.objects.get(pk=obj.pk))
+        return super().response_add(request, obj, *args)
+
+    @admin.action(description=_("Signaturgeheimnis erneuern"))
+    def rotate_secrets(self, request: HttpRequest, queryset: QuerySet[WebhookEndpoint]) -> None:
+        actor = acting_user(request)
+        for endpoint in queryset:
+            renewed = webhooks.rotate_webhook_secret(
+                permissions.access_webhook_endpoint(actor, endpoint.pk), actor=actor
+            )
+            self._show_secret_once(request, renewed)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         if obj is None:

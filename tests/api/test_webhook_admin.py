@@ -3,7 +3,7 @@
 from django.test import Client
 
 from registry import webhooks
-from registry.models import WebhookDelivery
+from registry.models import WebhookDelivery, WebhookEndpoint
 
 
 def _delivery(board_member, organisation):
@@ -75,3 +75,33 @@ def test_the_board_registers_an_endpoint_in_the_admin(board_member, organisation
     endpoint = organisation.webhook_endpoints.get()
     assert endpoint.events == ["use_case.retired"]
     assert endpoint.history.get().history_user == board_member
+
+
+def test_the_admin_shows_a_webhook_secret_once_when_created_and_when_renewed(
+    db, board_member, organisation
+):
+    client = _client(board_member)
+    created = client.post(
+        "/admin/registry/webhookendpoint/add/",
+        {
+            "organisation": organisation.pk,
+            "url": "http://127.0.0.1:9/neu",
+            "events": ["use_case.created"],
+            "is_active": "on",
+        },
+        follow=True,
+    )
+    endpoint = WebhookEndpoint.objects.get(url="http://127.0.0.1:9/neu")
+    assert endpoint.secret in created.content.decode()
+    change = f"/admin/registry/webhookendpoint/{endpoint.pk}/change/"
+    page = client.get(change).content.decode()
+    assert endpoint.secret not in page
+    assert endpoint.secret[-4:] in page
+    renewed = client.post(
+        "/admin/registry/webhookendpoint/",
+        {"action": "rotate_secrets", "_selected_action": [endpoint.pk]},
+        follow=True,
+    )
+    endpoint.refresh_from_db()
+    assert endpoint.secret in renewed.content.decode()
+    assert endpoint.secret not in client.get(change).content.decode()

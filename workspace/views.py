@@ -14,6 +14,7 @@ from functools import wraps
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -60,34 +61,70 @@ from workspace.steps import (
 )
 
 PENDING_POST_KEY = "workspace_pending_post"
+# Who was logged in last in this browser (signed): kept input is only ever shown to that person.
+OWNER_COOKIE = "ki_register_workspace_owner"
+OWNER_SALT = "workspace.kept-form-owner"
+# Marks a kept form shown again after login: the view displays it, nothing is saved yet.
+KEPT_FIELD = "_kept_after_login"
+
+
+def is_kept_form(request: HttpRequest) -> bool:
+    """Whether this POST is a form kept across a login, to be shown and not yet applied."""
+    return request.method == "POST" and request.POST.get(KEPT_FIELD) == "1"
+
+
+def _owner_in_browser(request: HttpRequest) -> int | None:
+    value = request.get_signed_cookie(OWNER_COOKIE, default=None, salt=OWNER_SALT)
+    return int(value) if value and value.isdigit() else None
 
 
 def login_required_keeping_post(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Like login_required, but a form posted after the session expired is kept, not lost.
 
     The posted fields are stored in the new anonymous session (Django keeps its data across
-    login), and the login page sends the user to the resume view, which applies them through
-    the same view, with the same permission checks, as if they had just been posted.
+    login) with the person who was logged in in this browser; after login the resume view shows
+    them again in the same form, for that person only, to be checked and saved.
     """
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated:
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
+            response.set_signed_cookie(
+                OWNER_COOKIE,
+                str(request.user.pk),
+                salt=OWNER_SALT,
+                max_age=settings.SESSION_COOKIE_AGE * 2,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+            return response
         if request.method == "POST":
+            owner = _owner_in_browser(request)
+            if owner is None:
+                messages.warning(
+                    request,
+                    _(
+                        "Ihre Sitzung war abgelaufen. Bitte melden Sie sich an und geben Sie Ihre "
+                        "Angaben erneut ein."
+                    ),
+                )
+                return redirect_to_login(request.path)
             request.session[PENDING_POST_KEY] = {
                 "path": request.path,
+                "owner": owner,
                 "data": [
                     [key, values]
                     for key, values in request.POST.lists()
-                    if key != "csrfmiddlewaretoken"
+                    if key not in {"csrfmiddlewaretoken", KEPT_FIELD}
                 ],
             }
             messages.warning(
                 request,
                 _(
-                    "Ihre Sitzung war abgelaufen. Ihre Eingaben sind gesichert und werden "
-                    "gespeichert, sobald Sie sich wieder angemeldet haben."
+                    "Ihre Sitzung war abgelaufen. Ihre Eingaben sind gesichert und werden Ihnen "
+                    "nach der Anmeldung zum Speichern wieder angezeigt."
                 ),
             )
             return redirect_to_login(reverse("workspace:resume"))
@@ -99,9 +136,18 @@ def login_required_keeping_post(view: Callable[..., HttpResponse]) -> Callable[.
 @require_GET
 @login_required_keeping_post
 def resume(request: HttpRequest) -> HttpResponse:
-    """Apply the form that was posted while the session had expired, then continue."""
+    """Show the form that was posted while the session had expired again, to be saved."""
     pending = request.session.pop(PENDING_POST_KEY, None)
     if not pending:
+        return redirect("workspace:index")
+    if pending.get("owner") != request.user.pk:
+        messages.warning(
+            request,
+            _(
+                "In diesem Browser waren Eingaben einer anderen Anmeldung gesichert. Sie wurden "
+                "verworfen und nicht gezeigt."
+            ),
+        )
         return redirect("workspace:index")
     try:
         match = resolve(pending["path"])
@@ -112,7 +158,15 @@ def resume(request: HttpRequest) -> HttpResponse:
     data = QueryDict(mutable=True)
     for key, values in pending["data"]:
         data.setlist(key, values)
-    # The data passed the CSRF check when it was posted; it is replayed as that same POST.
+    data[KEPT_FIELD] = "1"
+    messages.info(
+        request,
+        _(
+            "Ihre gesicherten Eingaben stehen wieder im Formular. Es ist noch nichts gespeichert: "
+            "Bitte prüfen Sie die Angaben und speichern Sie sie."
+        ),
+    )
+    # Replayed as the same POST, marked so that the view shows it instead of saving it.
     request.method = "POST"
     request.POST = data  # type: ignore[assignment]
     return match.func(request, *match.args, **match.kwargs)
@@ -429,11 +483,23 @@ def _render_step(
         if use_case is None
         else reverse("workspace:step", args=[use_case.pk, step.slug]),
         "in_review": use_case is not None and use_case.workflow_state not in EDITABLE_STATES,
-        # The version this page shows; a save from it is refused once someone else changed it.
-        "version": use_case_version(use_case.pk) if use_case is not None else "",
+        # The version the person's input is based on: what they loaded (kept across a failed
+        # save), or the current one once they were shown what changed meanwhile.
+        "version": _base_version(request, use_case, conflict),
         "conflict": conflict or [],
     }
     return render(request, "workspace/step.html", context, status=status)
+
+
+def _base_version(
+    request: HttpRequest, use_case: UseCase | None, conflict: list[Change] | None
+) -> str:
+    if use_case is None:
+        return ""
+    posted = request.POST.get("version", "") if request.method == "POST" else ""
+    if posted and not conflict:
+        return posted
+    return use_case_version(use_case.pk)
 
 
 def _after_save(request: HttpRequest, use_case: UseCase, step: Step) -> HttpResponse:
@@ -462,6 +528,8 @@ def create(request: HttpRequest) -> HttpResponse:
     page = StepPage(request, FIRST_STEP, None, data=request.POST)
     if not page.is_valid():
         return _render_step(request, page, status=400)
+    if is_kept_form(request):
+        return _render_step(request, page)
     data = page.form.cleaned_data
     fields = {name: data[name] for name in (*FIRST_STEP.fields, "responsible_role")}
     try:
@@ -492,6 +560,8 @@ def step(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     page = StepPage(request, step_, use_case, data=request.POST)
     if not page.is_valid():
         return _render_step(request, page, status=400)
+    if is_kept_form(request):
+        return _render_step(request, page)
     form = page.form
     fields = {name: form.cleaned_data[name] for name in form.changed_data if name in step_.fields}
     children: dict[str, list[dict[str, Any]]] = {}
@@ -610,6 +680,8 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     form = SubmitForm(data=request.POST)
     if not form.is_valid():
         return _render_detail(request, use_case, form, status=400)
+    if is_kept_form(request):
+        return _render_detail(request, use_case, form)
     try:
         governance_services.submit_use_case(use_case, actor=user, note=form.cleaned_data["note"])
     except ValidationError as exc:
@@ -675,7 +747,9 @@ def sign_off(request: HttpRequest, pk: int, role: str) -> HttpResponse:
         raise PermissionDenied
     form = SignOffForm(data=request.POST if request.method == "POST" else None)
     status = 200
-    if request.method == "POST":
+    if is_kept_form(request):
+        status = 200 if form.is_valid() else 400
+    elif request.method == "POST":
         if form.is_valid():
             try:
                 governance_services.sign_off_use_case(

@@ -162,13 +162,20 @@ def test_expired_session_mid_form_loses_nothing(page, live_server, idp, departme
     assert_accessible(page, "workspace-session-expired")
     assert "Ihre Eingaben sind gesichert" in page.content()
     page.get_by_role("button", name="Mit dem Konto Ihrer Verwaltung anmelden").click()
-    resumed = f"{live_server.url}/arbeitsbereich/{use_case.pk}/schritt/verantwortung/"
     account_field = page.get_by_label("Benutzername")
-    account_field.or_(page.get_by_role("heading", name="Verantwortung")).wait_for()
+    account_field.or_(page.get_by_role("heading", name="Grunddaten")).wait_for()
     if account_field.count():
         # Without a session at the identity provider as well, it asks for the account.
         page.get_by_label("Benutzername").fill(department_head.username)
         page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_url(resumed)
+    # The kept input is shown again, not yet saved: the person checks it and saves.
+    page.get_by_role("heading", name="Grunddaten").wait_for()
+    assert "Es ist noch nichts gespeichert" in page.content()
+    assert page.get_by_label("Zweck").input_value() == "Was ich in der langen Pause getippt habe."
+    use_case.refresh_from_db()
+    assert use_case.purpose != "Was ich in der langen Pause getippt habe."
+    assert_accessible(page, "workspace-kept-input-shown")
+    page.get_by_role("button", name="Speichern und weiter").click()
+    page.wait_for_url(f"{live_server.url}/arbeitsbereich/{use_case.pk}/schritt/verantwortung/")
     use_case.refresh_from_db()
     assert use_case.purpose == "Was ich in der langen Pause getippt habe."

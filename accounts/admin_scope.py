@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
+from accounts.admin_versions import VersionCheckedAdminMixin
 from accounts.models import Organisation, User
 from accounts.roles import boards_and_audits_of, boards_of
 
@@ -35,7 +36,7 @@ def readable_organisations(request: HttpRequest) -> QuerySet[Organisation]:
     return boards_and_audits_of(user)
 
 
-class OrganisationScopedAdminMixin:
+class OrganisationScopedAdminMixin(VersionCheckedAdminMixin):
     """Admin access derived from the user's roles per organisation, never from model permissions.
 
     `organisation_path` names the lookup from the model to its organisation. Objects of other

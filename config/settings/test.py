@@ -22,3 +22,15 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file in memory, not SQLite's shared in-memory database: there, a thread reading a table
+    # another thread writes fails at once ("database table is locked") instead of waiting.
+    import pathlib
+    import tempfile
+
+    _shm = pathlib.Path("/dev/shm")  # noqa: S108 - a per-process file name, test data only
+    _directory = _shm if _shm.is_dir() else pathlib.Path(tempfile.gettempdir())
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(_directory / f"ki_register_test_{os.getpid()}.sqlite3")
+    }
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30

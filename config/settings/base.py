@@ -208,6 +208,9 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
 # Without a broker (the local demo) tasks run in the calling process.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+# Production refuses to start with eager tasks (config/checks.py) unless this opts in: for a tiny
+# installation, where a task's retries then give up instead of running in the request.
+EAGER_TASKS_ALLOWED = env.bool("EAGER_TASKS_ALLOWED", default=False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
 # Daily at 06:30 local time: reminders of reviews due within 30 days and overdue ones.

@@ -258,6 +258,9 @@ OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid email profile")
 OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
 OIDC_TOKEN_USE_BASIC_AUTH = env.bool("OIDC_TOKEN_USE_BASIC_AUTH", default=False)
 OIDC_GROUPS_CLAIM = env("OIDC_GROUPS_CLAIM", default="groups")
+# Where a provider serving several municipalities names a login's organisation(s) by AGS; an
+# organisation's claim mapping rules then read only its own logins (accounts/claims.py).
+OIDC_ORGANISATION_CLAIM = env("OIDC_ORGANISATION_CLAIM", default="")
 OIDC_API_AUDIENCE = env("OIDC_API_AUDIENCE", default="")
 OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10.0)
 OIDC_VERIFY_SSL = env.bool("OIDC_VERIFY_SSL", default=True)

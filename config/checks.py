@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, register
+from django.core.checks import CheckMessage, Error, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,24 @@ def check_task_broker(app_configs: Any = None, **kwargs: Any) -> list[CheckMessa
                 "EAGER_TASKS_ALLOWED=true."
             ),
             id="ki_register.E001",
+        )
+    ]
+
+
+@register("caches", deploy=True)
+def check_shared_cache(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Rate limits count in the default cache: one per process multiplies them by the workers."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend != "django.core.cache.backends.locmem.LocMemCache":
+        return []
+    return [
+        Warning(
+            _(
+                "Der Cache ist je Prozess (CACHE_URL nicht gesetzt): Jeder Worker zählt die "
+                "Grenzen öffentlicher Formulare für sich."
+            ),
+            hint=_("Setzen Sie CACHE_URL, z. B. redis://127.0.0.1:6379/1."),
+            id="ki_register.W002",
         )
     ]
 

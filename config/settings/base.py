@@ -1,5 +1,6 @@
 """Settings shared by every environment; what differs comes from environment variables."""
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -29,6 +30,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "simple_history",
+    "axes",
     "accounts",
     "registry",
     "governance",
@@ -46,6 +48,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -291,3 +295,25 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
     "accounts.authentication.BearerTokenAuthentication",
     *REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"],
 ]
+
+# Behind a reverse proxy: how many proxies in front of the application append the client's address
+# to which header (Django's META name). 0: the address of the connection (REMOTE_ADDR) counts.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="HTTP_X_FORWARDED_FOR")
+
+# Password login (and /admin/login/, which leads to it): after LOGIN_FAILURE_LIMIT wrong passwords
+# for one user name from one address, that combination waits LOGIN_COOLOFF_MINUTES. The attempts
+# live in the database, so every worker sees them.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+# Successful logins are not logged: only failures are needed to stop guessing.
+AXES_DISABLE_ACCESS_LOG = True
+
+# Public forms that send a mail (the accessibility feedback): posts per client address and
+# period (django-ratelimit, counted in the default cache: share it between workers with CACHE_URL).
+PUBLIC_FORM_RATE = env("PUBLIC_FORM_RATE", default="5/h")
+RATELIMIT_IP_META_KEY = "config.client_ip.client_ip"

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -31,6 +32,7 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "axes",
+    "csp",
     "accounts",
     "registry",
     "governance",
@@ -38,7 +40,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: it sees who the request turned out to be, after every other middleware.
+    "config.middleware.PrivateResponsesMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.GermanFirstLocaleMiddleware",
@@ -295,6 +301,35 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
     "accounts.authentication.BearerTokenAuthentication",
     *REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"],
 ]
+
+# Content-Security-Policy (django-csp): scripts and styles only from this installation's static
+# files, no inline code anywhere. The API docs (config/urls.py) get their own, looser policy;
+# config.middleware adds the identity provider's origins to form-action (login and logout
+# redirect there from a form).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+# Powerful browser features nobody here needs, refused for this site and anything it embeds.
+PERMISSIONS_POLICY = env.str(
+    "PERMISSIONS_POLICY",
+    default=(
+        "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), "
+        "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+        "picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), "
+        "usb=(), xr-spatial-tracking=()"
+    ),
+)
 
 # Behind a reverse proxy: how many proxies in front of the application append the client's address
 # to which header (Django's META name). 0: the address of the connection (REMOTE_ADDR) counts.

@@ -339,14 +339,16 @@ def sync_memberships_from_claims(
 def _granted_by_provider(user: User, claims: Mapping[str, Any], grant: Grant) -> str:
     groups: list[str] = []
     for rule in active_rules():
-        if rule.role != grant.role:
+        # Only the rules that could have granted this: another organisation's rules never read
+        # this login (evaluate_claims).
+        if rule.role != grant.role or rule.organisation_id not in (None, grant.organisation.pk):
             continue
         try:
             compiled = compile_rule(rule)
-        except re.error:
+        except re2.error:
             continue
         for value in values_at(claims, rule.claim_path):
-            match = compiled.match(value)
+            match = compiled.fullmatch(value)
             if match is None or value in groups:
                 continue
             if rule.organisation_id == grant.organisation.pk or (

@@ -502,7 +502,10 @@ class ClaimMappingRuleAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
         if request.method == "POST" and form.is_valid():
             rules = self.get_queryset(request).filter(is_active=True)
             evaluation = evaluate_claims(
-                form.cleaned_data["claims"], rules, default_claim_path=settings.OIDC_GROUPS_CLAIM
+                form.cleaned_data["claims"],
+                rules,
+                default_claim_path=settings.OIDC_GROUPS_CLAIM,
+                organisation_claim=settings.OIDC_ORGANISATION_CLAIM,
             )
         context = {
             **self.admin_site.each_context(request),

@@ -1,12 +1,13 @@
 """From the identity provider's claims to memberships: rule matching and the sync at login."""
 
-import fnmatch
 import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import re2
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -39,13 +40,40 @@ def values_at(claims: Mapping[str, Any], path: str) -> list[str]:
     return values
 
 
-def compile_rule(rule: ClaimMappingRule) -> re.Pattern[str]:
-    """The rule's pattern as one anchored regular expression (raises re.error when malformed)."""
+# RE2 matches in time linear in the value, whatever the pattern: a rule one board saves runs at
+# logins and must not be able to stall them. Its refusals are reported to the board, not logged.
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False
+
+
+def _glob_source(pattern: str) -> str:
+    parts = (".*" if char == "*" else "." if char == "?" else re2.escape(char) for char in pattern)
+    return "(?s:" + "".join(parts) + ")"
+
+
+def compile_rule(rule: ClaimMappingRule) -> Any:
+    """The rule's pattern as an RE2 expression for fullmatch (raises re2.error when refused)."""
     if rule.match_type == ClaimMappingRule.MatchType.EXACT:
-        return re.compile(re.escape(rule.pattern) + r"\Z")
-    if rule.match_type == ClaimMappingRule.MatchType.GLOB:
-        return re.compile(fnmatch.translate(rule.pattern))
-    return re.compile(rule.pattern)
+        source = re2.escape(rule.pattern)
+    elif rule.match_type == ClaimMappingRule.MatchType.GLOB:
+        source = _glob_source(rule.pattern)
+    else:
+        source = rule.pattern
+    return re2.compile(source, options=_RE2_OPTIONS)
+
+
+def _re2_reason(exc: Exception) -> str:
+    reason = exc.args[0] if exc.args else ""
+    return reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
+
+
+def _is_python_only(pattern: str) -> bool:
+    """Whether Python's re takes a pattern RE2 refuses: a backreference or a lookaround."""
+    try:
+        re.compile(pattern)
+    except re.error:
+        return False
+    return True
 
 
 def validate_rule(rule: ClaimMappingRule) -> None:
@@ -65,12 +93,18 @@ def validate_rule(rule: ClaimMappingRule) -> None:
         add("pattern", _("Regel „%(rule)s“: Gruppe oder Muster fehlt.") % {"rule": label})
     try:
         compiled = compile_rule(rule)
-    except re.error as exc:
-        add(
-            "pattern",
-            _("Regel „%(rule)s“: Das Muster ist kein gültiger regulärer Ausdruck (%(error)s).")
-            % {"rule": label, "error": exc},
-        )
+    except re2.error as exc:
+        if _is_python_only(rule.pattern):
+            message = _(
+                "Regel „%(rule)s“, Feld „Gruppe oder Muster“: Rückverweise (\\1, (?P=name)) "
+                "und Lookarounds ((?=…), (?!…), (?<=…), (?<!…)) sind nicht erlaubt, damit jede "
+                "Anmeldung in linearer Zeit geprüft wird (%(error)s)."
+            )
+        else:
+            message = _(
+                "Regel „%(rule)s“: Das Muster ist kein gültiger regulärer Ausdruck (%(error)s)."
+            )
+        add("pattern", message % {"rule": label, "error": _re2_reason(exc)})
         compiled = None
     if rule.organisation_id is None:
         if compiled is None or "ags" not in compiled.groupindex:
@@ -152,29 +186,48 @@ def _departments_for(
     return None if department is None else frozenset({department})
 
 
+def login_organisations(claims: Mapping[str, Any], organisation_claim: str) -> set[int] | None:
+    """The organisations a login belongs to by the AGS in its organisation claim; None: all.
+
+    Without an organisation claim the provider is taken to serve one municipality, and every
+    organisation's rules read its logins.
+    """
+    if not organisation_claim:
+        return None
+    ags = values_at(claims, organisation_claim)
+    return set(Organisation.objects.filter(ags__in=ags).values_list("pk", flat=True))
+
+
 def evaluate_claims(
     claims: Mapping[str, Any],
     rules: Iterable[ClaimMappingRule],
     *,
     default_claim_path: str = "groups",
+    organisation_claim: str = "",
 ) -> Evaluation:
-    """What the rules grant for these claims; unknown groups and organisations grant nothing."""
+    """What the rules grant for these claims; unknown groups and organisations grant nothing.
+
+    The operator's rules (without organisation) read every login; an organisation's rules read
+    only the logins attributed to it: by the organisation claim, or by an operator's rule that
+    named it.
+    """
     evaluation = Evaluation()
     merged: dict[tuple[int, str], set[Department]] = {}
     organisations: dict[int, Organisation] = {}
     used: set[tuple[str, str]] = set()
     paths = {default_claim_path}
-    for rule in rules:
+
+    def apply(rule: ClaimMappingRule) -> None:
         paths.add(rule.claim_path)
         try:
             compiled = compile_rule(rule)
-        except re.error:
+        except re2.error:
             evaluation.problems.append(
                 _("Regel „%(rule)s“ ist fehlerhaft und wurde übersprungen.") % {"rule": rule}
             )
-            continue
+            return
         for value in values_at(claims, rule.claim_path):
-            match = compiled.match(value)
+            match = compiled.fullmatch(value)
             found: frozenset[Department] | None
             if match is None:
                 continue
@@ -195,6 +248,19 @@ def evaluate_claims(
                 continue
             organisations[organisation.pk] = organisation
             merged.setdefault((organisation.pk, rule.role), set()).update(found)
+
+    rules = list(rules)
+    for rule in rules:
+        if rule.organisation_id is None:
+            apply(rule)
+    attributed = login_organisations(claims, organisation_claim)
+    if attributed is not None:
+        attributed |= organisations.keys()
+    for rule in rules:
+        if rule.organisation_id is not None and (
+            attributed is None or rule.organisation_id in attributed
+        ):
+            apply(rule)
     for (organisation_id, role), departments in merged.items():
         if role == Membership.Role.DEPARTMENT_HEAD and not departments:
             continue
@@ -220,7 +286,12 @@ def sync_memberships_from_claims(
     user: User, *, claims: Mapping[str, Any], default_claim_path: str = "groups"
 ) -> Evaluation:
     """Make the user's provider-managed memberships exactly what the claims grant now."""
-    evaluation = evaluate_claims(claims, active_rules(), default_claim_path=default_claim_path)
+    evaluation = evaluate_claims(
+        claims,
+        active_rules(),
+        default_claim_path=default_claim_path,
+        organisation_claim=settings.OIDC_ORGANISATION_CLAIM,
+    )
     for problem in evaluation.problems:
         logger.warning("OIDC login of %s: %s", user.username, problem)
     if evaluation.unmatched:
@@ -268,14 +339,16 @@ def sync_memberships_from_claims(
 def _granted_by_provider(user: User, claims: Mapping[str, Any], grant: Grant) -> str:
     groups: list[str] = []
     for rule in active_rules():
-        if rule.role != grant.role:
+        # Only the rules that could have granted this: another organisation's rules never read
+        # this login (evaluate_claims).
+        if rule.role != grant.role or rule.organisation_id not in (None, grant.organisation.pk):
             continue
         try:
             compiled = compile_rule(rule)
-        except re.error:
+        except re2.error:
             continue
         for value in values_at(claims, rule.claim_path):
-            match = compiled.match(value)
+            match = compiled.fullmatch(value)
             if match is None or value in groups:
                 continue
             if rule.organisation_id == grant.organisation.pk or (

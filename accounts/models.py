@@ -159,7 +159,9 @@ class ClaimMappingRule(models.Model):
 
     Without an organisation the pattern must be a regular expression with a named group `ags`
     that picks the organisation from the value (for installations serving many municipalities);
-    a named group `department` likewise picks a department by name.
+    a named group `department` likewise picks a department by name. Patterns run on RE2 (linear
+    time), and a rule of an organisation reads only the logins attributed to that organisation
+    (`accounts.claims.evaluate_claims`).
     """
 
     class MatchType(models.TextChoices):
@@ -186,7 +188,9 @@ class ClaimMappingRule(models.Model):
         _("Gruppe oder Muster"),
         max_length=500,
         help_text=_(
-            "z. B. „/Lindenfeld/KI-Gremium“, „ki-*-gremium“ oder „^kommune-(?P<ags>\\d{8})$“."
+            "z. B. „/Lindenfeld/KI-Gremium“, „ki-*-gremium“ oder „^kommune-(?P<ags>\\d{8})$“. "
+            "Verglichen wird immer der ganze Wert. Reguläre Ausdrücke prüft RE2 in linearer "
+            "Zeit: Rückverweise und Lookarounds werden beim Speichern abgelehnt."
         ),
     )
     organisation = models.ForeignKey(
@@ -196,7 +200,12 @@ class ClaimMappingRule(models.Model):
         blank=True,
         related_name="claim_mapping_rules",
         verbose_name=_("Organisation"),
-        help_text=_("Leer: die Organisation kommt aus der Gruppe (benannte Gruppe „ags“)."),
+        help_text=_(
+            "Leer: die Organisation kommt aus der Gruppe (benannte Gruppe „ags“; nur der Betrieb). "
+            "Die Regel einer Organisation liest nur deren Anmeldungen: solche, deren "
+            "Organisations-Claim (OIDC_ORGANISATION_CLAIM) ihren AGS trägt oder die eine Regel "
+            "des Betriebs ihr zuordnet; ohne Organisations-Claim alle Anmeldungen."
+        ),
     )
     role = models.CharField(_("Rolle"), max_length=20, choices=Membership.Role.choices)
     department = models.ForeignKey(

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 import jwt
 import requests
+from axes.backends import AxesBackend
 from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth.backends import ModelBackend
@@ -180,13 +181,20 @@ class IdentityProviderBackend(OIDCAuthenticationBackend):
         return user
 
 
-class PasswordBackend(ModelBackend):
-    """Django's password login, answering only where PASSWORD_LOGIN_ENABLED says so."""
+class PasswordBackend(AxesBackend):
+    """Django's password login, answering only where PASSWORD_LOGIN_ENABLED says so.
+
+    django-axes refuses a user name and address that failed too often (AXES_* settings) before
+    the password is even checked; logins through the provider are not counted against.
+    """
 
     def authenticate(self, request: HttpRequest | None, *args: Any, **kwargs: Any) -> Any:
         if not settings.PASSWORD_LOGIN_ENABLED:
             return None
-        return super().authenticate(request, *args, **kwargs)
+        # Without a request (Django's test client login) there is no address to lock out.
+        if request is not None:
+            super().authenticate(request, *args, **kwargs)
+        return ModelBackend.authenticate(self, request, *args, **kwargs)
 
 
 def _error_page(request: HttpRequest, message: str, status: int) -> HttpResponse:

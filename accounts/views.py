@@ -1,7 +1,10 @@
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.shortcuts import render
 from django.views import View
 
 from accounts.oidc import logout_everywhere, oidc_enabled
@@ -33,3 +36,20 @@ class LogoutView(View):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         return logout_everywhere(request)
+
+
+def login_locked_out(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """django-axes' answer to a locked-out password login: 429 with a page saying how long."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    response = render(
+        request,
+        "accounts/login_locked.html",
+        {"minutes": minutes, "oidc_enabled": oidc_enabled()},
+        status=429,
+    )
+    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    return response

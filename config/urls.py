@@ -1,9 +1,25 @@
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
+
+# Swagger UI runs under the site's policy: its start script is a file of its own (the split
+# view's ?script). ReDoc writes its styles into <style> elements and searches in a worker it
+# starts from a blob: address, so its page alone allows inline styles (never scripts) and that.
+swagger = SpectacularSwaggerSplitView.as_view(
+    url_name="api-schema", template_name="api/swagger_ui.html"
+)
+redoc = csp_update({"style-src": [UNSAFE_INLINE], "worker-src": [SELF, "blob:"]})(
+    SpectacularRedocView.as_view(url_name="api-schema", template_name="api/redoc.html")
+)
 
 urlpatterns = [
     # The language switch needs no CSRF token: choosing a language changes nothing but the
@@ -18,14 +34,8 @@ urlpatterns = [
     path("konto/", include("accounts.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path(
-        "api/schema/swagger/",
-        SpectacularSwaggerView.as_view(url_name="api-schema"),
-        name="api-swagger",
-    ),
-    path(
-        "api/schema/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"
-    ),
+    path("api/schema/swagger/", swagger, name="api-swagger"),
+    path("api/schema/redoc/", redoc, name="api-redoc"),
     path("gremium/", include("governance.urls")),
     path("arbeitsbereich/", include("workspace.urls")),
     # Transparency reports live under the organisation's public address.

@@ -1,9 +1,11 @@
 """Settings shared by every environment; what differs comes from environment variables."""
 
+import datetime
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -29,6 +31,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "simple_history",
+    "axes",
+    "csp",
     "accounts",
     "registry",
     "governance",
@@ -36,7 +40,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: it sees who the request turned out to be, after every other middleware.
+    "config.middleware.PrivateResponsesMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.GermanFirstLocaleMiddleware",
@@ -46,6 +54,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -208,6 +218,9 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
 # Without a broker (the local demo) tasks run in the calling process.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+# Production refuses to start with eager tasks (config/checks.py) unless this opts in: for a tiny
+# installation, where a task's retries then give up instead of running in the request.
+EAGER_TASKS_ALLOWED = env.bool("EAGER_TASKS_ALLOWED", default=False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
 # Daily at 06:30 local time: reminders of reviews due within 30 days and overdue ones.
@@ -255,6 +268,9 @@ OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid email profile")
 OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
 OIDC_TOKEN_USE_BASIC_AUTH = env.bool("OIDC_TOKEN_USE_BASIC_AUTH", default=False)
 OIDC_GROUPS_CLAIM = env("OIDC_GROUPS_CLAIM", default="groups")
+# Where a provider serving several municipalities names a login's organisation(s) by AGS; an
+# organisation's claim mapping rules then read only its own logins (accounts/claims.py).
+OIDC_ORGANISATION_CLAIM = env("OIDC_ORGANISATION_CLAIM", default="")
 OIDC_API_AUDIENCE = env("OIDC_API_AUDIENCE", default="")
 OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10.0)
 OIDC_VERIFY_SSL = env.bool("OIDC_VERIFY_SSL", default=True)
@@ -285,3 +301,54 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
     "accounts.authentication.BearerTokenAuthentication",
     *REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"],
 ]
+
+# Content-Security-Policy (django-csp): scripts and styles only from this installation's static
+# files, no inline code anywhere. The API docs (config/urls.py) get their own, looser policy;
+# config.middleware adds the identity provider's origins to form-action (login and logout
+# redirect there from a form).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+# Powerful browser features nobody here needs, refused for this site and anything it embeds.
+PERMISSIONS_POLICY = env.str(
+    "PERMISSIONS_POLICY",
+    default=(
+        "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), "
+        "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+        "picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), "
+        "usb=(), xr-spatial-tracking=()"
+    ),
+)
+
+# Behind a reverse proxy: how many proxies in front of the application append the client's address
+# to which header (Django's META name). 0: the address of the connection (REMOTE_ADDR) counts.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="HTTP_X_FORWARDED_FOR")
+
+# Password login (and /admin/login/, which leads to it): after LOGIN_FAILURE_LIMIT wrong passwords
+# for one user name from one address, that combination waits LOGIN_COOLOFF_MINUTES. The attempts
+# live in the database, so every worker sees them.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+# Successful logins are not logged: only failures are needed to stop guessing.
+AXES_DISABLE_ACCESS_LOG = True
+
+# Public forms that send a mail (the accessibility feedback): posts per client address and
+# period (django-ratelimit, counted in the default cache: share it between workers with CACHE_URL).
+PUBLIC_FORM_RATE = env("PUBLIC_FORM_RATE", default="5/h")
+RATELIMIT_IP_META_KEY = "config.client_ip.client_ip"

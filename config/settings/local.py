@@ -7,6 +7,7 @@ os.environ.setdefault("DJANGO_DEBUG", "true")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 os.environ.setdefault("PASSWORD_LOGIN_ENABLED", "true")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+os.environ.setdefault("EAGER_TASKS_ALLOWED", "true")
 
 from config.settings.base import *  # noqa: F403
 

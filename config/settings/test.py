@@ -5,6 +5,7 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "*")
 os.environ.setdefault("PASSWORD_LOGIN_ENABLED", "true")
+os.environ.setdefault("EAGER_TASKS_ALLOWED", "true")
 
 from config.settings.base import *  # noqa: F403
 

@@ -9,6 +9,7 @@ import logging
 import uuid
 from typing import Any
 
+from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -37,9 +38,15 @@ def render_report_pdf(content: ReportContent, body: str) -> bytes:
     """The report as a tagged PDF (PDF/UA-1) for printing and archiving."""
     from weasyprint import HTML
 
+    # The report page's stylesheet, inlined: WeasyPrint fetches nothing.
+    stylesheet = finders.find("css/report.css")
+    assert isinstance(stylesheet, str)
+    with open(stylesheet, encoding="utf-8") as css:
+        report_css = css.read()
     with translation.override("de"):
         document = render_to_string(
-            "governance/reports/report_document.html", {"content": content, "body": body}
+            "governance/reports/report_document.html",
+            {"content": content, "body": body, "report_css": report_css},
         )
     pdf = HTML(string=document, url_fetcher=_refuse_fetch).write_pdf(pdf_variant="pdf/ua-1")
     assert pdf is not None  # write_pdf without a target returns the bytes

@@ -205,6 +205,15 @@ def csv_row(record: PublishedUseCase, url: str) -> list[str]:
     ]
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV Injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """The cell as text a spreadsheet never evaluates: a formula start gets a leading quote."""
+    return f"'{cell}" if cell.startswith(_FORMULA_STARTS) else cell
+
+
 class _Line:
     """A file-like target for csv.writer that hands each written line back."""
 
@@ -234,7 +243,8 @@ def stream_csv(records: QuerySet[PublishedUseCase], url_for: UrlFor) -> Iterator
     writer = csv.writer(_Line(), lineterminator="\r\n")
     yield writer.writerow(CSV_COLUMNS)
     for record in _records(records):
-        yield writer.writerow(csv_row(record, url_for(record.use_case_id)))
+        row = csv_row(record, url_for(record.use_case_id))
+        yield writer.writerow([spreadsheet_safe(cell) for cell in row])
 
 
 def stream_json(

@@ -29,6 +29,7 @@ from django.utils.cache import (
 from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.decorators import ratelimit
 
 from accounts.models import Organisation
 from registry.models import WithheldField
@@ -315,11 +316,23 @@ accessibility_statement = _static_page("public/accessibility_statement.html")
 open_data = _static_page("public/open_data.html")
 
 
+def _public_form_rate(group: str, request: HttpRequest) -> str:
+    return settings.PUBLIC_FORM_RATE
+
+
+# Every public form that sends a mail shares one budget per client address (config.client_ip).
+limit_mail_posts = ratelimit(
+    group="public-mail-forms", key="ip", rate=_public_form_rate, method="POST", block=False
+)
+
+
 @require_http_methods(["GET", "POST"])
+@limit_mail_posts
 def accessibility_feedback(request: HttpRequest) -> HttpResponseBase:
     """Report a barrier; the message goes by e-mail to the contact named in the statement."""
     form = AccessibilityFeedbackForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    limited = getattr(request, "limited", False)
+    if request.method == "POST" and not limited and form.is_valid():
         data = form.cleaned_data
         body = "\n\n".join(
             [
@@ -336,11 +349,12 @@ def accessibility_feedback(request: HttpRequest) -> HttpResponseBase:
         )
         messages.success(request, _("Vielen Dank. Ihre Rückmeldung wurde gesendet."))
         return redirect(reverse("registry:accessibility_statement"))
+    status = 429 if limited else 400 if request.method == "POST" else 200
     response = render(
         request,
         "public/accessibility_feedback.html",
-        {"form": form, "statement": accessibility_settings()},
-        status=400 if request.method == "POST" else 200,
+        {"form": form, "statement": accessibility_settings(), "limited": limited},
+        status=status,
     )
     add_never_cache_headers(response)
     return response

@@ -1,6 +1,7 @@
 """Headless Chromium (Debian's package) through Playwright, axe-core checks and screenshots."""
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,41 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
     return {**browser_context_args, "locale": "de-DE"}
+
+
+CSP_MARK = "Content Security Policy"
+# Chromium logs what the policy blocked; the event names the directive and what was blocked.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`Content Security Policy violation: ${event.effectiveDirective} blocked `
+    + `${event.blockedURI || "inline"} on ${event.documentURI}`);
+});
+"""
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """What the Content-Security-Policy blocked on any page of the test; the test fails on any.
+
+    Every browser context (pytest-playwright's and the tests' own) listens from its first page on.
+    """
+    from playwright.sync_api import Browser
+
+    reported: list[str] = []
+    new_context = Browser.new_context
+
+    def listening_context(self: Browser, *args: Any, **kwargs: Any) -> Any:
+        context = new_context(self, *args, **kwargs)
+        context.add_init_script(REPORT_VIOLATIONS)
+        context.on(
+            "console",
+            lambda message: reported.append(message.text) if CSP_MARK in message.text else None,
+        )
+        return context
+
+    monkeypatch.setattr(Browser, "new_context", listening_context)
+    yield reported
+    assert not reported, "\n".join(reported)
 
 
 def assert_accessible(page: Any, name: str) -> None:

@@ -1,0 +1,57 @@
+"""System checks of the installation as a whole (run by `manage.py check --deploy` and WSGI)."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Warning, register
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
+
+
+@register("tasks", deploy=True)
+def check_task_broker(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Production needs a broker: without one, tasks and their retries run in users' requests."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        if settings.EAGER_TASKS_ALLOWED:
+            return []
+    elif not settings.CELERY_BROKER_URL.startswith("memory://"):
+        return []
+    return [
+        Error(
+            _(
+                "Kein Celery-Broker konfiguriert: REDIS_URL ist nicht gesetzt, Aufgaben "
+                "(Webhooks, Mails, Berichte) liefen in der Anfrage der Nutzerinnen und Nutzer."
+            ),
+            hint=_(
+                "Setzen Sie REDIS_URL (z. B. redis://127.0.0.1:6379/0) und starten Sie einen "
+                "Celery-Worker; nur für eine sehr kleine Installation ausdrücklich "
+                "EAGER_TASKS_ALLOWED=true."
+            ),
+            id="ki_register.E001",
+        )
+    ]
+
+
+@register("caches", deploy=True)
+def check_shared_cache(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Rate limits count in the default cache: one per process multiplies them by the workers."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend != "django.core.cache.backends.locmem.LocMemCache":
+        return []
+    return [
+        Warning(
+            _(
+                "Der Cache ist je Prozess (CACHE_URL nicht gesetzt): Jeder Worker zählt die "
+                "Grenzen öffentlicher Formulare für sich."
+            ),
+            hint=_("Setzen Sie CACHE_URL, z. B. redis://127.0.0.1:6379/1."),
+            id="ki_register.W002",
+        )
+    ]
+
+
+def refuse_to_start_without_broker() -> None:
+    """Stop the WSGI application's start-up when the broker check fails."""
+    errors = check_task_broker()
+    if errors:
+        raise ImproperlyConfigured(f"{errors[0].msg} {errors[0].hint}")

@@ -305,7 +305,7 @@ def change_use_case(
     caller_instance = use_case
     before = _locked(actor, use_case)
     _check_version(before, expected_version)
-    changed = registry_services.update_use_case(
+    changed = registry_services.apply_use_case_fields(
         before, actor=actor, reason=reason, children=children, **fields
     )
     use_case = UseCase.objects.select_related("organisation").get(pk=before.pk)

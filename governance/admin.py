@@ -37,7 +37,7 @@ from accounts.admin_scope import (
     readable_organisations,
 )
 from accounts.models import Organisation
-from governance import selectors, services
+from governance import selectors, services, workflow
 from governance.models import (
     Decision,
     ObligationItem,
@@ -45,7 +45,6 @@ from governance.models import (
     SignOff,
     TransparencyReport,
 )
-from governance.permissions import required_sign_off_roles
 from governance.reports import services as report_services
 from registry import permissions as registry_permissions
 from registry import services as registry_services
@@ -80,7 +79,7 @@ class TransitionForm(forms.Form):
 
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
 
-    def __init__(self, *args: Any, step: "Transition", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, step: "AdminStep", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["text"]
         field.label = step.text_label
@@ -89,65 +88,66 @@ class TransitionForm(forms.Form):
 
 
 @dataclass(frozen=True)
-class Transition:
-    """A step of the workflow the board takes in the admin, and the service that takes it."""
+class AdminStep:
+    """A transition of the workflow table the board takes in the admin, and its form's text."""
 
     slug: str
-    label: Any
+    transition: workflow.Transition
     text_label: Any
     text_argument: str
-    states: tuple[str, ...]
-    run: Callable[..., Any]
     done: Any
     help_text: Any = ""
     text_required: bool = True
 
+    @property
+    def label(self) -> Any:
+        return self.transition.label
 
-State = UseCase.WorkflowState
-TRANSITIONS: dict[str, Transition] = {
+    @property
+    def states(self) -> tuple[str, ...]:
+        return self.transition.sources
+
+    @property
+    def run(self) -> Callable[..., Any]:
+        return self.transition.run()
+
+
+TRANSITIONS: dict[str, AdminStep] = {
     step.slug: step
     for step in (
-        Transition(
+        AdminStep(
             slug="einreichen",
-            label=_("Zur Prüfung einreichen"),
+            transition=workflow.TRANSITIONS["submit"],
             text_label=_("Anmerkung zur Einreichung"),
             text_argument="note",
-            states=(State.DRAFT, State.CHANGES_REQUESTED),
-            run=services.submit_use_case,
             done=_("Der Anwendungsfall ist zur Prüfung eingereicht."),
             help_text=_("Freiwillig; die Prüfenden sehen sie mit der Einreichung."),
             text_required=False,
         ),
-        Transition(
+        AdminStep(
             slug="in-betrieb",
-            label=_("In Betrieb nehmen"),
+            transition=workflow.TRANSITIONS["put_into_operation"],
             text_label=_("Grund"),
             text_argument="reason",
-            states=(State.APPROVED,),
-            run=services.put_into_operation,
             done=_("Der Anwendungsfall ist in Betrieb."),
             help_text=_("Wird in der Historie gespeichert."),
         ),
-        Transition(
+        AdminStep(
             slug="ueberpruefung",
-            label=_("Überprüfung bestätigen"),
+            transition=workflow.TRANSITIONS["record_periodic_review"],
             text_label=_("Ergebnis der Überprüfung"),
             text_argument="note",
-            states=(State.APPROVED, State.IN_OPERATION),
-            run=services.record_periodic_review,
             done=_("Die Überprüfung ist festgehalten; die nächste ist terminiert."),
             help_text=_(
                 "Für eine Überprüfung ohne wesentliche Änderung; eine Änderung des "
                 "Anwendungsfalls geht dagegen erneut in die Prüfung."
             ),
         ),
-        Transition(
+        AdminStep(
             slug="ausser-betrieb",
-            label=_("Außer Betrieb nehmen"),
+            transition=workflow.TRANSITIONS["retire"],
             text_label=_("Grund"),
             text_argument="reason",
-            states=tuple(state for state in State.values if state != State.RETIRED),
-            run=services.retire_use_case,
             done=_("Der Anwendungsfall ist außer Betrieb."),
             help_text=_("Wird in der Historie und im öffentlichen Änderungsprotokoll gezeigt."),
         ),
@@ -488,7 +488,9 @@ class UseCaseAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
 
     @admin.display(description=_("Voten"))
     def sign_off_list(self, obj: UseCase) -> SafeString:
-        required = ", ".join(str(SignOff.Role(r).label) for r in required_sign_off_roles(obj))
+        required = ", ".join(
+            workflow.reviewer_label(r) for r in workflow.required_sign_off_roles(obj)
+        )
         sign_offs = SignOff.objects.filter(use_case=obj).select_related("signed_by", "submission")
         table = _table(
             [
@@ -557,12 +559,13 @@ class UseCaseAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
             "original": obj,
             "form": form,
             "submission": submission,
-            "in_review": obj.workflow_state in selectors.REVIEW_STATES,
+            "in_review": obj.workflow_state in workflow.REVIEW_STATES,
             "sign_offs": list(submission.sign_offs.select_related("signed_by"))
             if submission
             else [],
             "missing": [
-                SignOff.Role(role).label for role in services.missing_sign_offs(obj, submission)
+                workflow.reviewer_label(role)
+                for role in services.missing_sign_offs(obj, submission)
             ],
             "open_obligations": [
                 item

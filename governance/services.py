@@ -20,7 +20,18 @@ from accounts.models import User
 from governance import permissions, versions
 from governance.models import Decision, ObligationItem, RiskClassification, SignOff, Submission
 from governance.risk import FactsError, classify, parse_facts, to_json
-from governance.selectors import LIVE_STATES, REVIEW_STATES, current_submission
+from governance.selectors import current_submission
+from governance.workflow import (
+    LIVE_STATES,
+    REVIEW_STATES,
+    REVIEWER_ROLES,
+    TRANSITIONS,
+    MailEvent,
+    Transition,
+    WebhookEvent,
+    required_sign_off_roles,
+    reviewer_label,
+)
 from registry import permissions as registry_permissions
 from registry import services as registry_services
 from registry import webhooks
@@ -70,7 +81,7 @@ def _check_version(use_case: UseCase, expected_version: str | None) -> None:
         raise ConcurrentChange(versions.changes_since(use_case.pk, expected_version))
 
 
-def _notify(event: str, use_case: UseCase, *, actor: User, occasion: str) -> None:
+def _notify(event: MailEvent, use_case: UseCase, *, actor: User, occasion: str) -> None:
     """Send the mails of a transition once the transaction has committed."""
     from governance import tasks
 
@@ -85,9 +96,25 @@ def _notify(event: str, use_case: UseCase, *, actor: User, occasion: str) -> Non
     )
 
 
-def _emit(event: str, use_case: UseCase, *, actor: User | None) -> None:
+def _emit(event: WebhookEvent, use_case: UseCase, *, actor: User | None) -> None:
     """Record the change event for other systems; webhooks sends it once the transaction commits."""
-    webhooks.emit_event(f"use_case.{event}", use_case, actor=actor)
+    webhooks.emit_event(event, use_case, actor=actor)
+
+
+def _announce(transition: Transition, use_case: UseCase, *, actor: User, occasion: str) -> None:
+    """Send the transition's mails and webhook events, as its row in the workflow table lists."""
+    for mail_event in transition.mail_events:
+        _notify(mail_event, use_case, actor=actor, occasion=occasion)
+    for webhook_event in transition.webhook_events:
+        _emit(webhook_event, use_case, actor=actor)
+
+
+def _allowed(name: str, use_case: UseCase) -> Transition:
+    """The workflow's transition, if the use case's state allows it (else its refusal)."""
+    transition = TRANSITIONS[name]
+    if not transition.allowed_from(use_case.workflow_state):
+        raise ValidationError({"workflow_state": str(transition.refused)})
+    return transition
 
 
 def _require(value: str, field: str, message: str) -> str:
@@ -216,8 +243,9 @@ def _back_to_review(
         )
         % {"reason": reason},
     )
-    _notify("resubmitted", use_case, actor=actor, occasion=f"submission:{submission.pk}")
-    _emit("submitted", use_case, actor=actor)
+    _announce(
+        TRANSITIONS["resubmit"], use_case, actor=actor, occasion=f"submission:{submission.pk}"
+    )
     return submission
 
 
@@ -331,14 +359,7 @@ def submit_use_case(use_case: UseCase, *, actor: User, note: str = "") -> Submis
         raise PermissionDenied(
             _("Einreichen dürfen nur die Fachbereichsleitung und das KI-Gremium.")
         )
-    if use_case.workflow_state not in (State.DRAFT, State.CHANGES_REQUESTED):
-        raise ValidationError(
-            {
-                "workflow_state": _(
-                    "Nur Entwürfe und zurückgegebene Anwendungsfälle können eingereicht werden."
-                )
-            }
-        )
+    transition = _allowed("submit", use_case)
     if not RiskClassification.objects.filter(use_case=use_case).exists():
         raise ValidationError(
             {
@@ -358,21 +379,21 @@ def submit_use_case(use_case: UseCase, *, actor: User, note: str = "") -> Submis
     submission.full_clean()
     submission.save()
     reason = _("Zur Prüfung eingereicht")
+    (target,) = transition.targets
     _save_state(
         use_case,
         actor=actor,
-        state=State.SUBMITTED,
+        state=target,
         reason=f"{reason}: {submission.note}" if submission.note else reason,
     )
-    _notify("submitted", use_case, actor=actor, occasion=f"submission:{submission.pk}")
-    _emit("submitted", use_case, actor=actor)
+    _announce(transition, use_case, actor=actor, occasion=f"submission:{submission.pk}")
     return submission
 
 
 def missing_sign_offs(use_case: UseCase, submission: Submission | None) -> list[str]:
     """The reviewer roles whose sign-off the current round still lacks."""
     given = set(submission.sign_offs.values_list("role", flat=True)) if submission else set()
-    return [role for role in permissions.required_sign_off_roles(use_case) if role not in given]
+    return [role for role in required_sign_off_roles(use_case) if role not in given]
 
 
 @transaction.atomic
@@ -381,7 +402,7 @@ def sign_off_use_case(
 ) -> SignOff:
     """A required reviewer agrees, or objects with a reason, in the current review round."""
     use_case = _locked(actor, use_case)
-    if role not in SignOff.Role.values:
+    if role not in REVIEWER_ROLES:
         raise ValidationError({"role": _("Diese Rolle gibt kein Votum ab.")})
     if verdict not in SignOff.Verdict.values:
         raise ValidationError(
@@ -389,12 +410,11 @@ def sign_off_use_case(
         )
     if not permissions.can_sign_off(actor, use_case, role):
         raise PermissionDenied(_("Sie haben diese Rolle in dieser Organisation nicht."))
-    if role not in permissions.required_sign_off_roles(use_case):
+    if role not in required_sign_off_roles(use_case):
         raise PermissionDenied(
             _("Für diesen Anwendungsfall ist kein Votum dieser Rolle vorgesehen.")
         )
-    if use_case.workflow_state not in REVIEW_STATES:
-        raise ValidationError({"workflow_state": _("Der Anwendungsfall ist nicht in Prüfung.")})
+    _allowed("sign_off", use_case)
     submission = current_submission(use_case)
     if submission is None or submission.sign_offs.filter(role=role).exists():
         raise ValidationError({"role": _("Für diese Rolle liegt bereits ein Votum vor.")})
@@ -415,9 +435,9 @@ def sign_off_use_case(
         _save_state(use_case, actor=actor, state=State.IN_REVIEW, reason=_("Prüfung begonnen"))
     occasion = f"signoff:{sign_off.pk}"
     if verdict == SignOff.Verdict.OBJECT:
-        _notify("objection", use_case, actor=actor, occasion=occasion)
+        _notify(MailEvent.OBJECTION, use_case, actor=actor, occasion=occasion)
     if not missing_sign_offs(use_case, submission):
-        _notify("ready_for_decision", use_case, actor=actor, occasion=occasion)
+        _notify(MailEvent.READY_FOR_DECISION, use_case, actor=actor, occasion=occasion)
     return sign_off
 
 
@@ -430,8 +450,7 @@ def decide_use_case(use_case: UseCase, *, actor: User, outcome: str, rationale: 
     if outcome not in Decision.Outcome.values:
         raise ValidationError({"outcome": _("Bitte wählen Sie eine Entscheidung.")})
     rationale = _require(rationale, "rationale", _("Bitte begründen Sie die Entscheidung."))
-    if use_case.workflow_state not in REVIEW_STATES:
-        raise ValidationError({"workflow_state": _("Der Anwendungsfall ist nicht in Prüfung.")})
+    _allowed("decide", use_case)
     submission = current_submission(use_case)
     assert submission is not None  # every review state starts with a submission
     if submission.submitted_by_id == actor.pk:
@@ -440,7 +459,7 @@ def decide_use_case(use_case: UseCase, *, actor: User, outcome: str, rationale: 
         )
     missing = missing_sign_offs(use_case, submission)
     if missing:
-        labels = ", ".join(str(SignOff.Role(role).label) for role in missing)
+        labels = ", ".join(reviewer_label(role) for role in missing)
         raise ValidationError(
             {"sign_offs": _("Es fehlen noch Voten: %(roles)s.") % {"roles": labels}}
         )
@@ -476,10 +495,10 @@ def decide_use_case(use_case: UseCase, *, actor: User, outcome: str, rationale: 
     _save_state(use_case, actor=actor, state=state, reason=reason, **fields)
     if approved:
         publish_use_case(use_case, actor=actor, reason=reason)
-    _notify("decided", use_case, actor=actor, occasion=f"decision:{decision.pk}")
-    _emit("decided", use_case, actor=actor)
+    _notify(MailEvent.DECIDED, use_case, actor=actor, occasion=f"decision:{decision.pk}")
+    _emit(WebhookEvent.USE_CASE_DECIDED, use_case, actor=actor)
     if approved:
-        _emit("published", use_case, actor=actor)
+        _emit(WebhookEvent.USE_CASE_PUBLISHED, use_case, actor=actor)
     return decision
 
 
@@ -494,10 +513,7 @@ def put_into_operation(use_case: UseCase, *, actor: User, reason: str) -> None:
     use_case = _locked(actor, use_case)
     _check_operator(actor, use_case)
     reason = _require(reason, "reason", _("Bitte geben Sie einen Grund an."))
-    if use_case.workflow_state != State.APPROVED:
-        raise ValidationError(
-            {"workflow_state": _("Nur freigegebene Anwendungsfälle gehen in Betrieb.")}
-        )
+    transition = _allowed("put_into_operation", use_case)
     blocking = ObligationItem.objects.filter(
         use_case=use_case,
         applies=True,
@@ -519,10 +535,10 @@ def put_into_operation(use_case: UseCase, *, actor: User, reason: str) -> None:
         fields["status"] = UseCase.Status.IN_OPERATION
     if use_case.start_date is None:
         fields["start_date"] = today
-    _save_state(use_case, actor=actor, state=State.IN_OPERATION, reason=reason, **fields)
+    (target,) = transition.targets
+    _save_state(use_case, actor=actor, state=target, reason=reason, **fields)
     publish_use_case(use_case, actor=actor, reason=reason)
-    _notify("in_operation", use_case, actor=actor, occasion=f"operation:{use_case.pk}:{today}")
-    _emit("published", use_case, actor=actor)
+    _announce(transition, use_case, actor=actor, occasion=f"operation:{use_case.pk}:{today}")
 
 
 @transaction.atomic
@@ -531,20 +547,17 @@ def retire_use_case(use_case: UseCase, *, actor: User, reason: str) -> None:
     use_case = _locked(actor, use_case)
     _check_operator(actor, use_case)
     reason = _require(reason, "reason", _("Bitte geben Sie einen Grund an."))
-    if use_case.workflow_state == State.RETIRED:
-        raise ValidationError(
-            {"workflow_state": _("Der Anwendungsfall ist bereits außer Betrieb.")}
-        )
+    transition = _allowed("retire", use_case)
     today = timezone.localdate()
     fields: dict[str, Any] = {"status": UseCase.Status.RETIRED, "next_review_date": None}
     if use_case.end_date is None and (use_case.start_date is None or use_case.start_date <= today):
         fields["end_date"] = today
-    _save_state(use_case, actor=actor, state=State.RETIRED, reason=reason, **fields)
+    (target,) = transition.targets
+    _save_state(use_case, actor=actor, state=target, reason=reason, **fields)
     # Only a record that was public shows its retirement; a withdrawn draft never becomes public.
     if PublishedUseCase.objects.filter(use_case=use_case).exists():
         publish_use_case(use_case, actor=actor, reason=reason)
-    _notify("retired", use_case, actor=actor, occasion=f"retired:{use_case.pk}:{today}")
-    _emit("retired", use_case, actor=actor)
+    _announce(transition, use_case, actor=actor, occasion=f"retired:{use_case.pk}:{today}")
 
 
 @transaction.atomic
@@ -554,14 +567,7 @@ def record_periodic_review(use_case: UseCase, *, actor: User, note: str) -> None
     if not permissions.is_board(actor, use_case):
         raise PermissionDenied(_("Überprüfungen bestätigt das KI-Gremium."))
     note = _require(note, "note", _("Bitte halten Sie das Ergebnis der Überprüfung fest."))
-    if use_case.workflow_state not in LIVE_STATES:
-        raise ValidationError(
-            {
-                "workflow_state": _(
-                    "Nur freigegebene oder betriebene Anwendungsfälle werden überprüft."
-                )
-            }
-        )
+    _allowed("record_periodic_review", use_case)
     next_review = add_months(timezone.localdate(), review_interval_months(use_case))
     use_case.next_review_date = next_review
     use_case.full_clean()

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
-from governance import services
+from governance import services, workflow
 from governance.api import serializers as api
 from governance.risk import FactsError, classify, parse_facts, to_json
 from registry import permissions
@@ -205,8 +205,10 @@ class UseCaseViewSet(EtagRetrieveMixin, viewsets.ModelViewSet):
         return Response(use_case_history(use_case.pk))
 
     def _transition(
-        self, request: Request, serializer_class: type[Serializer], run: Callable[..., Any]
+        self, request: Request, serializer_class: type[Serializer], name: str
     ) -> Response:
+        """Take the workflow table's transition `name` with the request's validated body."""
+        run = workflow.TRANSITIONS[name].run()
         use_case = self.get_object()
         serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -221,22 +223,22 @@ class UseCaseViewSet(EtagRetrieveMixin, viewsets.ModelViewSet):
 
     @_workflow_action(_("Zur Prüfung einreichen"), api.SubmitSerializer, "submit")
     def submit(self, request: Request, pk: str) -> Response:
-        return self._transition(request, api.SubmitSerializer, services.submit_use_case)
+        return self._transition(request, api.SubmitSerializer, "submit")
 
     @_workflow_action(
         _("Votum abgeben (DSB, ISB, Personalrat)"), api.SignOffRequestSerializer, "sign-off"
     )
     def sign_off(self, request: Request, pk: str) -> Response:
-        return self._transition(request, api.SignOffRequestSerializer, services.sign_off_use_case)
+        return self._transition(request, api.SignOffRequestSerializer, "sign_off")
 
     @_workflow_action(_("Entscheiden (KI-Gremium)"), api.DecideSerializer, "decide")
     def decide(self, request: Request, pk: str) -> Response:
-        return self._transition(request, api.DecideSerializer, services.decide_use_case)
+        return self._transition(request, api.DecideSerializer, "decide")
 
     @_workflow_action(_("In Betrieb nehmen"), api.ReasonSerializer, "put-into-operation")
     def put_into_operation(self, request: Request, pk: str) -> Response:
-        return self._transition(request, api.ReasonSerializer, services.put_into_operation)
+        return self._transition(request, api.ReasonSerializer, "put_into_operation")
 
     @_workflow_action(_("Außer Betrieb nehmen"), api.ReasonSerializer, "retire")
     def retire(self, request: Request, pk: str) -> Response:
-        return self._transition(request, api.ReasonSerializer, services.retire_use_case)
+        return self._transition(request, api.ReasonSerializer, "retire")

@@ -674,6 +674,7 @@ class UseCaseAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
             context["transitions"] = [
                 step for step in TRANSITIONS.values() if obj.workflow_state in step.states
             ]
+            context["can_decide"] = workflow.TRANSITIONS["decide"].allowed_from(obj.workflow_state)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 

@@ -31,7 +31,10 @@ def current_submission(use_case: UseCase) -> Submission | None:
 def _with_sign_off_flags(queryset: QuerySet[UseCase]) -> QuerySet[UseCase]:
     """Annotate whether each reviewer role signed off in the use case's current round."""
     latest = Submission.objects.filter(use_case=OuterRef("pk")).order_by("-submitted_at", "-pk")
-    queryset = queryset.annotate(current_submission_id=Subquery(latest.values("pk")[:1]))
+    queryset = queryset.annotate(
+        current_submission_id=Subquery(latest.values("pk")[:1]),
+        current_submitter_id=Subquery(latest.values("submitted_by")[:1]),
+    )
     return queryset.annotate(
         **{
             f"signed_{role}": Exists(
@@ -43,7 +46,7 @@ def _with_sign_off_flags(queryset: QuerySet[UseCase]) -> QuerySet[UseCase]:
 
 
 def awaiting_sign_off(user: User) -> QuerySet[UseCase]:
-    """Use cases in review that need this user's sign-off in one of their reviewer roles."""
+    """Use cases in review awaiting this user's sign-off in one of their roles, unless theirs."""
     memberships = held_roles(user, *REVIEWER_ROLES)
     if not memberships:
         return UseCase.objects.none()
@@ -58,6 +61,8 @@ def awaiting_sign_off(user: User) -> QuerySet[UseCase]:
     return (
         _with_sign_off_flags(queryset)
         .filter(waiting)
+        # A reviewer does not sign off their own submission (separation of duties).
+        .exclude(Q(current_submitter_id=user.pk))
         .select_related("organisation", "department")
         .order_by("updated_at", "pk")
     )

@@ -418,6 +418,12 @@ def sign_off_use_case(
     submission = current_submission(use_case)
     if submission is None or submission.sign_offs.filter(role=role).exists():
         raise ValidationError({"role": _("Für diese Rolle liegt bereits ein Votum vor.")})
+    # Separation of duties: who holds a reviewer role besides the role that submitted does not
+    # review their own submission, as the board does not decide on it.
+    if submission.submitted_by_id == actor.pk:
+        raise PermissionDenied(
+            _("Zu einem selbst eingereichten Anwendungsfall dürfen Sie kein Votum abgeben.")
+        )
     if verdict == SignOff.Verdict.OBJECT:
         _require(reason, "reason", _("Bitte begründen Sie den Einwand."))
     sign_off = SignOff(

@@ -240,9 +240,12 @@ class UseCaseAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if not super().has_delete_permission(request, obj):
             return False
-        return obj is None or registry_permissions.user_has_perm(
+        if obj is None:
+            return True
+        # A use case with a governance record is retired, never deleted.
+        return registry_permissions.user_has_perm(
             acting_user(request), obj, registry_permissions.DELETE
-        )
+        ) and not services.has_governance_record(obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
         if db_field.name == "department":
@@ -355,13 +358,16 @@ class UseCaseAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
             )
 
     def delete_model(self, request: HttpRequest, obj: UseCase) -> None:
-        registry_services.delete_use_case(
+        services.delete_use_case(
             obj, actor=acting_user(request), reason=gettext("im Admin gelöscht")
         )
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[UseCase]) -> None:
         for use_case in queryset:
-            self.delete_model(request, use_case)
+            try:
+                self.delete_model(request, use_case)
+            except ValidationError as exc:
+                self.message_user(request, f"{use_case}: {' '.join(exc.messages)}", messages.ERROR)
 
     def history_view(
         self, request: HttpRequest, object_id: str, extra_context: Any = None

@@ -351,6 +351,35 @@ def change_use_case(
     return changed
 
 
+def has_governance_record(use_case: UseCase) -> bool:
+    """Whether the use case was classified, submitted, signed off or decided on."""
+    return any(
+        model.objects.filter(use_case=use_case).exists()
+        for model in (RiskClassification, Submission, SignOff, Decision)
+    )
+
+
+@transaction.atomic
+def delete_use_case(use_case: UseCase, *, actor: User, reason: str) -> None:
+    """Delete a use case without a governance record; one with a record is retired instead."""
+    use_case = registry_permissions.access_use_case(
+        actor, use_case.pk, perm=registry_permissions.DELETE
+    )
+    if has_governance_record(use_case):
+        raise ValidationError(
+            {
+                "workflow_state": _(
+                    "Ein Anwendungsfall mit Risikoeinstufung, Einreichung, Votum oder "
+                    "Entscheidung wird nicht gelöscht; nehmen Sie ihn stattdessen außer Betrieb."
+                )
+            }
+        )
+    # Deleted one by one so each obligation's history keeps who deleted it and why.
+    for item in ObligationItem.objects.filter(use_case=use_case):
+        registry_services.delete_tracked(item, actor=actor, reason=reason)
+    registry_services.delete_use_case(use_case, actor=actor, reason=reason)
+
+
 @transaction.atomic
 def submit_use_case(use_case: UseCase, *, actor: User, note: str = "") -> Submission:
     """Hand a draft (or a use case sent back for changes) in for review."""

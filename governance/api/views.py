@@ -186,7 +186,7 @@ class UseCaseViewSet(EtagRetrieveMixin, viewsets.ModelViewSet):
             )
         if request.headers.get("If-Match"):
             require_if_match(request, etag_for(self.representation(use_case)))
-        registry_services.delete_use_case(use_case, actor=self.actor(), reason=reason)
+        services.delete_use_case(use_case, actor=self.actor(), reason=reason)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(

@@ -215,7 +215,14 @@ class UseCaseAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
         "sign_off_list",
         "decision_list",
     )
-    readonly_fields = ("workflow_state", "created_at", "updated_at", *governance_fields)
+    # The risk class follows from the stored questionnaire (services.classify_use_case).
+    readonly_fields = (
+        "workflow_state",
+        "risk_class",
+        "created_at",
+        "updated_at",
+        *governance_fields,
+    )
     inlines = (
         LegalBasisInline,
         DataSourceInline,

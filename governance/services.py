@@ -330,6 +330,8 @@ def change_use_case(
         raise ValidationError(
             {"workflow_state": _("Der Prüfstand ändert sich nur durch die Prüfschritte.")}
         )
+    if "risk_class" in fields:
+        raise ValidationError({"risk_class": _("Die Risikoklasse folgt aus dem Risikofragebogen.")})
     caller_instance = use_case
     before = _locked(actor, use_case)
     _check_version(before, expected_version)

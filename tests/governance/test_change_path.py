@@ -9,7 +9,7 @@ ALLOWED = {ROOT / "registry" / "services.py", ROOT / "governance" / "services.py
 
 
 def _python_files() -> list[Path]:
-    packages = ("accounts", "registry", "governance", "config", "bench", "tests")
+    packages = ("accounts", "registry", "governance", "workspace", "config", "bench", "tests")
     return [path for package in packages for path in (ROOT / package).rglob("*.py")]
 
 

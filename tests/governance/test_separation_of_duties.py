@@ -22,6 +22,8 @@ def submitted_by(request, use_case, department_head):
         person,
         organisation=use_case.organisation,
         role=Membership.Role.INFORMATION_SECURITY_OFFICER,
+        actor=None,
+        reason="Testdaten",
     )
     services.classify_use_case(use_case, actor=department_head, facts=MINIMAL)
     services.submit_use_case(use_case, actor=person)

@@ -1,8 +1,8 @@
 """The board's admin for use cases, with the review workflow: decisions, sign-offs, obligations.
 
-Replaces the registry's UseCaseAdmin registration with a subclass whose changes go through
-governance.services.change_use_case, so a substantive change of an approved use case goes back
-to review, and which adds the decision form and the governance records as read-only lists.
+The one admin of use cases: its changes go through governance.services.change_use_case, so a
+substantive change of an approved use case goes back to review; it adds the decision form and
+the governance records as read-only lists.
 """
 
 from collections.abc import Callable
@@ -28,11 +28,16 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
-import registry.admin  # noqa: F401 - registers UseCaseAdmin, which is replaced below
-from accounts.admin_scope import OrganisationScopedAdminMixin, acting_user, board_organisations
+from accounts.admin_scope import (
+    OrganisationScopedAdminMixin,
+    acting_user,
+    board_organisations,
+    readable_organisations,
+)
 from accounts.models import Organisation
-from governance import selectors, services
+from governance import selectors, services, workflow
 from governance.models import (
     Decision,
     ObligationItem,
@@ -40,11 +45,22 @@ from governance.models import (
     SignOff,
     TransparencyReport,
 )
-from governance.permissions import required_sign_off_roles
 from governance.reports import services as report_services
+from registry import permissions as registry_permissions
 from registry import services as registry_services
-from registry.admin import CHILD_INLINE_KEYS, UseCaseAdmin, formset_rows
-from registry.models import AccessGrant, UseCase
+from registry.admin import (
+    CHILD_INLINE_KEYS,
+    AccessGrantInline,
+    DataSourceInline,
+    LegalBasisInline,
+    PublicServiceInline,
+    ReviewDueFilter,
+    UseCaseAdminForm,
+    WithheldFieldInline,
+    formset_rows,
+)
+from registry.field_groups import admin_fieldsets
+from registry.models import AccessGrant, AISystem, PublishedUseCase, UseCase
 
 
 class DecisionForm(forms.Form):
@@ -63,7 +79,7 @@ class TransitionForm(forms.Form):
 
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
 
-    def __init__(self, *args: Any, step: "Transition", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, step: "AdminStep", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["text"]
         field.label = step.text_label
@@ -72,65 +88,66 @@ class TransitionForm(forms.Form):
 
 
 @dataclass(frozen=True)
-class Transition:
-    """A step of the workflow the board takes in the admin, and the service that takes it."""
+class AdminStep:
+    """A transition of the workflow table the board takes in the admin, and its form's text."""
 
     slug: str
-    label: Any
+    transition: workflow.Transition
     text_label: Any
     text_argument: str
-    states: tuple[str, ...]
-    run: Callable[..., Any]
     done: Any
     help_text: Any = ""
     text_required: bool = True
 
+    @property
+    def label(self) -> Any:
+        return self.transition.label
 
-State = UseCase.WorkflowState
-TRANSITIONS: dict[str, Transition] = {
+    @property
+    def states(self) -> tuple[str, ...]:
+        return self.transition.sources
+
+    @property
+    def run(self) -> Callable[..., Any]:
+        return self.transition.run()
+
+
+TRANSITIONS: dict[str, AdminStep] = {
     step.slug: step
     for step in (
-        Transition(
+        AdminStep(
             slug="einreichen",
-            label=_("Zur Prüfung einreichen"),
+            transition=workflow.TRANSITIONS["submit"],
             text_label=_("Anmerkung zur Einreichung"),
             text_argument="note",
-            states=(State.DRAFT, State.CHANGES_REQUESTED),
-            run=services.submit_use_case,
             done=_("Der Anwendungsfall ist zur Prüfung eingereicht."),
             help_text=_("Freiwillig; die Prüfenden sehen sie mit der Einreichung."),
             text_required=False,
         ),
-        Transition(
+        AdminStep(
             slug="in-betrieb",
-            label=_("In Betrieb nehmen"),
+            transition=workflow.TRANSITIONS["put_into_operation"],
             text_label=_("Grund"),
             text_argument="reason",
-            states=(State.APPROVED,),
-            run=services.put_into_operation,
             done=_("Der Anwendungsfall ist in Betrieb."),
             help_text=_("Wird in der Historie gespeichert."),
         ),
-        Transition(
+        AdminStep(
             slug="ueberpruefung",
-            label=_("Überprüfung bestätigen"),
+            transition=workflow.TRANSITIONS["record_periodic_review"],
             text_label=_("Ergebnis der Überprüfung"),
             text_argument="note",
-            states=(State.APPROVED, State.IN_OPERATION),
-            run=services.record_periodic_review,
             done=_("Die Überprüfung ist festgehalten; die nächste ist terminiert."),
             help_text=_(
                 "Für eine Überprüfung ohne wesentliche Änderung; eine Änderung des "
                 "Anwendungsfalls geht dagegen erneut in die Prüfung."
             ),
         ),
-        Transition(
+        AdminStep(
             slug="ausser-betrieb",
-            label=_("Außer Betrieb nehmen"),
+            transition=workflow.TRANSITIONS["retire"],
             text_label=_("Grund"),
             text_argument="reason",
-            states=tuple(state for state in State.values if state != State.RETIRED),
-            run=services.retire_use_case,
             done=_("Der Anwendungsfall ist außer Betrieb."),
             help_text=_("Wird in der Historie und im öffentlichen Änderungsprotokoll gezeigt."),
         ),
@@ -167,63 +184,125 @@ def _when(value: Any) -> str:
     return value.strftime("%d.%m.%Y %H:%M") if value else ""
 
 
-admin.site.unregister(UseCase)
-
-
 @admin.register(UseCase)
-class GovernanceUseCaseAdmin(UseCaseAdmin):
-    """The registry's use case admin, plus the review workflow."""
+class UseCaseAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
+    """The board's use case admin with the review workflow; changes go through governance."""
 
+    form = UseCaseAdminForm
     change_form_template = "admin/governance/usecase/change_form.html"
+    list_display = (
+        "title",
+        "department",
+        "status",
+        "workflow_state",
+        "risk_class",
+        "next_review_date",
+        "is_published",
+    )
+    list_filter = (
+        "status",
+        "workflow_state",
+        "risk_class",
+        ReviewDueFilter,
+        ("department", admin.RelatedOnlyFieldListFilter),
+        ("organisation", admin.RelatedOnlyFieldListFilter),
+    )
+    search_fields = ("title", "short_description", "purpose")
+    list_select_related = ("department", "organisation")
     governance_fields = (
         "stored_classification",
         "obligation_list",
         "sign_off_list",
         "decision_list",
     )
-    readonly_fields: Any = (*UseCaseAdmin.readonly_fields, *governance_fields)
+    # The risk class follows from the stored questionnaire (services.classify_use_case).
+    readonly_fields = (
+        "workflow_state",
+        "risk_class",
+        "created_at",
+        "updated_at",
+        *governance_fields,
+    )
+    inlines = (
+        LegalBasisInline,
+        DataSourceInline,
+        PublicServiceInline,
+        WithheldFieldInline,
+        AccessGrantInline,
+    )
+    object_history_template = "admin/registry/usecase/object_history.html"
+    # The groups of registry/field_groups.py, then the reason for the change being saved.
+    fieldsets = (
+        *admin_fieldsets(),
+        (_("Änderung"), {"fields": ("change_reason", "created_at", "updated_at")}),
+    )
 
-    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
-        fieldsets = list(super().get_fieldsets(request, obj))
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or registry_permissions.user_has_perm(
+            acting_user(request), obj, registry_permissions.CHANGE
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not super().has_delete_permission(request, obj):
+            return False
         if obj is None:
-            return fieldsets
-        return [*fieldsets, (_("Governance"), {"fields": self.governance_fields})]
+            return True
+        # A use case with a governance record is retired, never deleted.
+        return registry_permissions.user_has_perm(
+            acting_user(request), obj, registry_permissions.DELETE
+        ) and not services.has_governance_record(obj)
 
-    def get_urls(self) -> list[Any]:
-        info = self.opts.app_label, self.opts.model_name
-        return [
-            path(
-                "<path:object_id>/entscheiden/",
-                self.admin_site.admin_view(self.decide_view),
-                name="{}_{}_decide".format(*info),
-            ),
-            path(
-                "<path:object_id>/schritt/<slug:step>/",
-                self.admin_site.admin_view(self.transition_view),
-                name="{}_{}_transition".format(*info),
-            ),
-            path(
-                "<path:object_id>/pflichten/<id:item_id>/",
-                self.admin_site.admin_view(self.obligation_view),
-                name="{}_{}_obligation".format(*info),
-            ),
-            *super().get_urls(),
-        ]
-
-    # -- saving: fields and child rows as one change through the governance service ----------
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        if db_field.name == "department":
+            kwargs["queryset"] = (
+                registry_permissions.departments_creatable_by(acting_user(request))
+                .filter(organisation__in=board_organisations(request))
+                .select_related("organisation")
+            )
+        if db_field.name == "ai_system":
+            kwargs["queryset"] = AISystem.objects.filter(
+                organisation__in=board_organisations(request)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(
         self, request: HttpRequest, obj: UseCase, form: forms.ModelForm, change: bool
     ) -> None:
-        if not change:
-            super().save_model(request, obj, form, change)
-        # A change is saved in save_related, together with its child rows, as one change.
+        if change:
+            return  # saved in save_related, together with its child rows, as one change
+        editable = registry_services.EDITABLE_USE_CASE_FIELDS | {"department"}
+        fields = {n: form.cleaned_data[n] for n in form.cleaned_data if n in editable}
+        department = fields.pop("department")
+        created = registry_services.create_use_case(
+            actor=acting_user(request),
+            department=department,
+            reason=form.cleaned_data["change_reason"],
+            **fields,
+        )
+        obj.pk = created.pk
+        obj._state.adding = False
 
     def save_formset(
         self, request: HttpRequest, form: forms.ModelForm, formset: Any, change: bool
     ) -> None:
-        if not change:
-            super().save_formset(request, form, formset, change)
+        if change:
+            return  # saved in save_related
+        use_case = form.instance
+        reason = form.cleaned_data["change_reason"]
+        # The admin's change message reads these; the services, not formset.save(), write.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        if formset.model is AccessGrant:
+            self._save_access_grants(request, use_case, formset)
+            return
+        registry_services.set_use_case_children(
+            UseCase.objects.get(pk=use_case.pk),
+            actor=acting_user(request),
+            reason=reason,
+            key=CHILD_INLINE_KEYS[formset.model],
+            rows=formset_rows(formset),
+        )
 
     def save_related(
         self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool
@@ -262,6 +341,104 @@ class GovernanceUseCaseAdmin(UseCaseAdmin):
                     "und braucht neue Voten und eine neue Entscheidung."
                 ),
             )
+
+    def _save_access_grants(self, request: HttpRequest, use_case: UseCase, formset: Any) -> None:
+        for child_form in formset.deleted_forms:
+            if child_form.instance.pk is not None:
+                registry_services.revoke_use_case_access(
+                    child_form.instance,
+                    actor=acting_user(request),
+                    reason=gettext("Einzelberechtigung entzogen"),
+                )
+        for child_form in formset.forms:
+            if child_form in formset.deleted_forms or child_form.instance.pk is not None:
+                continue
+            if not child_form.has_changed():
+                continue
+            data = child_form.cleaned_data
+            registry_services.grant_use_case_access(
+                use_case,
+                actor=acting_user(request),
+                user=data["user"],
+                permission=data["permission"],
+                reason=data["reason"],
+            )
+
+    def delete_model(self, request: HttpRequest, obj: UseCase) -> None:
+        services.delete_use_case(
+            obj, actor=acting_user(request), reason=gettext("im Admin gelöscht")
+        )
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[UseCase]) -> None:
+        for use_case in queryset:
+            try:
+                self.delete_model(request, use_case)
+            except ValidationError as exc:
+                self.message_user(request, f"{use_case}: {' '.join(exc.messages)}", messages.ERROR)
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        self._check_history_access(request, object_id)
+        context = {"child_history": self._child_history(object_id), **(extra_context or {})}
+        return super().history_view(request, object_id, context)
+
+    def history_view_title(self, request: HttpRequest, obj: Any) -> str:
+        return gettext("Historie: %s") % obj
+
+    def _child_history(self, object_id: str) -> list[Any]:
+        """The newest changes of the rows that belong to the use case, across their kinds."""
+        records: list[Any] = []
+        for model in (*CHILD_INLINE_KEYS, AccessGrant, PublishedUseCase):
+            history = model.history  # type: ignore[attr-defined]
+            rows = history.filter(use_case_id=object_id).select_related("history_user")
+            for record in rows.order_by("-history_date")[:100]:
+                record.kind = model._meta.verbose_name
+                records.append(record)
+        records.sort(key=lambda record: record.history_date, reverse=True)
+        return records[:100]
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        self._check_history_access(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _check_history_access(self, request: HttpRequest, object_id: str) -> None:
+        """History of live and deleted use cases: for the board and auditors of its organisation."""
+        try:
+            latest = UseCase.history.filter(id=object_id).latest("history_date")
+        except (UseCase.history.model.DoesNotExist, ValueError) as exc:
+            raise Http404 from exc
+        if not readable_organisations(request).filter(pk=latest.organisation_id).exists():
+            raise Http404
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is None:
+            return fieldsets
+        return [*fieldsets, (_("Governance"), {"fields": self.governance_fields})]
+
+    def get_urls(self) -> list[Any]:
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/entscheiden/",
+                self.admin_site.admin_view(self.decide_view),
+                name="{}_{}_decide".format(*info),
+            ),
+            path(
+                "<path:object_id>/schritt/<slug:step>/",
+                self.admin_site.admin_view(self.transition_view),
+                name="{}_{}_transition".format(*info),
+            ),
+            path(
+                "<path:object_id>/pflichten/<id:item_id>/",
+                self.admin_site.admin_view(self.obligation_view),
+                name="{}_{}_obligation".format(*info),
+            ),
+            *super().get_urls(),
+        ]
 
     # -- read-only governance records --------------------------------------------------------
 
@@ -324,7 +501,9 @@ class GovernanceUseCaseAdmin(UseCaseAdmin):
 
     @admin.display(description=_("Voten"))
     def sign_off_list(self, obj: UseCase) -> SafeString:
-        required = ", ".join(str(SignOff.Role(r).label) for r in required_sign_off_roles(obj))
+        required = ", ".join(
+            workflow.reviewer_label(r) for r in workflow.required_sign_off_roles(obj)
+        )
         sign_offs = SignOff.objects.filter(use_case=obj).select_related("signed_by", "submission")
         table = _table(
             [
@@ -393,12 +572,13 @@ class GovernanceUseCaseAdmin(UseCaseAdmin):
             "original": obj,
             "form": form,
             "submission": submission,
-            "in_review": obj.workflow_state in selectors.REVIEW_STATES,
+            "in_review": obj.workflow_state in workflow.REVIEW_STATES,
             "sign_offs": list(submission.sign_offs.select_related("signed_by"))
             if submission
             else [],
             "missing": [
-                SignOff.Role(role).label for role in services.missing_sign_offs(obj, submission)
+                workflow.reviewer_label(role)
+                for role in services.missing_sign_offs(obj, submission)
             ],
             "open_obligations": [
                 item
@@ -507,6 +687,7 @@ class GovernanceUseCaseAdmin(UseCaseAdmin):
             context["transitions"] = [
                 step for step in TRANSITIONS.values() if obj.workflow_state in step.states
             ]
+            context["can_decide"] = workflow.TRANSITIONS["decide"].allowed_from(obj.workflow_state)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 

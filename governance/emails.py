@@ -20,22 +20,21 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Membership, User
 from accounts.roles import department_heads, role_holders
 from governance.models import Decision, SentNotification, SignOff, Submission
-from governance.permissions import required_sign_off_roles
 from governance.selectors import current_submission, reviews_due
+from governance.workflow import MailEvent, required_sign_off_roles
 from registry.models import UseCase
 
 SUBJECTS = {
-    "submitted": _("Bitte prüfen: „%(title)s“ wurde eingereicht"),
-    "resubmitted": _("Bitte erneut prüfen: „%(title)s“ wurde wesentlich geändert"),
-    "objection": _("Einwand zu „%(title)s“"),
-    "ready_for_decision": _("Zur Entscheidung: „%(title)s“"),
-    "decided": _("Entscheidung zu „%(title)s“: %(outcome)s"),
-    "in_operation": _("„%(title)s“ ist in Betrieb"),
-    "retired": _("„%(title)s“ ist außer Betrieb"),
-    "review_due": _("Überprüfung fällig am %(date)s: „%(title)s“"),
-    "review_overdue": _("Überprüfung überfällig seit %(date)s: „%(title)s“"),
+    MailEvent.SUBMITTED: _("Bitte prüfen: „%(title)s“ wurde eingereicht"),
+    MailEvent.RESUBMITTED: _("Bitte erneut prüfen: „%(title)s“ wurde wesentlich geändert"),
+    MailEvent.OBJECTION: _("Einwand zu „%(title)s“"),
+    MailEvent.READY_FOR_DECISION: _("Zur Entscheidung: „%(title)s“"),
+    MailEvent.DECIDED: _("Entscheidung zu „%(title)s“: %(outcome)s"),
+    MailEvent.IN_OPERATION: _("„%(title)s“ ist in Betrieb"),
+    MailEvent.RETIRED: _("„%(title)s“ ist außer Betrieb"),
+    MailEvent.REVIEW_DUE: _("Überprüfung fällig am %(date)s: „%(title)s“"),
+    MailEvent.REVIEW_OVERDUE: _("Überprüfung überfällig seit %(date)s: „%(title)s“"),
 }
-EVENTS = frozenset(SUBJECTS)
 
 
 def _members(use_case: UseCase, *roles: str) -> QuerySet[User]:
@@ -46,16 +45,16 @@ def _department_heads(use_case: UseCase) -> QuerySet[User]:
     return department_heads(use_case.department_id)
 
 
-def recipients(event: str, use_case: UseCase, *, actor_id: int | None) -> list[User]:
+def recipients(event: MailEvent, use_case: UseCase, *, actor_id: int | None) -> list[User]:
     """The people who must act (or must know) after the event, never the actor."""
     submission = current_submission(use_case)
     submitter = [submission.submitted_by] if submission else []
     people: list[User]
-    if event in {"submitted", "resubmitted"}:
+    if event in {MailEvent.SUBMITTED, MailEvent.RESUBMITTED}:
         people = list(_members(use_case, *required_sign_off_roles(use_case)))
-    elif event in {"objection", "decided"}:
+    elif event in {MailEvent.OBJECTION, MailEvent.DECIDED}:
         people = [*_department_heads(use_case), *submitter]
-    elif event == "ready_for_decision":
+    elif event == MailEvent.READY_FOR_DECISION:
         # The submitter may not decide, so the mail goes to the rest of the board.
         people = [
             user
@@ -78,7 +77,9 @@ def _occasion_record(occasion: str) -> dict[str, Any]:
     return {name: models[kind].objects.filter(pk=int(pk)).first()}
 
 
-def _context(event: str, use_case: UseCase, actor: User | None, occasion: str) -> dict[str, Any]:
+def _context(
+    event: MailEvent, use_case: UseCase, actor: User | None, occasion: str
+) -> dict[str, Any]:
     base_url = settings.SITE_URL.rstrip("/")
     context: dict[str, Any] = {
         "event": event,
@@ -93,7 +94,7 @@ def _context(event: str, use_case: UseCase, actor: User | None, occasion: str) -
     return context
 
 
-def _render(event: str, context: dict[str, Any]) -> tuple[str, str, str]:
+def _render(event: MailEvent, context: dict[str, Any]) -> tuple[str, str, str]:
     use_case = context["use_case"]
     decision = context.get("decision")
     subject = SUBJECTS[event] % {
@@ -107,7 +108,7 @@ def _render(event: str, context: dict[str, Any]) -> tuple[str, str, str]:
 
 
 def send_once(
-    key: str, recipient: User, use_case: UseCase, event: str, context: dict[str, Any]
+    key: str, recipient: User, use_case: UseCase, event: MailEvent, context: dict[str, Any]
 ) -> bool:
     """Send one mail unless a mail with this key went out before; True when it was sent."""
     with transaction.atomic():
@@ -125,10 +126,10 @@ def send_once(
     return True
 
 
-def send_transition_mails(event: str, *, use_case_id: int, actor_id: int, occasion: str) -> int:
+def send_transition_mails(
+    event: MailEvent, *, use_case_id: int, actor_id: int, occasion: str
+) -> int:
     """Mail everyone who must act on a transition; returns how many mails went out now."""
-    if event not in EVENTS:
-        raise ValueError(f"unknown mail event {event!r}")
     use_case = (
         UseCase.objects.select_related("organisation", "department").filter(pk=use_case_id).first()
     )
@@ -147,7 +148,9 @@ def send_review_reminders(*, today: datetime.date) -> int:
     sent = 0
     for use_case in reviews_due(today=today):
         assert use_case.next_review_date is not None  # reviews_due filters on it
-        event = "review_overdue" if use_case.next_review_date < today else "review_due"
+        event = (
+            MailEvent.REVIEW_OVERDUE if use_case.next_review_date < today else MailEvent.REVIEW_DUE
+        )
         period = use_case.next_review_date.isoformat()
         context = _context(event, use_case, None, "")
         for user in recipients(event, use_case, actor_id=None):

@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.models import Membership
 from governance.reports.periods import Period
+from governance.workflow import REVIEWER_ROLE_CHOICES
 from registry.models import UseCase
 
 
@@ -171,20 +171,8 @@ class Submission(models.Model):
         return f"{self.use_case}: {self.get_kind_display()}"
 
 
-REVIEWER_ROLES = (
-    Membership.Role.DATA_PROTECTION_OFFICER,
-    Membership.Role.INFORMATION_SECURITY_OFFICER,
-    Membership.Role.STAFF_COUNCIL,
-)
-
-
 class SignOff(models.Model):
     """A reviewer's verdict on one submission: agree, or object with a reason."""
-
-    class Role(models.TextChoices):
-        DATA_PROTECTION_OFFICER = "dpo", _("Datenschutzbeauftragte/r")
-        INFORMATION_SECURITY_OFFICER = "iso", _("Informationssicherheitsbeauftragte/r")
-        STAFF_COUNCIL = "staff_council", _("Personalrat")
 
     class Verdict(models.TextChoices):
         AGREE = "agree", _("Zustimmung")
@@ -202,7 +190,8 @@ class SignOff(models.Model):
         related_name="sign_offs",
         verbose_name=_("KI-Anwendungsfall"),
     )
-    role = models.CharField(_("Rolle"), max_length=20, choices=Role.choices)
+    # The reviewer roles of governance.workflow.SIGN_OFF_RULES; a new one needs a migration.
+    role = models.CharField(_("Rolle"), max_length=20, choices=REVIEWER_ROLE_CHOICES)
     verdict = models.CharField(_("Votum"), max_length=10, choices=Verdict.choices)
     reason = models.TextField(_("Begründung"), blank=True)
     signed_by = models.ForeignKey(

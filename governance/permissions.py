@@ -1,24 +1,8 @@
 """Who may move a use case through review: submit, sign off, decide, operate and retire it."""
 
 from accounts import roles
-from accounts.models import Membership, User
+from accounts.models import User
 from registry.models import UseCase
-
-# Which reviewer role must sign off, given what the use case does.
-DPO = Membership.Role.DATA_PROTECTION_OFFICER
-ISO = Membership.Role.INFORMATION_SECURITY_OFFICER
-STAFF_COUNCIL = Membership.Role.STAFF_COUNCIL
-
-
-def required_sign_off_roles(use_case: UseCase) -> tuple[str, ...]:
-    """The DPO when personal data is processed, the ISO always, the staff council on monitoring."""
-    roles: list[str] = []
-    if use_case.processes_personal_data:
-        roles.append(DPO)
-    roles.append(ISO)
-    if use_case.monitors_staff:
-        roles.append(STAFF_COUNCIL)
-    return tuple(roles)
 
 
 def is_board(user: User, use_case: UseCase) -> bool:

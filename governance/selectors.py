@@ -6,20 +6,21 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from accounts.models import Department, Membership, Organisation, User
+from accounts.models import Department, Organisation, User
 from accounts.roles import boards_of, held_roles
-from governance.models import REVIEWER_ROLES, Decision, ObligationItem, SignOff, Submission
+from governance.models import Decision, ObligationItem, SignOff, Submission
+from governance.workflow import (
+    CLOSED_STATES,
+    LIVE_STATES,
+    REVIEW_STATES,
+    REVIEWER_ROLES,
+    SIGN_OFF_RULES,
+)
 from registry.models import UseCase
 from registry.permissions import use_cases_visible_to
 
-REVIEW_STATES = (UseCase.WorkflowState.SUBMITTED, UseCase.WorkflowState.IN_REVIEW)
-LIVE_STATES = (UseCase.WorkflowState.APPROVED, UseCase.WorkflowState.IN_OPERATION)
-# The condition under which a reviewer role must sign off (see permissions.required_sign_off_roles).
-ROLE_REQUIRED_WHEN: dict[str, Q] = {
-    Membership.Role.DATA_PROTECTION_OFFICER: Q(processes_personal_data=True),
-    Membership.Role.INFORMATION_SECURITY_OFFICER: Q(),
-    Membership.Role.STAFF_COUNCIL: Q(monitors_staff=True),
-}
+# The condition under which a reviewer role must sign off, derived from the sign-off rules.
+ROLE_REQUIRED_WHEN: dict[str, Q] = {rule.role: rule.required_when() for rule in SIGN_OFF_RULES}
 
 
 def current_submission(use_case: UseCase) -> Submission | None:
@@ -30,7 +31,10 @@ def current_submission(use_case: UseCase) -> Submission | None:
 def _with_sign_off_flags(queryset: QuerySet[UseCase]) -> QuerySet[UseCase]:
     """Annotate whether each reviewer role signed off in the use case's current round."""
     latest = Submission.objects.filter(use_case=OuterRef("pk")).order_by("-submitted_at", "-pk")
-    queryset = queryset.annotate(current_submission_id=Subquery(latest.values("pk")[:1]))
+    queryset = queryset.annotate(
+        current_submission_id=Subquery(latest.values("pk")[:1]),
+        current_submitter_id=Subquery(latest.values("submitted_by")[:1]),
+    )
     return queryset.annotate(
         **{
             f"signed_{role}": Exists(
@@ -42,7 +46,7 @@ def _with_sign_off_flags(queryset: QuerySet[UseCase]) -> QuerySet[UseCase]:
 
 
 def awaiting_sign_off(user: User) -> QuerySet[UseCase]:
-    """Use cases in review that need this user's sign-off in one of their reviewer roles."""
+    """Use cases in review awaiting this user's sign-off in one of their roles, unless theirs."""
     memberships = held_roles(user, *REVIEWER_ROLES)
     if not memberships:
         return UseCase.objects.none()
@@ -57,6 +61,8 @@ def awaiting_sign_off(user: User) -> QuerySet[UseCase]:
     return (
         _with_sign_off_flags(queryset)
         .filter(waiting)
+        # A reviewer does not sign off their own submission (separation of duties).
+        .exclude(Q(current_submitter_id=user.pk))
         .select_related("organisation", "department")
         .order_by("updated_at", "pk")
     )
@@ -111,12 +117,7 @@ def open_obligations(organisation: Organisation) -> QuerySet[ObligationItem]:
         ObligationItem.objects.filter(
             use_case__organisation=organisation, applies=True, status=ObligationItem.Status.OPEN
         )
-        .exclude(
-            use_case__workflow_state__in=(
-                UseCase.WorkflowState.REJECTED,
-                UseCase.WorkflowState.RETIRED,
-            )
-        )
+        .exclude(use_case__workflow_state__in=CLOSED_STATES)
         .select_related("use_case", "use_case__department")
         .order_by("use_case__title", "use_case_id", "obligation")
     )

@@ -20,7 +20,18 @@ from accounts.models import User
 from governance import permissions, versions
 from governance.models import Decision, ObligationItem, RiskClassification, SignOff, Submission
 from governance.risk import FactsError, classify, parse_facts, to_json
-from governance.selectors import LIVE_STATES, REVIEW_STATES, current_submission
+from governance.selectors import current_submission
+from governance.workflow import (
+    LIVE_STATES,
+    REVIEW_STATES,
+    REVIEWER_ROLES,
+    TRANSITIONS,
+    MailEvent,
+    Transition,
+    WebhookEvent,
+    required_sign_off_roles,
+    reviewer_label,
+)
 from registry import permissions as registry_permissions
 from registry import services as registry_services
 from registry import webhooks
@@ -70,7 +81,7 @@ def _check_version(use_case: UseCase, expected_version: str | None) -> None:
         raise ConcurrentChange(versions.changes_since(use_case.pk, expected_version))
 
 
-def _notify(event: str, use_case: UseCase, *, actor: User, occasion: str) -> None:
+def _notify(event: MailEvent, use_case: UseCase, *, actor: User, occasion: str) -> None:
     """Send the mails of a transition once the transaction has committed."""
     from governance import tasks
 
@@ -85,9 +96,25 @@ def _notify(event: str, use_case: UseCase, *, actor: User, occasion: str) -> Non
     )
 
 
-def _emit(event: str, use_case: UseCase, *, actor: User | None) -> None:
+def _emit(event: WebhookEvent, use_case: UseCase, *, actor: User | None) -> None:
     """Record the change event for other systems; webhooks sends it once the transaction commits."""
-    webhooks.emit_event(f"use_case.{event}", use_case, actor=actor)
+    webhooks.emit_event(event, use_case, actor=actor)
+
+
+def _announce(transition: Transition, use_case: UseCase, *, actor: User, occasion: str) -> None:
+    """Send the transition's mails and webhook events, as its row in the workflow table lists."""
+    for mail_event in transition.mail_events:
+        _notify(mail_event, use_case, actor=actor, occasion=occasion)
+    for webhook_event in transition.webhook_events:
+        _emit(webhook_event, use_case, actor=actor)
+
+
+def _allowed(name: str, use_case: UseCase) -> Transition:
+    """The workflow's transition, if the use case's state allows it (else its refusal)."""
+    transition = TRANSITIONS[name]
+    if not transition.allowed_from(use_case.workflow_state):
+        raise ValidationError({"workflow_state": str(transition.refused)})
+    return transition
 
 
 def _require(value: str, field: str, message: str) -> str:
@@ -216,8 +243,9 @@ def _back_to_review(
         )
         % {"reason": reason},
     )
-    _notify("resubmitted", use_case, actor=actor, occasion=f"submission:{submission.pk}")
-    _emit("submitted", use_case, actor=actor)
+    _announce(
+        TRANSITIONS["resubmit"], use_case, actor=actor, occasion=f"submission:{submission.pk}"
+    )
     return submission
 
 
@@ -302,10 +330,12 @@ def change_use_case(
         raise ValidationError(
             {"workflow_state": _("Der Prüfstand ändert sich nur durch die Prüfschritte.")}
         )
+    if "risk_class" in fields:
+        raise ValidationError({"risk_class": _("Die Risikoklasse folgt aus dem Risikofragebogen.")})
     caller_instance = use_case
     before = _locked(actor, use_case)
     _check_version(before, expected_version)
-    changed = registry_services.update_use_case(
+    changed = registry_services.apply_use_case_fields(
         before, actor=actor, reason=reason, children=children, **fields
     )
     use_case = UseCase.objects.select_related("organisation").get(pk=before.pk)
@@ -323,6 +353,35 @@ def change_use_case(
     return changed
 
 
+def has_governance_record(use_case: UseCase) -> bool:
+    """Whether the use case was classified, submitted, signed off or decided on."""
+    return any(
+        model.objects.filter(use_case=use_case).exists()
+        for model in (RiskClassification, Submission, SignOff, Decision)
+    )
+
+
+@transaction.atomic
+def delete_use_case(use_case: UseCase, *, actor: User, reason: str) -> None:
+    """Delete a use case without a governance record; one with a record is retired instead."""
+    use_case = registry_permissions.access_use_case(
+        actor, use_case.pk, perm=registry_permissions.DELETE
+    )
+    if has_governance_record(use_case):
+        raise ValidationError(
+            {
+                "workflow_state": _(
+                    "Ein Anwendungsfall mit Risikoeinstufung, Einreichung, Votum oder "
+                    "Entscheidung wird nicht gelöscht; nehmen Sie ihn stattdessen außer Betrieb."
+                )
+            }
+        )
+    # Deleted one by one so each obligation's history keeps who deleted it and why.
+    for item in ObligationItem.objects.filter(use_case=use_case):
+        registry_services.delete_tracked(item, actor=actor, reason=reason)
+    registry_services.delete_use_case(use_case, actor=actor, reason=reason)
+
+
 @transaction.atomic
 def submit_use_case(use_case: UseCase, *, actor: User, note: str = "") -> Submission:
     """Hand a draft (or a use case sent back for changes) in for review."""
@@ -331,14 +390,7 @@ def submit_use_case(use_case: UseCase, *, actor: User, note: str = "") -> Submis
         raise PermissionDenied(
             _("Einreichen dürfen nur die Fachbereichsleitung und das KI-Gremium.")
         )
-    if use_case.workflow_state not in (State.DRAFT, State.CHANGES_REQUESTED):
-        raise ValidationError(
-            {
-                "workflow_state": _(
-                    "Nur Entwürfe und zurückgegebene Anwendungsfälle können eingereicht werden."
-                )
-            }
-        )
+    transition = _allowed("submit", use_case)
     if not RiskClassification.objects.filter(use_case=use_case).exists():
         raise ValidationError(
             {
@@ -358,21 +410,21 @@ def submit_use_case(use_case: UseCase, *, actor: User, note: str = "") -> Submis
     submission.full_clean()
     submission.save()
     reason = _("Zur Prüfung eingereicht")
+    (target,) = transition.targets
     _save_state(
         use_case,
         actor=actor,
-        state=State.SUBMITTED,
+        state=target,
         reason=f"{reason}: {submission.note}" if submission.note else reason,
     )
-    _notify("submitted", use_case, actor=actor, occasion=f"submission:{submission.pk}")
-    _emit("submitted", use_case, actor=actor)
+    _announce(transition, use_case, actor=actor, occasion=f"submission:{submission.pk}")
     return submission
 
 
 def missing_sign_offs(use_case: UseCase, submission: Submission | None) -> list[str]:
     """The reviewer roles whose sign-off the current round still lacks."""
     given = set(submission.sign_offs.values_list("role", flat=True)) if submission else set()
-    return [role for role in permissions.required_sign_off_roles(use_case) if role not in given]
+    return [role for role in required_sign_off_roles(use_case) if role not in given]
 
 
 @transaction.atomic
@@ -381,7 +433,7 @@ def sign_off_use_case(
 ) -> SignOff:
     """A required reviewer agrees, or objects with a reason, in the current review round."""
     use_case = _locked(actor, use_case)
-    if role not in SignOff.Role.values:
+    if role not in REVIEWER_ROLES:
         raise ValidationError({"role": _("Diese Rolle gibt kein Votum ab.")})
     if verdict not in SignOff.Verdict.values:
         raise ValidationError(
@@ -389,15 +441,20 @@ def sign_off_use_case(
         )
     if not permissions.can_sign_off(actor, use_case, role):
         raise PermissionDenied(_("Sie haben diese Rolle in dieser Organisation nicht."))
-    if role not in permissions.required_sign_off_roles(use_case):
+    if role not in required_sign_off_roles(use_case):
         raise PermissionDenied(
             _("Für diesen Anwendungsfall ist kein Votum dieser Rolle vorgesehen.")
         )
-    if use_case.workflow_state not in REVIEW_STATES:
-        raise ValidationError({"workflow_state": _("Der Anwendungsfall ist nicht in Prüfung.")})
+    _allowed("sign_off", use_case)
     submission = current_submission(use_case)
     if submission is None or submission.sign_offs.filter(role=role).exists():
         raise ValidationError({"role": _("Für diese Rolle liegt bereits ein Votum vor.")})
+    # Separation of duties: who holds a reviewer role besides the role that submitted does not
+    # review their own submission, as the board does not decide on it.
+    if submission.submitted_by_id == actor.pk:
+        raise PermissionDenied(
+            _("Zu einem selbst eingereichten Anwendungsfall dürfen Sie kein Votum abgeben.")
+        )
     if verdict == SignOff.Verdict.OBJECT:
         _require(reason, "reason", _("Bitte begründen Sie den Einwand."))
     sign_off = SignOff(
@@ -415,9 +472,9 @@ def sign_off_use_case(
         _save_state(use_case, actor=actor, state=State.IN_REVIEW, reason=_("Prüfung begonnen"))
     occasion = f"signoff:{sign_off.pk}"
     if verdict == SignOff.Verdict.OBJECT:
-        _notify("objection", use_case, actor=actor, occasion=occasion)
+        _notify(MailEvent.OBJECTION, use_case, actor=actor, occasion=occasion)
     if not missing_sign_offs(use_case, submission):
-        _notify("ready_for_decision", use_case, actor=actor, occasion=occasion)
+        _notify(MailEvent.READY_FOR_DECISION, use_case, actor=actor, occasion=occasion)
     return sign_off
 
 
@@ -430,8 +487,7 @@ def decide_use_case(use_case: UseCase, *, actor: User, outcome: str, rationale: 
     if outcome not in Decision.Outcome.values:
         raise ValidationError({"outcome": _("Bitte wählen Sie eine Entscheidung.")})
     rationale = _require(rationale, "rationale", _("Bitte begründen Sie die Entscheidung."))
-    if use_case.workflow_state not in REVIEW_STATES:
-        raise ValidationError({"workflow_state": _("Der Anwendungsfall ist nicht in Prüfung.")})
+    _allowed("decide", use_case)
     submission = current_submission(use_case)
     assert submission is not None  # every review state starts with a submission
     if submission.submitted_by_id == actor.pk:
@@ -440,7 +496,7 @@ def decide_use_case(use_case: UseCase, *, actor: User, outcome: str, rationale: 
         )
     missing = missing_sign_offs(use_case, submission)
     if missing:
-        labels = ", ".join(str(SignOff.Role(role).label) for role in missing)
+        labels = ", ".join(reviewer_label(role) for role in missing)
         raise ValidationError(
             {"sign_offs": _("Es fehlen noch Voten: %(roles)s.") % {"roles": labels}}
         )
@@ -476,10 +532,10 @@ def decide_use_case(use_case: UseCase, *, actor: User, outcome: str, rationale: 
     _save_state(use_case, actor=actor, state=state, reason=reason, **fields)
     if approved:
         publish_use_case(use_case, actor=actor, reason=reason)
-    _notify("decided", use_case, actor=actor, occasion=f"decision:{decision.pk}")
-    _emit("decided", use_case, actor=actor)
+    _notify(MailEvent.DECIDED, use_case, actor=actor, occasion=f"decision:{decision.pk}")
+    _emit(WebhookEvent.USE_CASE_DECIDED, use_case, actor=actor)
     if approved:
-        _emit("published", use_case, actor=actor)
+        _emit(WebhookEvent.USE_CASE_PUBLISHED, use_case, actor=actor)
     return decision
 
 
@@ -494,10 +550,7 @@ def put_into_operation(use_case: UseCase, *, actor: User, reason: str) -> None:
     use_case = _locked(actor, use_case)
     _check_operator(actor, use_case)
     reason = _require(reason, "reason", _("Bitte geben Sie einen Grund an."))
-    if use_case.workflow_state != State.APPROVED:
-        raise ValidationError(
-            {"workflow_state": _("Nur freigegebene Anwendungsfälle gehen in Betrieb.")}
-        )
+    transition = _allowed("put_into_operation", use_case)
     blocking = ObligationItem.objects.filter(
         use_case=use_case,
         applies=True,
@@ -519,10 +572,10 @@ def put_into_operation(use_case: UseCase, *, actor: User, reason: str) -> None:
         fields["status"] = UseCase.Status.IN_OPERATION
     if use_case.start_date is None:
         fields["start_date"] = today
-    _save_state(use_case, actor=actor, state=State.IN_OPERATION, reason=reason, **fields)
+    (target,) = transition.targets
+    _save_state(use_case, actor=actor, state=target, reason=reason, **fields)
     publish_use_case(use_case, actor=actor, reason=reason)
-    _notify("in_operation", use_case, actor=actor, occasion=f"operation:{use_case.pk}:{today}")
-    _emit("published", use_case, actor=actor)
+    _announce(transition, use_case, actor=actor, occasion=f"operation:{use_case.pk}:{today}")
 
 
 @transaction.atomic
@@ -531,20 +584,17 @@ def retire_use_case(use_case: UseCase, *, actor: User, reason: str) -> None:
     use_case = _locked(actor, use_case)
     _check_operator(actor, use_case)
     reason = _require(reason, "reason", _("Bitte geben Sie einen Grund an."))
-    if use_case.workflow_state == State.RETIRED:
-        raise ValidationError(
-            {"workflow_state": _("Der Anwendungsfall ist bereits außer Betrieb.")}
-        )
+    transition = _allowed("retire", use_case)
     today = timezone.localdate()
     fields: dict[str, Any] = {"status": UseCase.Status.RETIRED, "next_review_date": None}
     if use_case.end_date is None and (use_case.start_date is None or use_case.start_date <= today):
         fields["end_date"] = today
-    _save_state(use_case, actor=actor, state=State.RETIRED, reason=reason, **fields)
+    (target,) = transition.targets
+    _save_state(use_case, actor=actor, state=target, reason=reason, **fields)
     # Only a record that was public shows its retirement; a withdrawn draft never becomes public.
     if PublishedUseCase.objects.filter(use_case=use_case).exists():
         publish_use_case(use_case, actor=actor, reason=reason)
-    _notify("retired", use_case, actor=actor, occasion=f"retired:{use_case.pk}:{today}")
-    _emit("retired", use_case, actor=actor)
+    _announce(transition, use_case, actor=actor, occasion=f"retired:{use_case.pk}:{today}")
 
 
 @transaction.atomic
@@ -554,14 +604,7 @@ def record_periodic_review(use_case: UseCase, *, actor: User, note: str) -> None
     if not permissions.is_board(actor, use_case):
         raise PermissionDenied(_("Überprüfungen bestätigt das KI-Gremium."))
     note = _require(note, "note", _("Bitte halten Sie das Ergebnis der Überprüfung fest."))
-    if use_case.workflow_state not in LIVE_STATES:
-        raise ValidationError(
-            {
-                "workflow_state": _(
-                    "Nur freigegebene oder betriebene Anwendungsfälle werden überprüft."
-                )
-            }
-        )
+    _allowed("record_periodic_review", use_case)
     next_review = add_months(timezone.localdate(), review_interval_months(use_case))
     use_case.next_review_date = next_review
     use_case.full_clean()

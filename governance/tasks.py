@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from governance import emails
 from governance.reports import rendering
+from governance.workflow import MailEvent
 
 
 @shared_task(
@@ -20,10 +21,12 @@ from governance.reports import rendering
     max_retries=5,
     acks_late=True,
 )
-def notify_transition(event: str, *, use_case_id: int, actor_id: int, occasion: str) -> int:
-    """Mail the people who must act on a transition the actor made."""
+def notify_transition(
+    event: MailEvent | str, *, use_case_id: int, actor_id: int, occasion: str
+) -> int:
+    """Mail the people who must act on a transition the actor made (a MailEvent; JSON gives str)."""
     return emails.send_transition_mails(
-        event, use_case_id=use_case_id, actor_id=actor_id, occasion=occasion
+        MailEvent(event), use_case_id=use_case_id, actor_id=actor_id, occasion=occasion
     )
 
 

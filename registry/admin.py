@@ -1,4 +1,8 @@
-"""The governance board's admin: every write goes through the registry services."""
+"""The governance board's admin of AI systems and webhooks, and the parts of the use case admin.
+
+Use cases themselves are registered once, in governance.admin, whose changes go through the
+review workflow; the form, inlines and filters it is built from live here, beside the models.
+"""
 
 import datetime
 from typing import Any
@@ -6,7 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -20,14 +24,12 @@ from accounts.admin_scope import (
 )
 from accounts.models import User
 from registry import permissions, services, webhooks
-from registry.field_groups import admin_fieldsets
 from registry.models import (
     AccessGrant,
     AISystem,
     DataSource,
     LegalBasis,
     PublicService,
-    PublishedUseCase,
     UseCase,
     WebhookAttempt,
     WebhookDelivery,
@@ -165,178 +167,6 @@ def formset_rows(formset: Any) -> list[dict[str, Any]]:
             row["id"] = child_form.instance.pk
         rows.append(row)
     return rows
-
-
-@admin.register(UseCase)
-class UseCaseAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
-    form = UseCaseAdminForm
-    list_display = (
-        "title",
-        "department",
-        "status",
-        "workflow_state",
-        "risk_class",
-        "next_review_date",
-        "is_published",
-    )
-    list_filter = (
-        "status",
-        "workflow_state",
-        "risk_class",
-        ReviewDueFilter,
-        ("department", admin.RelatedOnlyFieldListFilter),
-        ("organisation", admin.RelatedOnlyFieldListFilter),
-    )
-    search_fields = ("title", "short_description", "purpose")
-    list_select_related = ("department", "organisation")
-    readonly_fields = ("workflow_state", "created_at", "updated_at")
-    inlines = (
-        LegalBasisInline,
-        DataSourceInline,
-        PublicServiceInline,
-        WithheldFieldInline,
-        AccessGrantInline,
-    )
-    object_history_template = "admin/registry/usecase/object_history.html"
-    # The groups of registry/field_groups.py, then the reason for the change being saved.
-    fieldsets = (
-        *admin_fieldsets(),
-        (_("Änderung"), {"fields": ("change_reason", "created_at", "updated_at")}),
-    )
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if not super().has_change_permission(request, obj):
-            return False
-        return obj is None or permissions.user_has_perm(
-            acting_user(request), obj, permissions.CHANGE
-        )
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if not super().has_delete_permission(request, obj):
-            return False
-        return obj is None or permissions.user_has_perm(
-            acting_user(request), obj, permissions.DELETE
-        )
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
-        if db_field.name == "department":
-            kwargs["queryset"] = (
-                permissions.departments_creatable_by(acting_user(request))
-                .filter(organisation__in=board_organisations(request))
-                .select_related("organisation")
-            )
-        if db_field.name == "ai_system":
-            kwargs["queryset"] = AISystem.objects.filter(
-                organisation__in=board_organisations(request)
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def save_model(
-        self, request: HttpRequest, obj: UseCase, form: forms.ModelForm, change: bool
-    ) -> None:
-        reason = form.cleaned_data["change_reason"]
-        editable = services.EDITABLE_USE_CASE_FIELDS | {"department"}
-        if change:
-            fields = {n: form.cleaned_data[n] for n in form.changed_data if n in editable}
-            services.update_use_case(
-                UseCase.objects.get(pk=obj.pk), actor=acting_user(request), reason=reason, **fields
-            )
-            return
-        fields = {n: form.cleaned_data[n] for n in form.cleaned_data if n in editable}
-        department = fields.pop("department")
-        created = services.create_use_case(
-            actor=acting_user(request), department=department, reason=reason, **fields
-        )
-        obj.pk = created.pk
-        obj._state.adding = False
-
-    def save_formset(
-        self, request: HttpRequest, form: forms.ModelForm, formset: Any, change: bool
-    ) -> None:
-        use_case = form.instance
-        reason = form.cleaned_data["change_reason"]
-        # The admin's change message reads these; the services, not formset.save(), write.
-        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-        if formset.model is AccessGrant:
-            self._save_access_grants(request, use_case, formset)
-            return
-        key = CHILD_INLINE_KEYS[formset.model]
-        rows = formset_rows(formset)
-        services.set_use_case_children(
-            UseCase.objects.get(pk=use_case.pk),
-            actor=acting_user(request),
-            reason=reason,
-            key=key,
-            rows=rows,
-        )
-
-    def _save_access_grants(self, request: HttpRequest, use_case: UseCase, formset: Any) -> None:
-        for child_form in formset.deleted_forms:
-            if child_form.instance.pk is not None:
-                services.revoke_use_case_access(
-                    child_form.instance,
-                    actor=acting_user(request),
-                    reason=gettext("Einzelberechtigung entzogen"),
-                )
-        for child_form in formset.forms:
-            if child_form in formset.deleted_forms or child_form.instance.pk is not None:
-                continue
-            if not child_form.has_changed():
-                continue
-            data = child_form.cleaned_data
-            services.grant_use_case_access(
-                use_case,
-                actor=acting_user(request),
-                user=data["user"],
-                permission=data["permission"],
-                reason=data["reason"],
-            )
-
-    def delete_model(self, request: HttpRequest, obj: UseCase) -> None:
-        services.delete_use_case(
-            obj, actor=acting_user(request), reason=gettext("im Admin gelöscht")
-        )
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[UseCase]) -> None:
-        for use_case in queryset:
-            self.delete_model(request, use_case)
-
-    def history_view(
-        self, request: HttpRequest, object_id: str, extra_context: Any = None
-    ) -> HttpResponse:
-        self._check_history_access(request, object_id)
-        context = {"child_history": self._child_history(object_id), **(extra_context or {})}
-        return super().history_view(request, object_id, context)
-
-    def history_view_title(self, request: HttpRequest, obj: Any) -> str:
-        return gettext("Historie: %s") % obj
-
-    def _child_history(self, object_id: str) -> list[Any]:
-        """The newest changes of the rows that belong to the use case, across their kinds."""
-        records: list[Any] = []
-        for model in (*CHILD_INLINE_KEYS, AccessGrant, PublishedUseCase):
-            history = model.history  # type: ignore[attr-defined]
-            rows = history.filter(use_case_id=object_id).select_related("history_user")
-            for record in rows.order_by("-history_date")[:100]:
-                record.kind = model._meta.verbose_name
-                records.append(record)
-        records.sort(key=lambda record: record.history_date, reverse=True)
-        return records[:100]
-
-    def history_form_view(
-        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
-    ) -> HttpResponse:
-        self._check_history_access(request, object_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-    def _check_history_access(self, request: HttpRequest, object_id: str) -> None:
-        """History of live and deleted use cases: for the board and auditors of its organisation."""
-        try:
-            latest = UseCase.history.filter(id=object_id).latest("history_date")
-        except (UseCase.history.model.DoesNotExist, ValueError) as exc:
-            raise Http404 from exc
-        if not readable_organisations(request).filter(pk=latest.organisation_id).exists():
-            raise Http404
 
 
 @admin.register(AISystem)

@@ -186,7 +186,7 @@ def create_use_case(
 
 
 @transaction.atomic
-def update_use_case(
+def apply_use_case_fields(
     use_case: UseCase,
     *,
     actor: User,
@@ -194,9 +194,11 @@ def update_use_case(
     children: Mapping[str, Iterable[Mapping[str, Any]]] | None = None,
     **fields: Any,
 ) -> set[str]:
-    """Change a use case the actor may change; returns the names of the fields that changed.
+    """Building block of governance.services.change_use_case; interfaces never call it.
 
-    The caller's instance is refreshed afterwards; the change itself starts from the database.
+    Writes the fields and child rows of a use case the actor may change, without the review
+    rule, and returns the names of what changed. The caller's instance is refreshed afterwards;
+    the change itself starts from the database.
     """
     caller_instance = use_case
     use_case = permissions.access_use_case(actor, use_case.pk, perm=permissions.CHANGE)

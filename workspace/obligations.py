@@ -6,12 +6,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from governance.workflow import LIVE_STATES
 from registry.models import UseCase
-
-EDITABLE_STATES = (
-    UseCase.WorkflowState.DRAFT,
-    UseCase.WorkflowState.CHANGES_REQUESTED,
-)
 
 
 @dataclass(frozen=True)
@@ -35,7 +31,7 @@ def todos_for_owner(use_case: UseCase) -> list[Todo]:
     if (
         use_case.next_review_date
         and use_case.next_review_date < timezone.localdate()
-        and state in (UseCase.WorkflowState.APPROVED, UseCase.WorkflowState.IN_OPERATION)
+        and state in LIVE_STATES
     ):
         todos.append(Todo(_("Überprüfung ist überfällig"), "veroeffentlichung"))
     return todos

@@ -7,9 +7,9 @@ from django.utils.functional import Promise
 
 from accounts.models import Department, Membership, User
 from accounts.roles import departments_headed_by, held_roles
-from governance import permissions as governance_permissions
 from governance import selectors as governance_selectors
-from governance.models import REVIEWER_ROLES, ObligationItem, RiskClassification, SignOff
+from governance.models import ObligationItem, RiskClassification, SignOff
+from governance.workflow import REVIEWER_ROLES, required_sign_off_roles
 from registry import permissions
 from registry.models import AISystem, UseCase
 from workspace.obligations import Todo, todos_for_owner
@@ -82,7 +82,7 @@ def _pending(user_roles: set[str], use_case: UseCase) -> list[str]:
     """The required roles this reviewer holds whose sign-off is missing (flags annotated)."""
     return [
         role
-        for role in governance_permissions.required_sign_off_roles(use_case)
+        for role in required_sign_off_roles(use_case)
         if role in user_roles and not getattr(use_case, f"signed_{role}", True)
     ]
 

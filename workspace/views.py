@@ -30,10 +30,10 @@ from accounts.roles import organisations_where
 from governance import permissions as governance_permissions
 from governance import selectors as governance_selectors
 from governance import services as governance_services
-from governance.models import REVIEWER_ROLES
 from governance.risk import FactsError, classify
 from governance.services import ConcurrentChange
 from governance.versions import Change, use_case_version
+from governance.workflow import EDITABLE_STATES, REVIEWER_ROLES, required_sign_off_roles
 from registry import permissions, services
 from registry.models import UseCase
 from workspace import selectors, versions
@@ -49,7 +49,6 @@ from workspace.forms import (
     rows_from_formset,
     step_form_class,
 )
-from workspace.obligations import EDITABLE_STATES
 from workspace.similarity import similar_published_use_cases
 from workspace.steps import (
     FIRST_STEP,
@@ -649,8 +648,7 @@ def _render_detail(
     )
     obligations = list(governance_selectors.obligation_items_of(use_case))
     sign_off_roles = [
-        str(dict(Membership.Role.choices)[role])
-        for role in governance_permissions.required_sign_off_roles(use_case)
+        str(dict(Membership.Role.choices)[role]) for role in required_sign_off_roles(use_case)
     ]
     context = {
         "use_case": use_case,

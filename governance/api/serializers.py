@@ -13,6 +13,7 @@ from governance.risk.engine import (
     RISK_CLASSES,
     ROLES,
 )
+from governance.workflow import REVIEWER_ROLE_CHOICES
 from registry.api.serializers import (
     PrefetchedListSerializer,
     StrictSerializer,
@@ -75,7 +76,7 @@ class SubmitSerializer(StrictSerializer):
 
 
 class SignOffRequestSerializer(StrictSerializer):
-    role = serializers.ChoiceField(choices=SignOff.Role.choices)
+    role = serializers.ChoiceField(choices=REVIEWER_ROLE_CHOICES)
     verdict = serializers.ChoiceField(choices=SignOff.Verdict.choices)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=4000)
 

@@ -4,7 +4,7 @@ from rest_framework.routers import SimpleRouter
 from governance.api import views
 
 router = SimpleRouter(use_regex_path=False)
-router.register("use-cases", views.GovernedUseCaseViewSet, basename="use-case")
+router.register("use-cases", views.UseCaseViewSet, basename="use-case")
 
 urlpatterns = [
     path(

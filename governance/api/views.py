@@ -1,11 +1,15 @@
-"""Governance over the API: the risk classification and the workflow actions on use cases."""
+"""Use cases over the API, with their governance record and workflow actions; the risk check."""
 
 from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
@@ -14,13 +18,17 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
-from governance import services
+from governance import services, workflow
 from governance.api import serializers as api
 from governance.risk import FactsError, classify, parse_facts, to_json
 from registry import permissions
+from registry import services as registry_services
+from registry.api import serializers as registry_api
 from registry.api.etags import etag_for, require_if_match
+from registry.api.filters import FullTextSearchFilter, SearchOrderingFilter, UseCaseFilter
+from registry.api.history import use_case_history
 from registry.api.serializers import prefetch_children
-from registry.api.views import UseCaseViewSet
+from registry.api.views import FIELDS_PARAMETER, EtagRetrieveMixin
 from registry.models import UseCase
 
 GOVERNED_PREFETCH = prefetch_children(
@@ -32,6 +40,12 @@ GOVERNED_PREFETCH = prefetch_children(
     "submissions",
     "sign_offs",
     "decisions",
+)
+REASON_PARAMETER = OpenApiParameter(
+    "reason",
+    OpenApiTypes.STR,
+    required=True,
+    description=_("Grund der Löschung; wird in der Historie gespeichert."),
 )
 OPTIONAL_IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -80,21 +94,41 @@ def _workflow_action(
     return decorate
 
 
-class GovernedUseCaseViewSet(UseCaseViewSet):
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Anwendungsfälle, die Sie sehen dürfen"), parameters=[FIELDS_PARAMETER]
+    ),
+    retrieve=extend_schema(summary=_("Ein Anwendungsfall"), parameters=[FIELDS_PARAMETER]),
+    create=extend_schema(summary=_("Anwendungsfall anlegen")),
+    update=extend_schema(summary=_("Anwendungsfall ersetzen")),
+    partial_update=extend_schema(summary=_("Anwendungsfall ändern")),
+    destroy=extend_schema(summary=_("Anwendungsfall löschen"), parameters=[REASON_PARAMETER]),
+)
+class UseCaseViewSet(EtagRetrieveMixin, viewsets.ModelViewSet):
     """Use cases with their governance record; changes and transitions go through governance."""
 
+    filter_backends = [DjangoFilterBackend, FullTextSearchFilter, SearchOrderingFilter]
+    filterset_class = UseCaseFilter
+    search_fields = ["title", "short_description", "purpose"]
+    ordering_fields = ["id", "title", "created_at", "updated_at"]
+    ordering = "-updated_at"
     read_serializer_class = api.GovernedUseCaseSerializer
-
-    @staticmethod
-    def change_service(use_case: UseCase, **kwargs: Any) -> Any:
-        return services.change_use_case(use_case, **kwargs)
+    # The permission each action needs on the object; PermissionDenied (403) when only visible.
+    object_permissions = {
+        "update": permissions.CHANGE,
+        "partial_update": permissions.CHANGE,
+        "destroy": permissions.DELETE,
+        "history": permissions.VIEW_HISTORY,
+    }
 
     def get_serializer_class(self) -> type[Serializer]:
         if self.action in {"list", "retrieve", "create"}:
             return api.GovernedUseCaseSerializer
-        return super().get_serializer_class()
+        if self.action in {"update", "partial_update"}:
+            return registry_api.UseCaseUpdateSerializer
+        return registry_api.UseCaseSerializer
 
-    def get_queryset(self) -> Any:
+    def get_queryset(self) -> QuerySet[UseCase]:
         return permissions.use_cases_visible_to(self.request.user).prefetch_related(  # type: ignore[arg-type]
             *GOVERNED_PREFETCH
         )
@@ -104,9 +138,77 @@ class GovernedUseCaseViewSet(UseCaseViewSet):
         use_case = permissions.access_use_case(self.actor(), self.kwargs["pk"], perm=perm)
         return UseCase.objects.prefetch_related(*GOVERNED_PREFETCH).get(pk=use_case.pk)
 
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        department = fields.pop("department")
+        reason = fields.pop("reason", "")
+        children = {key: fields.pop(key) for key in registry_api.CHILD_SERIALIZERS if key in fields}
+        use_case = registry_services.create_use_case(
+            actor=self.actor(), department=department, reason=reason, children=children, **fields
+        )
+        response = self.respond_with(
+            UseCase.objects.prefetch_related(*GOVERNED_PREFETCH).get(pk=use_case.pk),
+            status.HTTP_201_CREATED,
+        )
+        response["Location"] = f"{request.path}{use_case.pk}/"
+        return response
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        partial = kwargs.pop("partial", False)
+        use_case = self.get_object()
+        with transaction.atomic():
+            # The row lock makes the If-Match comparison and the write one step.
+            UseCase.objects.select_for_update().filter(pk=use_case.pk).first()
+            current = UseCase.objects.prefetch_related(*GOVERNED_PREFETCH).get(pk=use_case.pk)
+            require_if_match(request, etag_for(self.representation(current)))
+            serializer = self.get_serializer(current, data=request.data, partial=partial)
+            serializer.is_valid(raise_exception=True)
+            fields = dict(serializer.validated_data)
+            reason = fields.pop("reason")
+            children = {
+                key: fields.pop(key) for key in registry_api.CHILD_SERIALIZERS if key in fields
+            }
+            services.change_use_case(
+                current, actor=self.actor(), reason=reason, children=children or None, **fields
+            )
+        return self.respond_with(
+            UseCase.objects.prefetch_related(*GOVERNED_PREFETCH).get(pk=use_case.pk)
+        )
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        use_case = self.get_object()
+        reason = request.query_params.get("reason", "")
+        if not reason.strip():
+            raise ValidationError(
+                {"reason": [_("Bitte geben Sie einen Grund für die Löschung an.")]}
+            )
+        if request.headers.get("If-Match"):
+            require_if_match(request, etag_for(self.representation(use_case)))
+        services.delete_use_case(use_case, actor=self.actor(), reason=reason)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary=_("Historie eines Anwendungsfalls"),
+        description=_(
+            "Alle Fassungen des Anwendungsfalls und seiner Unterzeilen (Rechtsgrundlagen, "
+            "Datenquellen, Leistungen, zurückgehaltene Angaben), neueste zuerst, mit Person, "
+            "Zeitpunkt, Grund und den geänderten Feldern."
+        ),
+        responses=registry_api.HistoryEntrySerializer(many=True),
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def history(self, request: Request, pk: str) -> Response:
+        use_case = self.get_object()
+        return Response(use_case_history(use_case.pk))
+
     def _transition(
-        self, request: Request, serializer_class: type[Serializer], run: Callable[..., Any]
+        self, request: Request, serializer_class: type[Serializer], name: str
     ) -> Response:
+        """Take the workflow table's transition `name` with the request's validated body."""
+        run = workflow.TRANSITIONS[name].run()
         use_case = self.get_object()
         serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -121,22 +223,22 @@ class GovernedUseCaseViewSet(UseCaseViewSet):
 
     @_workflow_action(_("Zur Prüfung einreichen"), api.SubmitSerializer, "submit")
     def submit(self, request: Request, pk: str) -> Response:
-        return self._transition(request, api.SubmitSerializer, services.submit_use_case)
+        return self._transition(request, api.SubmitSerializer, "submit")
 
     @_workflow_action(
         _("Votum abgeben (DSB, ISB, Personalrat)"), api.SignOffRequestSerializer, "sign-off"
     )
     def sign_off(self, request: Request, pk: str) -> Response:
-        return self._transition(request, api.SignOffRequestSerializer, services.sign_off_use_case)
+        return self._transition(request, api.SignOffRequestSerializer, "sign_off")
 
     @_workflow_action(_("Entscheiden (KI-Gremium)"), api.DecideSerializer, "decide")
     def decide(self, request: Request, pk: str) -> Response:
-        return self._transition(request, api.DecideSerializer, services.decide_use_case)
+        return self._transition(request, api.DecideSerializer, "decide")
 
     @_workflow_action(_("In Betrieb nehmen"), api.ReasonSerializer, "put-into-operation")
     def put_into_operation(self, request: Request, pk: str) -> Response:
-        return self._transition(request, api.ReasonSerializer, services.put_into_operation)
+        return self._transition(request, api.ReasonSerializer, "put_into_operation")
 
     @_workflow_action(_("Außer Betrieb nehmen"), api.ReasonSerializer, "retire")
     def retire(self, request: Request, pk: str) -> Response:
-        return self._transition(request, api.ReasonSerializer, services.retire_use_case)
+        return self._transition(request, api.ReasonSerializer, "retire")

@@ -241,7 +241,15 @@ class UseCaseSerializer(StrictModelSerializer):
             "updated_at",
             "reason",
         ]
-        read_only_fields = ["id", "organisation", "workflow_state", "created_at", "updated_at"]
+        # The risk class follows from the stored questionnaire (governance.classify_use_case).
+        read_only_fields = [
+            "id",
+            "organisation",
+            "workflow_state",
+            "risk_class",
+            "created_at",
+            "updated_at",
+        ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -32,10 +32,9 @@ from registry.api.filters import (
     PublishedUseCaseFilter,
     SearchOrderingFilter,
     StrictOrderingFilter,
-    UseCaseFilter,
 )
-from registry.api.history import public_changes, use_case_history
-from registry.models import AISystem, PublishedUseCase, UseCase, WebhookDelivery, WebhookEndpoint
+from registry.api.history import public_changes
+from registry.models import AISystem, PublishedUseCase, WebhookDelivery, WebhookEndpoint
 from registry.public import selectors as public_selectors
 from registry.public.caching import cache_headers, cached_data, revalidate
 
@@ -43,12 +42,6 @@ FIELDS_PARAMETER = OpenApiParameter(
     "fields",
     OpenApiTypes.STR,
     description=_("Nur diese Felder ausgeben, durch Kommas getrennt (z. B. id,title,status)."),
-)
-REASON_PARAMETER = OpenApiParameter(
-    "reason",
-    OpenApiTypes.STR,
-    required=True,
-    description=_("Grund der Löschung; wird in der Historie gespeichert."),
 )
 
 
@@ -216,123 +209,6 @@ class AISystemViewSet(
             reason = fields.pop("reason", "") or _("über die API geändert")
             services.update_ai_system(ai_system, actor=self.actor(), reason=reason, **fields)
         return self.respond_with(AISystem.objects.get(pk=ai_system.pk))
-
-
-# -- use cases ----------------------------------------------------------------------------------
-
-USE_CASE_PREFETCH = api.prefetch_children(
-    "legal_bases", "data_sources", "public_services", "withheld_fields"
-)
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary=_("Anwendungsfälle, die Sie sehen dürfen"), parameters=[FIELDS_PARAMETER]
-    ),
-    retrieve=extend_schema(summary=_("Ein Anwendungsfall"), parameters=[FIELDS_PARAMETER]),
-    create=extend_schema(summary=_("Anwendungsfall anlegen")),
-    update=extend_schema(summary=_("Anwendungsfall ersetzen")),
-    partial_update=extend_schema(summary=_("Anwendungsfall ändern")),
-    destroy=extend_schema(summary=_("Anwendungsfall löschen"), parameters=[REASON_PARAMETER]),
-)
-class UseCaseViewSet(EtagRetrieveMixin, viewsets.ModelViewSet):
-    filter_backends = [DjangoFilterBackend, FullTextSearchFilter, SearchOrderingFilter]
-    filterset_class = UseCaseFilter
-    search_fields = ["title", "short_description", "purpose"]
-    ordering_fields = ["id", "title", "created_at", "updated_at"]
-    ordering = "-updated_at"
-    read_serializer_class = api.UseCaseSerializer
-    # The permission each action needs on the object; PermissionDenied (403) when only visible.
-    object_permissions = {
-        "update": permissions.CHANGE,
-        "partial_update": permissions.CHANGE,
-        "destroy": permissions.DELETE,
-        "history": permissions.VIEW_HISTORY,
-    }
-
-    @staticmethod
-    def change_service(use_case: UseCase, **kwargs: Any) -> Any:
-        """The service PUT and PATCH call; governance swaps in its own."""
-        return services.update_use_case(use_case, **kwargs)
-
-    def get_serializer_class(self) -> type[serializers.Serializer]:
-        if self.action in {"update", "partial_update"}:
-            return api.UseCaseUpdateSerializer
-        return api.UseCaseSerializer
-
-    def get_queryset(self) -> QuerySet[UseCase]:
-        return permissions.use_cases_visible_to(self.request.user).prefetch_related(  # type: ignore[arg-type]
-            *USE_CASE_PREFETCH
-        )
-
-    def get_object(self) -> UseCase:
-        perm = self.object_permissions.get(self.action, permissions.VIEW)
-        use_case = permissions.access_use_case(self.actor(), self.kwargs["pk"], perm=perm)
-        return UseCase.objects.prefetch_related(*USE_CASE_PREFETCH).get(pk=use_case.pk)
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
-        department = fields.pop("department")
-        reason = fields.pop("reason", "")
-        children = {key: fields.pop(key) for key in api.CHILD_SERIALIZERS if key in fields}
-        use_case = services.create_use_case(
-            actor=self.actor(), department=department, reason=reason, children=children, **fields
-        )
-        response = self.respond_with(
-            UseCase.objects.prefetch_related(*USE_CASE_PREFETCH).get(pk=use_case.pk),
-            status.HTTP_201_CREATED,
-        )
-        response["Location"] = f"{request.path}{use_case.pk}/"
-        return response
-
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        partial = kwargs.pop("partial", False)
-        use_case = self.get_object()
-        with transaction.atomic():
-            # The row lock makes the If-Match comparison and the write one step.
-            UseCase.objects.select_for_update().filter(pk=use_case.pk).first()
-            current = UseCase.objects.prefetch_related(*USE_CASE_PREFETCH).get(pk=use_case.pk)
-            require_if_match(request, etag_for(self.representation(current)))
-            serializer = self.get_serializer(current, data=request.data, partial=partial)
-            serializer.is_valid(raise_exception=True)
-            fields = dict(serializer.validated_data)
-            reason = fields.pop("reason")
-            children = {key: fields.pop(key) for key in api.CHILD_SERIALIZERS if key in fields}
-            self.change_service(
-                current, actor=self.actor(), reason=reason, children=children or None, **fields
-            )
-        return self.respond_with(
-            UseCase.objects.prefetch_related(*USE_CASE_PREFETCH).get(pk=use_case.pk)
-        )
-
-    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        use_case = self.get_object()
-        reason = request.query_params.get("reason", "")
-        if not reason.strip():
-            raise ValidationError(
-                {"reason": [_("Bitte geben Sie einen Grund für die Löschung an.")]}
-            )
-        if request.headers.get("If-Match"):
-            require_if_match(request, etag_for(self.representation(use_case)))
-        services.delete_use_case(use_case, actor=self.actor(), reason=reason)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-    @extend_schema(
-        summary=_("Historie eines Anwendungsfalls"),
-        description=_(
-            "Alle Fassungen des Anwendungsfalls und seiner Unterzeilen (Rechtsgrundlagen, "
-            "Datenquellen, Leistungen, zurückgehaltene Angaben), neueste zuerst, mit Person, "
-            "Zeitpunkt, Grund und den geänderten Feldern."
-        ),
-        responses=api.HistoryEntrySerializer(many=True),
-        filters=False,
-    )
-    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
-    def history(self, request: Request, pk: str) -> Response:
-        use_case = self.get_object()
-        return Response(use_case_history(use_case.pk))
 
 
 # -- public -------------------------------------------------------------------------------------

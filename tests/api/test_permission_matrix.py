@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from registry import services as registry_services
 from registry import webhooks
 from registry.models import WebhookDelivery
 from registry.publication import publish_use_case
@@ -139,9 +138,7 @@ def prepare_workflow(operation: str, world: dict[str, Any], request: Any) -> Non
     board = request.getfixturevalue("board_member")
     use_case = world["use_case"]
     # Personal data: the DPO's sign-off is required, so the DPO column means something.
-    registry_services.update_use_case(
-        use_case, actor=head, reason="Daten", processes_personal_data=True
-    )
+    governance.change_use_case(use_case, actor=head, reason="Daten", processes_personal_data=True)
     governance.classify_use_case(use_case, actor=head, facts={"is_ai_system": True})
     if operation == "use-case-submit":
         return

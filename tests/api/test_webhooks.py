@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 
+from governance import services as governance_services
 from registry import services, webhooks
 from registry.models import WebhookDelivery
 from tests.api.conftest import ApiClient
@@ -90,7 +91,9 @@ def test_registry_services_emit_created_changed_and_deleted(
 ):
     _endpoint(board_member, organisation)
     use_case = make_use_case(department_head, department, "Neu")
-    services.update_use_case(use_case, actor=department_head, reason="r", purpose="anders")
+    governance_services.change_use_case(
+        use_case, actor=department_head, reason="r", purpose="anders"
+    )
     pk = use_case.pk
     services.delete_use_case(use_case, actor=board_member, reason="doppelt")
     deliveries = WebhookDelivery.objects.filter(use_case_pk=pk).order_by("pk")

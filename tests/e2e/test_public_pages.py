@@ -3,7 +3,7 @@ the language switch, and search and filters without JavaScript."""
 
 import pytest
 
-from registry import services
+from governance import services as governance_services
 from registry.models import PublishedUseCase
 from registry.publication import publish_use_case
 from tests.conftest import make_use_case
@@ -33,7 +33,7 @@ def register(board_member, department_head, department, ai_system, foreign_use_c
         },
     )
     publish_use_case(chatbot, actor=board_member, reason="freigegeben")
-    services.update_use_case(
+    governance_services.change_use_case(
         chatbot, actor=board_member, reason="x", purpose="Fragen rund um die Uhr beantworten."
     )
     publish_use_case(chatbot, actor=board_member, reason="Änderung freigegeben")

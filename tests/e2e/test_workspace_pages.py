@@ -5,7 +5,6 @@ import re
 import pytest
 
 from governance import services as governance_services
-from registry import services as registry_services
 from tests.e2e.conftest import assert_accessible
 from tests.idp_plugin import login_via_idp
 from workspace.steps import STEPS
@@ -58,7 +57,7 @@ def test_form_with_errors_is_accessible_and_links_to_the_field(
 def test_history_inbox_and_sign_off_pages_are_accessible(
     page, live_server, idp, department_head, dpo, use_case
 ):
-    registry_services.update_use_case(
+    governance_services.change_use_case(
         use_case,
         actor=department_head,
         reason="personenbezogene Daten ergänzt",

@@ -7,7 +7,6 @@ from django.http import Http404
 from governance import services
 from governance.models import ObligationItem, RiskClassification
 from governance.risk import RULE_SET_VERSION
-from registry import services as registry_services
 from tests.governance.conftest import HIGH_RISK, MINIMAL, TRANSPARENCY, reload
 
 
@@ -70,7 +69,7 @@ def test_each_obligation_becomes_an_open_item(use_case, department_head):
 def test_personal_data_adds_a_dpia_item_and_monitoring_a_staff_council_item(
     use_case, department_head
 ):
-    registry_services.update_use_case(
+    services.change_use_case(
         use_case,
         actor=department_head,
         reason="Daten",
@@ -104,7 +103,7 @@ def test_another_organisations_use_case_cannot_be_classified(foreign_use_case, d
 
 
 def test_a_dpia_already_done_starts_as_done(use_case, department_head):
-    registry_services.update_use_case(
+    services.change_use_case(
         use_case,
         actor=department_head,
         reason="DSFA",

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from governance import emails, services, tasks
-from registry import services as registry_services
 
 
 def _recipients() -> set[str]:
@@ -91,7 +90,7 @@ def test_review_reminders_go_out_once_per_use_case_and_period(
     approved_use_case, board_member, department_head
 ):
     today = timezone.localdate()
-    registry_services.update_use_case(
+    services.change_use_case(
         approved_use_case,
         actor=board_member,
         reason="x",

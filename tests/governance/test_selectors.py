@@ -5,14 +5,13 @@ import datetime
 from django.utils import timezone
 
 from governance import selectors, services
-from registry import services as registry_services
 from tests.conftest import make_use_case
 from tests.governance.conftest import MINIMAL
 
 
 def _submit(use_case, head, **fields):
     if fields:
-        registry_services.update_use_case(use_case, actor=head, reason="x", **fields)
+        services.change_use_case(use_case, actor=head, reason="x", **fields)
     services.classify_use_case(use_case, actor=head, facts=MINIMAL)
     services.submit_use_case(use_case, actor=head)
     return use_case
@@ -60,7 +59,7 @@ def test_awaiting_sign_off_needs_one_query_whatever_the_rows(
 def test_overdue_reviews_lists_only_passed_dates_of_approved_use_cases(
     approved_use_case, board_member, organisation
 ):
-    registry_services.update_use_case(
+    services.change_use_case(
         approved_use_case,
         actor=board_member,
         reason="x",

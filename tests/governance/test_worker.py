@@ -7,7 +7,6 @@ from django.conf import settings
 from django.utils import timezone
 
 from governance import services
-from registry import services as registry_services
 from tests.governance.conftest import MINIMAL, wait_for
 
 pytestmark = pytest.mark.services
@@ -59,7 +58,7 @@ def test_the_beat_scheduled_reminder_runs_on_the_worker_and_sends_once(
     wait_for(lambda: len(smtp_server.messages) == 2)
     services.decide_use_case(use_case, actor=board_member, outcome="approved", rationale="ok")
     wait_for(lambda: len(smtp_server.messages) == 3)
-    registry_services.update_use_case(
+    services.change_use_case(
         use_case,
         actor=board_member,
         reason="Überprüfung vorziehen",

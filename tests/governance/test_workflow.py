@@ -6,7 +6,6 @@ from django.http import Http404
 
 from governance import services
 from governance.models import Decision, ObligationItem, SignOff, Submission
-from registry import services as registry_services
 from registry.models import PublishedUseCase
 from tests.governance.conftest import HIGH_RISK, reload
 
@@ -202,7 +201,7 @@ def test_no_decision_before_the_required_sign_offs(submitted_use_case, board_mem
 def test_personal_data_needs_the_dpos_sign_off_too(
     classified_use_case, department_head, iso, dpo, board_member
 ):
-    registry_services.update_use_case(
+    services.change_use_case(
         classified_use_case, actor=department_head, reason="Daten", processes_personal_data=True
     )
     services.submit_use_case(classified_use_case, actor=department_head)
@@ -221,7 +220,7 @@ def test_personal_data_needs_the_dpos_sign_off_too(
 def test_monitoring_staff_needs_the_staff_councils_sign_off(
     classified_use_case, department_head, iso, staff_council, board_member
 ):
-    registry_services.update_use_case(
+    services.change_use_case(
         classified_use_case, actor=department_head, reason="Dienstplan", monitors_staff=True
     )
     services.submit_use_case(classified_use_case, actor=department_head)
@@ -473,7 +472,7 @@ def test_others_cannot_update_obligations(request, classified_use_case, persona)
 def test_periodic_review_sets_the_next_date(approved_use_case, board_member, department_head):
     from django.utils import timezone
 
-    registry_services.update_use_case(
+    services.change_use_case(
         approved_use_case, actor=board_member, reason="x", next_review_date=timezone.localdate()
     )
     with pytest.raises(PermissionDenied):

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from accounts.models import Department, User
-from registry import services
+from governance import services as governance_services
 from registry.models import PublishedUseCase, UseCase
 from registry.publication import publish_use_case
 from tests.conftest import make_use_case
@@ -43,4 +43,4 @@ def publish_many(
 
 
 def change(use_case: UseCase, actor: User, **fields: Any) -> None:
-    services.update_use_case(use_case, actor=actor, reason="Änderung", **fields)
+    governance_services.change_use_case(use_case, actor=actor, reason="Änderung", **fields)

@@ -3,6 +3,7 @@
 import pytest
 from django.db import models
 
+from governance import services as governance_services
 from registry import services
 from registry.models import AISystem, PublishedUseCase, UseCase
 from registry.publication import WITHHELD_GROUPS
@@ -82,7 +83,9 @@ def secret_use_case(department_head, department, board_member, organisation):
     from registry.publication import publish_use_case
 
     publish_use_case(use_case, actor=department_head, reason=sentinel("publish_reason"))
-    services.update_use_case(use_case, actor=board_member, reason="x", title="Geänderter Titel")
+    governance_services.change_use_case(
+        use_case, actor=board_member, reason="x", title="Geänderter Titel"
+    )
     publish_use_case(use_case, actor=department_head, reason=sentinel("second_reason"))
     return use_case
 

@@ -1,5 +1,6 @@
 """Detail, earlier versions, change log and objection route of a published use case."""
 
+from governance import services as governance_services
 from registry import services
 from registry.models import PublishedUseCase
 from registry.publication import withdraw_use_case
@@ -25,7 +26,7 @@ def test_detail_page_of_a_withdrawn_use_case_gives_404(client, published, use_ca
 def test_a_withheld_group_shows_its_reason_and_not_its_value(
     client, use_case, board_member, publish
 ):
-    services.update_use_case(
+    governance_services.change_use_case(
         use_case, actor=board_member, reason="x", interfaces="SAP-Modul Geheim"
     )
     services.set_use_case_children(

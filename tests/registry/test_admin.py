@@ -144,9 +144,9 @@ def test_the_admin_offers_only_the_boards_own_departments(
 
 
 def test_the_history_page_shows_the_change_and_its_reason(board_client, department_head, use_case):
-    from registry.services import update_use_case
+    from governance.services import change_use_case
 
-    update_use_case(use_case, actor=department_head, reason="Zweck präzisiert", purpose="Neu")
+    change_use_case(use_case, actor=department_head, reason="Zweck präzisiert", purpose="Neu")
     response = board_client.get(_history_url(use_case))
     body = response.content.decode()
     assert "Zweck präzisiert" in body

@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 
+from governance import services as governance_services
 from registry import services
 from registry.models import AISystem, DataSource, LegalBasis, PublicService, UseCase, WithheldField
 
@@ -25,7 +26,9 @@ def test_creating_a_use_case_records_actor_and_reason(department_head, departmen
 
 
 def test_a_change_records_the_previous_and_new_values(department_head, use_case):
-    services.update_use_case(use_case, actor=department_head, reason="Präzisiert", purpose="Neu")
+    governance_services.change_use_case(
+        use_case, actor=department_head, reason="Präzisiert", purpose="Neu"
+    )
     newest, previous = use_case.history.all()[:2]
     delta = newest.diff_against(previous)
     assert [(c.field, c.old, c.new) for c in delta.changes] == [
@@ -36,7 +39,7 @@ def test_a_change_records_the_previous_and_new_values(department_head, use_case)
 
 
 def test_an_unchanged_save_leaves_no_empty_version(department_head, use_case):
-    services.update_use_case(
+    governance_services.change_use_case(
         use_case, actor=department_head, reason="nichts", purpose=use_case.purpose
     )
     assert use_case.history.count() == 1
@@ -130,6 +133,8 @@ def test_a_change_without_reason_is_refused(department_head, use_case):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as exc:
-        services.update_use_case(use_case, actor=department_head, reason=" ", purpose="Neu")
+        governance_services.change_use_case(
+            use_case, actor=department_head, reason=" ", purpose="Neu"
+        )
     assert "reason" in exc.value.message_dict
     assert use_case.history.count() == 1

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from governance import services as governance_services
 from registry import permissions, services
 from registry.models import UseCase
 
@@ -59,13 +60,15 @@ def test_view_follows_the_table(request, persona, where):
 def test_change_follows_the_table(request, persona, where):
     user, use_case = _setup(request, persona, where)
     if "change" in _allowed(persona, where):
-        changed = services.update_use_case(use_case, actor=user, reason="Test", title="Neu")
+        changed = governance_services.change_use_case(
+            use_case, actor=user, reason="Test", title="Neu"
+        )
         assert changed == {"title"}
         return
     # Invisible records are not found; visible ones without the right are refused.
     expected = PermissionDenied if "view" in _allowed(persona, where) else Http404
     with pytest.raises(expected):
-        services.update_use_case(use_case, actor=user, reason="Test", title="Neu")
+        governance_services.change_use_case(use_case, actor=user, reason="Test", title="Neu")
     use_case.refresh_from_db()
     assert use_case.title != "Neu"
 
@@ -159,7 +162,7 @@ def test_a_single_person_grant_shows_one_use_case_and_no_other(
         use_case, actor=board_member, user=outsider, permission=permissions.CHANGE, reason="Projekt"
     )
     assert list(permissions.use_cases_visible_to(outsider)) == [use_case]
-    services.update_use_case(use_case, actor=outsider, reason="Ergänzt", purpose="Neu")
+    governance_services.change_use_case(use_case, actor=outsider, reason="Ergänzt", purpose="Neu")
 
 
 def test_revoking_the_last_grant_removes_the_implied_view(board_member, outsider, use_case):
@@ -173,7 +176,7 @@ def test_revoking_the_last_grant_removes_the_implied_view(board_member, outsider
 def test_moving_a_use_case_moves_the_heads_permissions(
     board_member, department_head, other_department_head, use_case, other_department
 ):
-    services.update_use_case(
+    governance_services.change_use_case(
         use_case, actor=board_member, reason="Zuständigkeit gewechselt", department=other_department
     )
     assert permissions.user_has_perm(other_department_head, use_case, permissions.CHANGE)
@@ -185,7 +188,7 @@ def test_department_head_cannot_move_a_use_case_into_another_department(
     department_head, use_case, other_department
 ):
     with pytest.raises(PermissionDenied):
-        services.update_use_case(
+        governance_services.change_use_case(
             use_case, actor=department_head, reason="weg damit", department=other_department
         )
     use_case.refresh_from_db()

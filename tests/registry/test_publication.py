@@ -1,5 +1,6 @@
 """The public record holds public fields only, honours withheld groups, and keeps a change log."""
 
+from governance import services as governance_services
 from registry import services
 from registry.models import PublishedUseCase, UseCase
 from registry.publication import publish_use_case, withdraw_use_case
@@ -41,7 +42,9 @@ def test_publishing_copies_public_fields_and_children(board_member, use_case):
 
 
 def test_a_withheld_group_is_emptied_and_its_reason_published(board_member, use_case):
-    services.update_use_case(use_case, actor=board_member, reason="x", interfaces="SAP-Modul X")
+    governance_services.change_use_case(
+        use_case, actor=board_member, reason="x", interfaces="SAP-Modul X"
+    )
     services.set_use_case_children(
         use_case,
         actor=board_member,
@@ -56,7 +59,9 @@ def test_a_withheld_group_is_emptied_and_its_reason_published(board_member, use_
 
 def test_changes_reach_the_public_record_only_when_published_again(board_member, use_case):
     publish_use_case(use_case, actor=board_member, reason="freigegeben")
-    services.update_use_case(use_case, actor=board_member, reason="x", title="Neuer Titel")
+    governance_services.change_use_case(
+        use_case, actor=board_member, reason="x", title="Neuer Titel"
+    )
     assert PublishedUseCase.objects.get(use_case=use_case).title == "Wohngeld-Vorprüfung"
     publish_use_case(use_case, actor=board_member, reason="Änderung freigegeben")
     record = PublishedUseCase.objects.get(use_case=use_case)
@@ -68,7 +73,9 @@ def test_changes_reach_the_public_record_only_when_published_again(board_member,
 
 def test_an_internal_use_case_is_withdrawn_and_its_log_kept(board_member, use_case):
     publish_use_case(use_case, actor=board_member, reason="freigegeben")
-    services.update_use_case(use_case, actor=board_member, reason="intern", is_published=False)
+    governance_services.change_use_case(
+        use_case, actor=board_member, reason="intern", is_published=False
+    )
     assert publish_use_case(use_case, actor=board_member, reason="intern") is None
     assert not PublishedUseCase.objects.exists()
     assert PublishedUseCase.history.filter(history_type="-").count() == 1

@@ -8,6 +8,7 @@ from django.utils import translation
 
 from accounts import services as account_services
 from accounts.models import Organisation
+from governance import services as governance_services
 from registry import services
 from registry.models import LegalBasis, UseCase
 from tests.conftest import USE_CASE_FIELDS
@@ -80,7 +81,7 @@ def test_an_end_date_before_the_start_date_is_refused(department_head, departmen
 
 def test_an_end_date_before_the_start_date_is_refused_on_change(department_head, use_case):
     with pytest.raises(ValidationError):
-        services.update_use_case(
+        governance_services.change_use_case(
             use_case,
             actor=department_head,
             reason="Termine",
@@ -94,7 +95,7 @@ def test_an_end_date_before_the_start_date_is_refused_on_change(department_head,
 
 def test_another_organisations_department_is_refused(board_member, use_case, foreign_department):
     with pytest.raises(ValidationError) as exc:
-        services.update_use_case(
+        governance_services.change_use_case(
             use_case, actor=board_member, reason="verschoben", department=foreign_department
         )
     assert "department" in _messages(exc)
@@ -104,7 +105,7 @@ def test_another_organisations_department_is_refused(board_member, use_case, for
 
 def test_another_organisations_ai_system_is_refused(department_head, use_case, foreign_ai_system):
     with translation.override("de"), pytest.raises(ValidationError) as exc:
-        services.update_use_case(
+        governance_services.change_use_case(
             use_case, actor=department_head, reason="System", ai_system=foreign_ai_system
         )
     assert _messages(exc)["ai_system"] == ["Das KI-System gehört zu einer anderen Organisation."]
@@ -114,7 +115,7 @@ def test_another_organisations_ai_system_is_refused(department_head, use_case, f
 
 def test_an_overlong_short_description_is_refused(department_head, use_case):
     with pytest.raises(ValidationError) as exc:
-        services.update_use_case(
+        governance_services.change_use_case(
             use_case, actor=department_head, reason="länger", short_description="x" * 401
         )
     assert "short_description" in _messages(exc)
@@ -122,13 +123,15 @@ def test_an_overlong_short_description_is_refused(department_head, use_case):
 
 def test_an_unknown_field_is_refused(department_head, use_case):
     with pytest.raises(ValidationError) as exc:
-        services.update_use_case(use_case, actor=department_head, reason="x", colour="blau")
+        governance_services.change_use_case(
+            use_case, actor=department_head, reason="x", colour="blau"
+        )
     assert "colour" in _messages(exc)
 
 
 def test_the_workflow_state_cannot_be_set_by_an_edit(department_head, use_case):
     with pytest.raises(ValidationError) as exc:
-        services.update_use_case(
+        governance_services.change_use_case(
             use_case, actor=department_head, reason="x", workflow_state="approved"
         )
     assert "workflow_state" in _messages(exc)

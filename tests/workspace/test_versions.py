@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from registry import services
+from governance import services as governance_services
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +13,7 @@ def _url(use_case):
 
 
 def test_changed_fields_are_marked_with_german_labels(client, department_head, use_case):
-    services.update_use_case(
+    governance_services.change_use_case(
         use_case,
         actor=department_head,
         reason="Zweck präzisiert",
@@ -33,8 +33,8 @@ def test_changed_fields_are_marked_with_german_labels(client, department_head, u
 
 
 def test_chosen_versions_are_compared(client, department_head, use_case):
-    services.update_use_case(use_case, actor=department_head, reason="eins", purpose="A")
-    services.update_use_case(use_case, actor=department_head, reason="zwei", purpose="B")
+    governance_services.change_use_case(use_case, actor=department_head, reason="eins", purpose="A")
+    governance_services.change_use_case(use_case, actor=department_head, reason="zwei", purpose="B")
     records = list(use_case.history.order_by("history_date"))
     client.force_login(department_head)
     response = client.get(_url(use_case), {"a": records[0].history_id, "b": records[1].history_id})

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import Department, Membership, Organisation, User
-from governance import demo_data
+from governance import demo_data, workflow
 from governance import services as governance_services
 from governance.models import ObligationItem, RiskClassification
 from governance.selectors import current_submission
@@ -245,11 +245,11 @@ class Command(BaseCommand):
             state = use_case.workflow_state
             if state == target:
                 return
-            if state in {UseCase.WorkflowState.DRAFT, UseCase.WorkflowState.CHANGES_REQUESTED}:
+            if state in workflow.EDITABLE_STATES:
                 governance_services.submit_use_case(
                     use_case, actor=submitter, note="Bitte um Prüfung und Freigabe."
                 )
-            elif state in {UseCase.WorkflowState.SUBMITTED, UseCase.WorkflowState.IN_REVIEW}:
+            elif state in workflow.REVIEW_STATES:
                 still_in_review = target in {"submitted", "in_review"}
                 self._sign_off(
                     use_case, actors, plan.get("signed", []) if still_in_review else None

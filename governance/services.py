@@ -1,7 +1,7 @@
 """Every governance write: classification, obligations, and each step of the review workflow.
 
 Each transition takes the acting user, checks who may take it, records who, when and why in the
-use case's history (registry.services.save_tracked), and sends its mails after the commit.
+use case's history (registry.history.save_tracked), and sends its mails after the commit.
 """
 
 import calendar
@@ -21,9 +21,9 @@ from governance import permissions, versions
 from governance.models import Decision, ObligationItem, RiskClassification, SignOff, Submission
 from governance.risk import FactsError, classify, parse_facts, to_json
 from governance.selectors import LIVE_STATES, REVIEW_STATES, current_submission
+from registry import history, webhooks
 from registry import permissions as registry_permissions
 from registry import services as registry_services
-from registry import webhooks
 from registry.models import PublishedUseCase, UseCase
 from registry.publication import publish_use_case
 
@@ -111,7 +111,7 @@ def _save_state(use_case: UseCase, *, actor: User, reason: str, state: str, **fi
     for name, value in fields.items():
         setattr(use_case, name, value)
     use_case.full_clean()
-    registry_services.save_tracked(use_case, actor=actor, reason=reason)
+    history.save_tracked(use_case, actor=actor, reason=reason)
 
 
 def add_months(date: datetime.date, months: int) -> datetime.date:
@@ -190,7 +190,7 @@ def _sync_obligations(use_case: UseCase, *, actor: User, reason: str) -> None:
             continue
         item.applies = applies
         item.full_clean()
-        registry_services.save_tracked(item, actor=actor, reason=reason)
+        history.save_tracked(item, actor=actor, reason=reason)
 
 
 def _back_to_review(
@@ -265,11 +265,11 @@ def classify_use_case(
     record.classified_at = timezone.now()
     record.full_clean(exclude=["use_case"])
     reason = _("Risikofragebogen beantwortet") if first else _("Risikofragebogen geändert")
-    registry_services.save_tracked(record, actor=actor, reason=reason)
+    history.save_tracked(record, actor=actor, reason=reason)
     if use_case.risk_class != record.risk_class:
         use_case.risk_class = record.risk_class
         use_case.full_clean()
-        registry_services.save_tracked(
+        history.save_tracked(
             use_case,
             actor=actor,
             reason=_("Risikoklasse nach dem Fragebogen: %(risk_class)s")
@@ -565,7 +565,7 @@ def record_periodic_review(use_case: UseCase, *, actor: User, note: str) -> None
     next_review = add_months(timezone.localdate(), review_interval_months(use_case))
     use_case.next_review_date = next_review
     use_case.full_clean()
-    registry_services.save_tracked(
+    history.save_tracked(
         use_case, actor=actor, reason=_("Regelmäßige Überprüfung: %(note)s") % {"note": note}
     )
     publish_use_case(use_case, actor=actor, reason=_("Regelmäßige Überprüfung"))
@@ -590,7 +590,7 @@ def update_obligation(
     item.updated_by = actor
     item.updated_at = timezone.now()
     item.full_clean()
-    registry_services.save_tracked(
+    history.save_tracked(
         item,
         actor=actor,
         reason=reason.strip() or _("Pflicht: %(status)s") % {"status": item.get_status_display()},

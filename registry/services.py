@@ -1,7 +1,7 @@
 """Every write to use cases, their child rows and AI systems.
 
 Each service takes the acting user and a reason, validates before saving, runs in one transaction
-and leaves a history row (django-simple-history) naming the actor and the reason.
+and leaves a history row (registry.history) naming the actor and the reason.
 """
 
 from collections.abc import Iterable, Mapping
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Department, Organisation, User
 from registry import permissions, webhooks
+from registry.history import delete_tracked, save_tracked
 from registry.models import (
     AccessGrant,
     AISystem,
@@ -40,20 +41,6 @@ EDITABLE_USE_CASE_FIELDS = frozenset(
     for f in UseCase._meta.concrete_fields
     if f.editable and f.name not in {"id", "organisation", "created_at", "updated_at"}
 )
-
-
-def save_tracked(instance: models.Model, *, actor: User | None, reason: str) -> None:
-    """Save a history-tracked row, recording who changed it and why."""
-    instance._history_user = actor  # type: ignore[attr-defined]
-    instance._change_reason = reason  # type: ignore[attr-defined]
-    instance.save()
-
-
-def delete_tracked(instance: models.Model, *, actor: User | None, reason: str) -> None:
-    """Delete a history-tracked row, recording who deleted it and why."""
-    instance._history_user = actor  # type: ignore[attr-defined]
-    instance._change_reason = reason  # type: ignore[attr-defined]
-    instance.delete()
 
 
 def _require_reason(reason: str) -> None:

@@ -24,9 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from accounts.roles import is_board_member
-
-# A module import: registry.services imports this module in turn to emit its events.
-from registry import services as registry_services
+from registry.history import delete_tracked, save_tracked
 from registry.models import UseCase, WebhookDelivery, WebhookEndpoint
 
 EVENTS = WebhookEndpoint.Event
@@ -130,7 +128,7 @@ def create_webhook_endpoint(
         secret=secrets.token_urlsafe(32),
     )
     _clean_endpoint(endpoint)
-    registry_services.save_tracked(endpoint, actor=actor, reason=_("Webhook-Empfänger angelegt"))
+    save_tracked(endpoint, actor=actor, reason=_("Webhook-Empfänger angelegt"))
     return endpoint
 
 
@@ -150,9 +148,7 @@ def update_webhook_endpoint(
         setattr(endpoint, name, fields[name])
     _clean_endpoint(endpoint)
     if changed:
-        registry_services.save_tracked(
-            endpoint, actor=actor, reason=reason or _("Webhook-Empfänger geändert")
-        )
+        save_tracked(endpoint, actor=actor, reason=reason or _("Webhook-Empfänger geändert"))
     return changed
 
 
@@ -161,7 +157,7 @@ def rotate_webhook_secret(endpoint: WebhookEndpoint, *, actor: User) -> WebhookE
     """Give the receiver a new signing secret; the old one stops working at once (board only)."""
     _require_board(actor, endpoint.organisation)
     endpoint.secret = secrets.token_urlsafe(32)
-    registry_services.save_tracked(endpoint, actor=actor, reason=_("Signaturschlüssel erneuert"))
+    save_tracked(endpoint, actor=actor, reason=_("Signaturschlüssel erneuert"))
     return endpoint
 
 
@@ -169,7 +165,7 @@ def rotate_webhook_secret(endpoint: WebhookEndpoint, *, actor: User) -> WebhookE
 def delete_webhook_endpoint(endpoint: WebhookEndpoint, *, actor: User) -> None:
     """Remove a receiver and its delivery log (board only)."""
     _require_board(actor, endpoint.organisation)
-    registry_services.delete_tracked(endpoint, actor=actor, reason=_("Webhook-Empfänger gelöscht"))
+    delete_tracked(endpoint, actor=actor, reason=_("Webhook-Empfänger gelöscht"))
 
 
 # -- events and deliveries ----------------------------------------------------------------------

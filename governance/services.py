@@ -21,11 +21,12 @@ from governance import permissions, versions
 from governance.models import Decision, ObligationItem, RiskClassification, SignOff, Submission
 from governance.risk import FactsError, classify, parse_facts, to_json
 from governance.selectors import LIVE_STATES, REVIEW_STATES, current_submission
-from registry import history, webhooks
+from registry import history
 from registry import permissions as registry_permissions
 from registry import services as registry_services
 from registry.models import PublishedUseCase, UseCase
 from registry.publication import publish_use_case
+from registry.webhooks.events import emit_event
 
 State = UseCase.WorkflowState
 
@@ -87,7 +88,7 @@ def _notify(event: str, use_case: UseCase, *, actor: User, occasion: str) -> Non
 
 def _emit(event: str, use_case: UseCase, *, actor: User | None) -> None:
     """Record the change event for other systems; webhooks sends it once the transaction commits."""
-    webhooks.emit_event(f"use_case.{event}", use_case, actor=actor)
+    emit_event(f"use_case.{event}", use_case, actor=actor)
 
 
 def _require(value: str, field: str, message: str) -> str:

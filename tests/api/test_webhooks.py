@@ -12,25 +12,27 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 
-from registry import services, webhooks
+from registry import services
 from registry.models import WebhookDelivery
+from registry.webhooks import endpoints, signing
+from registry.webhooks.events import EVENTS, replay_webhook_delivery
 from tests.api.conftest import ApiClient
 from tests.conftest import make_use_case
 
 
 def _endpoint(board_member, organisation, url="http://127.0.0.1:9/hook", events=None):
-    return webhooks.create_webhook_endpoint(
+    return endpoints.create_webhook_endpoint(
         actor=board_member,
         organisation=organisation,
         url=url,
-        events=events or [e.value for e in webhooks.EVENTS],
+        events=events or [e.value for e in EVENTS],
     )
 
 
 def test_signature_is_hmac_sha256_over_timestamp_and_body():
     body = b'{"a":1}'
     expected = hmac.new(b"geheim", b"1700000000." + body, hashlib.sha256).hexdigest()
-    assert webhooks.sign("geheim", 1700000000, body) == f"v1={expected}"
+    assert signing.sign("geheim", 1700000000, body) == f"v1={expected}"
 
 
 @override_settings(WEBHOOK_REQUIRE_HTTPS=True)
@@ -76,7 +78,7 @@ def test_events_reach_only_subscribed_active_endpoints_of_the_organisation(
     created = _endpoint(board_member, organisation, events=["use_case.created"])
     changed_only = _endpoint(board_member, organisation, events=["use_case.changed"])
     inactive = _endpoint(board_member, organisation, events=["use_case.created"])
-    webhooks.update_webhook_endpoint(inactive, actor=board_member, is_active=False)
+    endpoints.update_webhook_endpoint(inactive, actor=board_member, is_active=False)
     foreign = _endpoint(foreign_board_member, other_organisation, events=["use_case.created"])
     make_use_case(department_head, department, "Neu")
     assert set(WebhookDelivery.objects.values_list("endpoint", flat=True)) == {created.pk}
@@ -194,9 +196,9 @@ def test_a_worker_delivers_a_signed_event_to_the_receiver(
     assert delivery.status == WebhookDelivery.Status.SUCCEEDED
     [request] = receiver.requests
     headers, body = request["headers"], request["body"]
-    assert headers[webhooks.EVENT_HEADER] == "use_case.created"
-    signed = webhooks.sign(endpoint.secret, int(headers[webhooks.TIMESTAMP_HEADER]), body)
-    assert hmac.compare_digest(headers[webhooks.SIGNATURE_HEADER], signed)
+    assert headers[signing.EVENT_HEADER] == "use_case.created"
+    signed = signing.sign(endpoint.secret, int(headers[signing.TIMESTAMP_HEADER]), body)
+    assert hmac.compare_digest(headers[signing.SIGNATURE_HEADER], signed)
     payload = json.loads(body)
     assert payload["use_case"]["id"] == use_case.pk
     assert payload["event"] == "use_case.created"
@@ -220,7 +222,7 @@ def test_a_failing_receiver_gets_the_event_again_until_it_accepts(
     assert [a.response_status for a in delivery.attempts.all()] == [503, 503, 204]
     assert delivery.attempts.first().response_body == "busy"
     # Every attempt carries the same event; receivers deduplicate by its id.
-    assert len({r["headers"][webhooks.EVENT_ID_HEADER] for r in receiver.requests}) == 1
+    assert len({r["headers"][signing.EVENT_ID_HEADER] for r in receiver.requests}) == 1
 
 
 @pytest.mark.services
@@ -237,7 +239,7 @@ def test_a_delivery_fails_for_good_after_the_last_attempt_and_can_be_replayed(
         assert _wait_for(lambda: _settled(delivery.pk))
         delivery.refresh_from_db()
         assert delivery.status == WebhookDelivery.Status.FAILED
-        replay = webhooks.replay_webhook_delivery(delivery, actor=board_member)
+        replay = replay_webhook_delivery(delivery, actor=board_member)
         assert _wait_for(lambda: _settled(replay.pk))
     replay.refresh_from_db()
     assert replay.status == WebhookDelivery.Status.SUCCEEDED

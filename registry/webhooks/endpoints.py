@@ -1,53 +1,23 @@
-"""Change events for other systems: signed HTTP deliveries to an organisation's endpoints.
+"""The receivers an organisation registers: the address check and the board's services."""
 
-`emit_event` records one delivery per subscribed endpoint and hands it to Celery once the
-transaction commits; `registry.tasks.deliver_webhook` sends it, signs it and retries with
-exponential back-off. Endpoints are written only through the services below (board only).
-"""
-
-import hashlib
-import hmac
 import ipaddress
-import json
 import secrets
 import socket
-import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from accounts.roles import is_board_member
 from registry.history import delete_tracked, save_tracked
-from registry.models import UseCase, WebhookDelivery, WebhookEndpoint
+from registry.models import WebhookEndpoint
 
-EVENTS = WebhookEndpoint.Event
-SIGNATURE_HEADER = "X-KI-Register-Signature"
-TIMESTAMP_HEADER = "X-KI-Register-Timestamp"
-EVENT_HEADER = "X-KI-Register-Event"
-DELIVERY_HEADER = "X-KI-Register-Delivery"
-EVENT_ID_HEADER = "X-KI-Register-Event-Id"
 ENDPOINT_FIELDS = frozenset({"url", "events", "description", "is_active"})
-
-
-# -- signing ------------------------------------------------------------------------------------
-
-
-def payload_bytes(payload: dict[str, Any]) -> bytes:
-    """The exact body sent: compact, key-sorted JSON in UTF-8, the same on every attempt."""
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def sign(secret: str, timestamp: int, body: bytes) -> str:
-    """`v1=` and the hex HMAC-SHA256 of "<timestamp>.<body>" under the endpoint's secret."""
-    message = str(timestamp).encode() + b"." + body
-    return "v1=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
 # -- SSRF guard ---------------------------------------------------------------------------------
@@ -166,97 +136,3 @@ def delete_webhook_endpoint(endpoint: WebhookEndpoint, *, actor: User) -> None:
     """Remove a receiver and its delivery log (board only)."""
     _require_board(actor, endpoint.organisation)
     delete_tracked(endpoint, actor=actor, reason=_("Webhook-Empfänger gelöscht"))
-
-
-# -- events and deliveries ----------------------------------------------------------------------
-
-
-def _enqueue(delivery_ids: Iterable[int]) -> None:
-    from registry.tasks import deliver_webhook
-
-    for delivery_id in delivery_ids:
-        deliver_webhook.delay(delivery_id)
-
-
-def event_payload(
-    event: str,
-    use_case: UseCase,
-    *,
-    event_id: uuid.UUID,
-    actor: User | None,
-    changed_fields: Iterable[str] = (),
-) -> dict[str, Any]:
-    """What a receiver gets: the event and a thin reference to the use case to fetch."""
-    return {
-        "id": str(event_id),
-        "event": event,
-        "occurred_at": timezone.now().isoformat(),
-        "organisation": {
-            "id": use_case.organisation_id,
-            "ags": use_case.organisation.ags,
-        },
-        "use_case": {
-            "id": use_case.pk,
-            "title": use_case.title,
-            "status": use_case.status,
-            "workflow_state": use_case.workflow_state,
-            "department": use_case.department_id,
-            "url": f"/api/v1/use-cases/{use_case.pk}/",
-        },
-        "changed_fields": sorted(changed_fields),
-        "actor": {"id": actor.pk, "username": actor.username} if actor is not None else None,
-    }
-
-
-def emit_event(
-    event: str,
-    use_case: UseCase,
-    *,
-    actor: User | None = None,
-    changed_fields: Iterable[str] = (),
-) -> list[WebhookDelivery]:
-    """Record a delivery for every active endpoint subscribed to the event; send them on commit."""
-    if event not in EVENTS.values:
-        raise ValueError(f"unknown webhook event {event!r}")
-    endpoints = [
-        endpoint
-        for endpoint in WebhookEndpoint.objects.filter(
-            organisation_id=use_case.organisation_id, is_active=True
-        )
-        if event in endpoint.events
-    ]
-    if not endpoints:
-        return []
-    event_id = uuid.uuid4()
-    payload = event_payload(
-        event, use_case, event_id=event_id, actor=actor, changed_fields=changed_fields
-    )
-    deliveries = [
-        WebhookDelivery.objects.create(
-            endpoint=endpoint,
-            event=event,
-            event_id=event_id,
-            use_case_pk=use_case.pk,
-            payload=payload,
-        )
-        for endpoint in endpoints
-    ]
-    ids = [d.pk for d in deliveries]
-    transaction.on_commit(lambda: _enqueue(ids))
-    return deliveries
-
-
-@transaction.atomic
-def replay_webhook_delivery(delivery: WebhookDelivery, *, actor: User) -> WebhookDelivery:
-    """Send a delivery's payload again as a new delivery (board only); same event id."""
-    _require_board(actor, delivery.endpoint.organisation)
-    replay = WebhookDelivery.objects.create(
-        endpoint=delivery.endpoint,
-        event=delivery.event,
-        event_id=delivery.event_id,
-        use_case_pk=delivery.use_case_pk,
-        payload=delivery.payload,
-        replay_of=delivery,
-    )
-    transaction.on_commit(lambda: _enqueue([replay.pk]))
-    return replay

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from governance import permissions, versions
+from governance import permissions, tasks, versions
 from governance.models import Decision, ObligationItem, RiskClassification, SignOff, Submission
 from governance.risk import FactsError, classify, parse_facts, to_json
 from governance.selectors import LIVE_STATES, REVIEW_STATES, current_submission
@@ -73,8 +73,6 @@ def _check_version(use_case: UseCase, expected_version: str | None) -> None:
 
 def _notify(event: str, use_case: UseCase, *, actor: User, occasion: str) -> None:
     """Send the mails of a transition once the transaction has committed."""
-    from governance import tasks
-
     transaction.on_commit(
         partial(
             tasks.notify_transition.delay,

@@ -22,14 +22,40 @@ ENDPOINT_FIELDS = frozenset({"url", "events", "description", "is_active"})
 
 # -- SSRF guard ---------------------------------------------------------------------------------
 
+# IPv6 prefixes that carry an IPv4 address in their last 32 bits: IPv4-compatible (::a.b.c.d),
+# IPv4-translated (RFC 2765) and the NAT64 well-known prefix (RFC 6052). IPv4-mapped, 6to4 and
+# Teredo addresses are decoded by the ipaddress module.
+IPV4_IN_LAST_32_BITS = (
+    ipaddress.IPv6Network("::/96"),
+    ipaddress.IPv6Network("::ffff:0:0:0/96"),
+    ipaddress.IPv6Network("64:ff9b::/96"),
+)
+# The NAT64 local-use prefix (RFC 8215): where the IPv4 address sits depends on the operator's
+# prefix length, and it reaches only what that operator's translator reaches.
+NAT64_LOCAL_USE = ipaddress.IPv6Network("64:ff9b:1::/48")
 
-def check_webhook_url(url: str) -> None:
-    """Refuse receivers without HTTPS or that resolve to private, loopback or link-local addresses.
 
-    Hosts listed in WEBHOOK_PRIVATE_HOSTS_ALLOWED are exempt from the address check (tests, an
-    on-premises receiver the operator vouches for). Checked at registration and before each
-    request, so a name that later resolves inwards is refused too.
-    """
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    embedded = [a for a in (address.ipv4_mapped, address.sixtofour) if a is not None]
+    if address.teredo is not None:
+        embedded.extend(address.teredo)
+    if any(address in network for network in IPV4_IN_LAST_32_BITS):
+        embedded.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return embedded
+
+
+def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether an address lies outside every internal network, also through an IPv4 inside it."""
+    if not address.is_global:
+        return False
+    if isinstance(address, ipaddress.IPv4Address):
+        return True
+    if address in NAT64_LOCAL_USE:
+        return False
+    return all(inner.is_global for inner in _embedded_ipv4(address))
+
+
+def _receiver(url: str) -> tuple[str, int]:
     parts = urlsplit(url)
     allowed_schemes = {"https"} if settings.WEBHOOK_REQUIRE_HTTPS else {"https", "http"}
     if parts.scheme not in allowed_schemes:
@@ -39,25 +65,56 @@ def check_webhook_url(url: str) -> None:
     host = parts.hostname
     if not host:
         raise ValidationError({"url": _("Die Adresse nennt keinen Rechner.")})
-    if host in settings.WEBHOOK_PRIVATE_HOSTS_ALLOWED:
-        return
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise ValidationError(
+            {"url": _("Der Rechner der Empfänger-Adresse ist nicht auffindbar.")}
+        ) from exc
+    return host, port
+
+
+def _resolve(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    try:
         infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
     except (OSError, ValueError) as exc:
         raise ValidationError(
             {"url": _("Der Rechner der Empfänger-Adresse ist nicht auffindbar.")}
         ) from exc
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            raise ValidationError(
-                {
-                    "url": _(
-                        "Die Empfänger-Adresse zeigt auf ein internes Netz; das ist nicht erlaubt."
-                    )
-                }
-            )
+    return [ipaddress.ip_address(info[4][0]) for info in infos]
+
+
+def _require_public(addresses: list[ipaddress.IPv4Address | ipaddress.IPv6Address]) -> None:
+    if not all(is_public_address(address) for address in addresses):
+        raise ValidationError(
+            {"url": _("Die Empfänger-Adresse zeigt auf ein internes Netz; das ist nicht erlaubt.")}
+        )
+
+
+def check_webhook_url(url: str) -> None:
+    """Refuse receivers without HTTPS or that resolve to private, loopback or link-local addresses.
+
+    Hosts listed in WEBHOOK_PRIVATE_HOSTS_ALLOWED are exempt from the address check (tests, an
+    on-premises receiver the operator vouches for). Checked at registration; each delivery checks
+    again through `resolve_webhook_url`, so a name that later resolves inwards is refused too.
+    """
+    host, port = _receiver(url)
+    if host in settings.WEBHOOK_PRIVATE_HOSTS_ALLOWED:
+        return
+    _require_public(_resolve(host, port))
+
+
+def resolve_webhook_url(url: str) -> tuple[str, str]:
+    """The receiver's host name and the one address, checked like check_webhook_url, to send to.
+
+    The name is resolved once: the delivery connects to exactly the address checked here, so an
+    answer that changes between check and connection (DNS rebinding) cannot redirect it.
+    """
+    host, port = _receiver(url)
+    addresses = _resolve(host, port)
+    if host not in settings.WEBHOOK_PRIVATE_HOSTS_ALLOWED:
+        _require_public(addresses)
+    return host, str(addresses[0])
 
 
 # -- endpoints ----------------------------------------------------------------------------------

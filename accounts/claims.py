@@ -7,12 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import re2
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts import services
 from accounts.models import ClaimMappingRule, Department, Membership, Organisation, User
 
 logger = logging.getLogger(__name__)
@@ -281,17 +278,8 @@ def active_rules() -> list[ClaimMappingRule]:
     )
 
 
-@transaction.atomic
-def sync_memberships_from_claims(
-    user: User, *, claims: Mapping[str, Any], default_claim_path: str = "groups"
-) -> Evaluation:
-    """Make the user's provider-managed memberships exactly what the claims grant now."""
-    evaluation = evaluate_claims(
-        claims,
-        active_rules(),
-        default_claim_path=default_claim_path,
-        organisation_claim=settings.OIDC_ORGANISATION_CLAIM,
-    )
+def log_evaluation(user: User, evaluation: Evaluation) -> None:
+    """Log a login's rule problems, and the groups no rule matched."""
     for problem in evaluation.problems:
         logger.warning("OIDC login of %s: %s", user.username, problem)
     if evaluation.unmatched:
@@ -300,69 +288,3 @@ def sync_memberships_from_claims(
             user.username,
             ", ".join(evaluation.unmatched),
         )
-    existing = {
-        (membership.organisation_id, membership.role): membership
-        for membership in user.memberships.select_related("organisation")
-    }
-    wanted = {(grant.organisation.pk, grant.role): grant for grant in evaluation.grants}
-    for key, membership in existing.items():
-        if membership.source == Membership.Source.IDENTITY_PROVIDER and key not in wanted:
-            services.revoke_role(
-                user,
-                organisation=membership.organisation,
-                role=membership.role,
-                actor=None,
-                reason=_revoked_by_provider(user),
-            )
-    for key, grant in wanted.items():
-        current = existing.get(key)
-        # A role the board gave by hand stays the board's: the provider neither changes nor
-        # removes it.
-        if current is not None and current.source != Membership.Source.IDENTITY_PROVIDER:
-            continue
-        services.grant_role(
-            user,
-            organisation=grant.organisation,
-            role=grant.role,
-            departments=grant.departments,
-            source=Membership.Source.IDENTITY_PROVIDER,
-            actor=None,
-            reason=_granted_by_provider(user, claims, grant),
-        )
-    return evaluation
-
-
-# The claim sync's history rows have no history_user: the provider, not the person logging in,
-# decided the role. Their reason names the provider and, for grants, the groups.
-
-
-def _granted_by_provider(user: User, claims: Mapping[str, Any], grant: Grant) -> str:
-    groups: list[str] = []
-    for rule in active_rules():
-        # Only the rules that could have granted this: another organisation's rules never read
-        # this login (evaluate_claims).
-        if rule.role != grant.role or rule.organisation_id not in (None, grant.organisation.pk):
-            continue
-        try:
-            compiled = compile_rule(rule)
-        except re2.error:
-            continue
-        for value in values_at(claims, rule.claim_path):
-            match = compiled.fullmatch(value)
-            if match is None or value in groups:
-                continue
-            if rule.organisation_id == grant.organisation.pk or (
-                rule.organisation_id is None
-                and match.groupdict().get("ags") == grant.organisation.ags
-            ):
-                groups.append(value)
-    return _("Anmeldung über den Identitätsanbieter %(issuer)s: Gruppe %(groups)s") % {
-        "issuer": user.oidc_issuer,
-        "groups": ", ".join(f"„{group}“" for group in groups),
-    }
-
-
-def _revoked_by_provider(user: User) -> str:
-    return _(
-        "Anmeldung über den Identitätsanbieter %(issuer)s: keine Gruppe gewährt die Rolle mehr"
-    ) % {"issuer": user.oidc_issuer}

@@ -35,8 +35,8 @@ from mozilla_django_oidc.views import (
     OIDCAuthenticationRequestView,
 )
 
-from accounts.claims import sync_memberships_from_claims
 from accounts.models import User
+from accounts.services import sync_memberships_from_claims
 
 logger = logging.getLogger(__name__)
 

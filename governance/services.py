@@ -1,7 +1,7 @@
 """Every governance write: classification, obligations, and each step of the review workflow.
 
 Each transition takes the acting user, checks who may take it, records who, when and why in the
-use case's history (registry.services.save_tracked), and sends its mails after the commit.
+use case's history (registry.history.save_tracked), and sends its mails after the commit.
 """
 
 import calendar
@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from governance import permissions, versions
+from governance import permissions, tasks, versions
 from governance.models import Decision, ObligationItem, RiskClassification, SignOff, Submission
 from governance.risk import FactsError, classify, parse_facts, to_json
 from governance.selectors import current_submission
@@ -32,11 +32,12 @@ from governance.workflow import (
     required_sign_off_roles,
     reviewer_label,
 )
+from registry import history
 from registry import permissions as registry_permissions
 from registry import services as registry_services
-from registry import webhooks
 from registry.models import PublishedUseCase, UseCase
 from registry.publication import publish_use_case
+from registry.webhooks.events import emit_event
 
 State = UseCase.WorkflowState
 
@@ -83,8 +84,6 @@ def _check_version(use_case: UseCase, expected_version: str | None) -> None:
 
 def _notify(event: MailEvent, use_case: UseCase, *, actor: User, occasion: str) -> None:
     """Send the mails of a transition once the transaction has committed."""
-    from governance import tasks
-
     transaction.on_commit(
         partial(
             tasks.notify_transition.delay,
@@ -98,7 +97,7 @@ def _notify(event: MailEvent, use_case: UseCase, *, actor: User, occasion: str) 
 
 def _emit(event: WebhookEvent, use_case: UseCase, *, actor: User | None) -> None:
     """Record the change event for other systems; webhooks sends it once the transaction commits."""
-    webhooks.emit_event(event, use_case, actor=actor)
+    emit_event(event, use_case, actor=actor)
 
 
 def _announce(transition: Transition, use_case: UseCase, *, actor: User, occasion: str) -> None:
@@ -138,7 +137,7 @@ def _save_state(use_case: UseCase, *, actor: User, reason: str, state: str, **fi
     for name, value in fields.items():
         setattr(use_case, name, value)
     use_case.full_clean()
-    registry_services.save_tracked(use_case, actor=actor, reason=reason)
+    history.save_tracked(use_case, actor=actor, reason=reason)
 
 
 def add_months(date: datetime.date, months: int) -> datetime.date:
@@ -217,7 +216,7 @@ def _sync_obligations(use_case: UseCase, *, actor: User, reason: str) -> None:
             continue
         item.applies = applies
         item.full_clean()
-        registry_services.save_tracked(item, actor=actor, reason=reason)
+        history.save_tracked(item, actor=actor, reason=reason)
 
 
 def _back_to_review(
@@ -293,11 +292,11 @@ def classify_use_case(
     record.classified_at = timezone.now()
     record.full_clean(exclude=["use_case"])
     reason = _("Risikofragebogen beantwortet") if first else _("Risikofragebogen geändert")
-    registry_services.save_tracked(record, actor=actor, reason=reason)
+    history.save_tracked(record, actor=actor, reason=reason)
     if use_case.risk_class != record.risk_class:
         use_case.risk_class = record.risk_class
         use_case.full_clean()
-        registry_services.save_tracked(
+        history.save_tracked(
             use_case,
             actor=actor,
             reason=_("Risikoklasse nach dem Fragebogen: %(risk_class)s")
@@ -608,7 +607,7 @@ def record_periodic_review(use_case: UseCase, *, actor: User, note: str) -> None
     next_review = add_months(timezone.localdate(), review_interval_months(use_case))
     use_case.next_review_date = next_review
     use_case.full_clean()
-    registry_services.save_tracked(
+    history.save_tracked(
         use_case, actor=actor, reason=_("Regelmäßige Überprüfung: %(note)s") % {"note": note}
     )
     publish_use_case(use_case, actor=actor, reason=_("Regelmäßige Überprüfung"))
@@ -633,7 +632,7 @@ def update_obligation(
     item.updated_by = actor
     item.updated_at = timezone.now()
     item.full_clean()
-    registry_services.save_tracked(
+    history.save_tracked(
         item,
         actor=actor,
         reason=reason.strip() or _("Pflicht: %(status)s") % {"status": item.get_status_display()},

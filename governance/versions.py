@@ -13,6 +13,7 @@ from django.db.models import Model, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from governance.models import RiskClassification
+from registry.history import compared_fields, field_changes
 from registry.models import (
     AccessGrant,
     DataSource,
@@ -32,6 +33,9 @@ PARTS: dict[str, tuple[type[Model], str]] = {
     "ag": (AccessGrant, "use_case_id"),
     "rc": (RiskClassification, "use_case_id"),
 }
+# The fields whose change a person is told by name; a transition alone (the workflow state) is
+# told as "Bearbeitungsstand".
+CHANGE_LABEL_FIELDS = compared_fields(UseCase, hidden={"workflow_state"})
 
 
 @dataclass(frozen=True)
@@ -95,11 +99,9 @@ def _what(model: type[Model], row: object) -> str:
     previous = row.prev_record  # type: ignore[attr-defined]
     if previous is None:
         return _("angelegt")
-    delta = row.diff_against(previous)  # type: ignore[attr-defined]
     labels = [
-        str(getattr(UseCase._meta.get_field(name), "verbose_name", name))
-        for name in delta.changed_fields
-        if name != "updated_at"
+        str(getattr(UseCase._meta.get_field(change.name), "verbose_name", change.name))
+        for change in field_changes(previous, row, fields=CHANGE_LABEL_FIELDS)
     ]
     return ", ".join(labels) or _("Bearbeitungsstand")
 

@@ -23,7 +23,7 @@ from accounts.admin_scope import (
     readable_organisations,
 )
 from accounts.models import User
-from registry import permissions, services, webhooks
+from registry import permissions, services
 from registry.models import (
     AccessGrant,
     AISystem,
@@ -36,6 +36,13 @@ from registry.models import (
     WebhookEndpoint,
     WithheldField,
 )
+from registry.webhooks.endpoints import (
+    create_webhook_endpoint,
+    delete_webhook_endpoint,
+    rotate_webhook_secret,
+    update_webhook_endpoint,
+)
+from registry.webhooks.events import replay_webhook_delivery
 
 CHANGE_REASON_LABEL = _("Grund der Änderung")
 CHANGE_REASON_HELP = _("Wird mit der Änderung in der Historie gespeichert.")
@@ -267,7 +274,7 @@ class WebhookEndpointAdmin(BoardOnlyAdminMixin, SimpleHistoryAdmin):
     def rotate_secrets(self, request: HttpRequest, queryset: QuerySet[WebhookEndpoint]) -> None:
         actor = acting_user(request)
         for endpoint in queryset:
-            renewed = webhooks.rotate_webhook_secret(
+            renewed = rotate_webhook_secret(
                 permissions.access_webhook_endpoint(actor, endpoint.pk), actor=actor
             )
             self._show_secret_once(request, renewed)
@@ -287,20 +294,20 @@ class WebhookEndpointAdmin(BoardOnlyAdminMixin, SimpleHistoryAdmin):
     ) -> None:
         fields = {n: form.cleaned_data[n] for n in ("url", "events", "description", "is_active")}
         if change:
-            webhooks.update_webhook_endpoint(
+            update_webhook_endpoint(
                 permissions.access_webhook_endpoint(acting_user(request), obj.pk),
                 actor=acting_user(request),
                 **fields,
             )
             return
-        created = webhooks.create_webhook_endpoint(
+        created = create_webhook_endpoint(
             actor=acting_user(request), organisation=form.cleaned_data["organisation"], **fields
         )
         obj.pk = created.pk
         obj._state.adding = False
 
     def delete_model(self, request: HttpRequest, obj: WebhookEndpoint) -> None:
-        webhooks.delete_webhook_endpoint(obj, actor=acting_user(request))
+        delete_webhook_endpoint(obj, actor=acting_user(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         for endpoint in queryset:
@@ -361,7 +368,7 @@ class WebhookDeliveryAdmin(BoardOnlyAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("Ausgewählte Zustellungen erneut senden"))
     def replay(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
         for delivery in queryset.select_related("endpoint__organisation"):
-            webhooks.replay_webhook_delivery(delivery, actor=acting_user(request))
+            replay_webhook_delivery(delivery, actor=acting_user(request))
         self.message_user(
             request,
             gettext("%(count)d Zustellungen werden erneut gesendet.") % {"count": queryset.count()},

@@ -6,8 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from registry.history import delete_tracked, save_tracked
 from registry.models import PublishedUseCase, UseCase, WithheldField
-from registry.services import delete_tracked, save_tracked
 
 # Which public fields each withholdable group covers.
 WITHHELD_GROUPS: dict[str, tuple[str, ...]] = {

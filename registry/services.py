@@ -1,7 +1,7 @@
 """Every write to use cases, their child rows and AI systems.
 
 Each service takes the acting user and a reason, validates before saving, runs in one transaction
-and leaves a history row (django-simple-history) naming the actor and the reason.
+and leaves a history row (registry.history) naming the actor and the reason.
 """
 
 from collections.abc import Iterable, Mapping
@@ -12,7 +12,8 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, Organisation, User
-from registry import permissions, webhooks
+from registry import permissions
+from registry.history import delete_tracked, save_tracked
 from registry.models import (
     AccessGrant,
     AISystem,
@@ -23,6 +24,7 @@ from registry.models import (
     UseCase,
     WithheldField,
 )
+from registry.webhooks import events
 
 # Child rows a use case owns, by the keyword the services take them under.
 CHILD_MODELS: dict[str, type[models.Model]] = {
@@ -40,20 +42,6 @@ EDITABLE_USE_CASE_FIELDS = frozenset(
     for f in UseCase._meta.concrete_fields
     if f.editable and f.name not in {"id", "organisation", "created_at", "updated_at"}
 )
-
-
-def save_tracked(instance: models.Model, *, actor: User | None, reason: str) -> None:
-    """Save a history-tracked row, recording who changed it and why."""
-    instance._history_user = actor  # type: ignore[attr-defined]
-    instance._change_reason = reason  # type: ignore[attr-defined]
-    instance.save()
-
-
-def delete_tracked(instance: models.Model, *, actor: User | None, reason: str) -> None:
-    """Delete a history-tracked row, recording who deleted it and why."""
-    instance._history_user = actor  # type: ignore[attr-defined]
-    instance._change_reason = reason  # type: ignore[attr-defined]
-    instance.delete()
 
 
 def _require_reason(reason: str) -> None:
@@ -181,7 +169,7 @@ def create_use_case(
     for key, rows in (children or {}).items():
         _replace_children(use_case, key, rows, actor=actor, reason=reason or _("angelegt"))
     permissions.assign_default_permissions(use_case)
-    webhooks.emit_event(webhooks.EVENTS.USE_CASE_CREATED, use_case, actor=actor)
+    events.emit_event(events.EVENTS.USE_CASE_CREATED, use_case, actor=actor)
     return use_case
 
 
@@ -221,8 +209,8 @@ def apply_use_case_fields(
     if "department" in changed:
         permissions.move_department_permissions(use_case, old_department)
     if changed:
-        webhooks.emit_event(
-            webhooks.EVENTS.USE_CASE_CHANGED, use_case, actor=actor, changed_fields=changed
+        events.emit_event(
+            events.EVENTS.USE_CASE_CHANGED, use_case, actor=actor, changed_fields=changed
         )
     caller_instance.refresh_from_db()
     return changed
@@ -242,7 +230,7 @@ def delete_use_case(use_case: UseCase, *, actor: User, reason: str) -> None:
     if publication is not None:
         delete_tracked(publication, actor=actor, reason=reason)
     # Before the delete: the event describes the use case as it was.
-    webhooks.emit_event(webhooks.EVENTS.USE_CASE_DELETED, use_case, actor=actor)
+    events.emit_event(events.EVENTS.USE_CASE_DELETED, use_case, actor=actor)
     delete_tracked(use_case, actor=actor, reason=reason)
 
 
@@ -332,7 +320,7 @@ def set_use_case_children(
         raise ValidationError({key: _("Diese Angabe gibt es nicht.")})
     changed = _replace_children(use_case, key, rows, actor=actor, reason=reason)
     if changed:
-        webhooks.emit_event(
-            webhooks.EVENTS.USE_CASE_CHANGED, use_case, actor=actor, changed_fields=[key]
+        events.emit_event(
+            events.EVENTS.USE_CASE_CHANGED, use_case, actor=actor, changed_fields=[key]
         )
     return changed

@@ -10,13 +10,14 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from accounts.models import Department
+from registry.history import compared_fields
 from registry.models import AISystem, UseCase
 from registry.services import CHILD_MODELS
 
-# Fields a reader compares; bookkeeping fields would only add noise.
-SKIPPED = frozenset({"id", "organisation", "created_at", "updated_at"})
+# Fields a reader compares. The table shows every field, changed or not, so the organisation,
+# which never changes, would only add a row of noise.
 COMPARED_FIELDS: tuple[str, ...] = tuple(
-    f.name for f in UseCase._meta.concrete_fields if f.name not in SKIPPED
+    f.name for f in compared_fields(UseCase, hidden={"organisation"})
 )
 CHILD_LABELS = {key: model._meta.verbose_name_plural for key, model in CHILD_MODELS.items()}
 

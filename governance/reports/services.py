@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from accounts.roles import is_board_member
+from governance import tasks
 from governance.models import TransparencyReport
 from governance.reports.periods import Period
 
@@ -96,8 +97,6 @@ def request_report(
     )
     report.full_clean()
     report.save()
-    from governance import tasks
-
     transaction.on_commit(partial(tasks.render_transparency_report.delay, report.pk))
     return report
 

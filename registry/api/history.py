@@ -3,10 +3,12 @@
 import datetime
 import decimal
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import models
 
+from registry.history import compared_fields, field_changes
 from registry.models import (
     DataSource,
     LegalBasis,
@@ -23,8 +25,6 @@ HISTORY_MODELS: dict[str, type[models.Model]] = {
     "public_services": PublicService,
     "withheld_fields": WithheldField,
 }
-# Bookkeeping that changes with every save and says nothing about the change.
-IGNORED_FIELDS = frozenset({"id", "updated_at", "created_at", "use_case", "published_at"})
 CHANGE_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 
 
@@ -36,20 +36,11 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def _tracked_fields(model: type[models.Model]) -> list[models.Field]:
-    return [f for f in model._meta.concrete_fields if f.name not in IGNORED_FIELDS]
-
-
-def _diff(fields: list[models.Field], old: Any, new: Any) -> list[dict[str, Any]]:
-    changes = []
-    for field in fields:
-        before = getattr(old, field.attname) if old is not None else None
-        after = getattr(new, field.attname) if new is not None else None
-        if before != after and not (old is None and after in ("", None)):
-            changes.append(
-                {"field": field.name, "old": _json_value(before), "new": _json_value(after)}
-            )
-    return changes
+def _diff(fields: Sequence["models.Field[Any, Any]"], old: Any, new: Any) -> list[dict[str, Any]]:
+    return [
+        {"field": change.name, "old": _json_value(change.old), "new": _json_value(change.new)}
+        for change in field_changes(old, new, fields=fields)
+    ]
 
 
 def _actor(record: Any) -> dict[str, Any] | None:
@@ -68,7 +59,7 @@ def use_case_history(use_case_id: int) -> list[dict[str, Any]]:
             records = history.filter(id=use_case_id)
         else:
             records = history.filter(use_case_id=use_case_id)
-        fields = _tracked_fields(model)
+        fields = compared_fields(model)
         previous: dict[int, Any] = {}
         for record in records.order_by("history_date", "history_id"):
             change_type = CHANGE_TYPES[record.history_type]
@@ -96,7 +87,7 @@ def use_case_history(use_case_id: int) -> list[dict[str, Any]]:
 
 def public_changes(use_case_id: int) -> list[dict[str, Any]]:
     """The public change log of one published use case, newest first: public fields only."""
-    fields = [f for f in _tracked_fields(PublishedUseCase) if f.name not in {"first_published_at"}]
+    fields = compared_fields(PublishedUseCase)
     records = PublishedUseCase.history.filter(use_case_id=use_case_id).order_by(  # type: ignore[attr-defined]
         "history_date", "history_id"
     )

@@ -23,7 +23,7 @@ from rest_framework.response import Response
 
 from accounts.models import Department, Organisation, User
 from accounts.roles import boards_of, organisations_where
-from registry import permissions, services, webhooks
+from registry import permissions, services
 from registry.api import serializers as api
 from registry.api.etags import etag_for, require_if_match
 from registry.api.filters import (
@@ -37,6 +37,13 @@ from registry.api.history import public_changes
 from registry.models import AISystem, PublishedUseCase, WebhookDelivery, WebhookEndpoint
 from registry.public import selectors as public_selectors
 from registry.public.caching import cache_headers, cached_data, revalidate
+from registry.webhooks.endpoints import (
+    create_webhook_endpoint,
+    delete_webhook_endpoint,
+    rotate_webhook_secret,
+    update_webhook_endpoint,
+)
+from registry.webhooks.events import replay_webhook_delivery
 
 FIELDS_PARAMETER = OpenApiParameter(
     "fields",
@@ -324,7 +331,7 @@ class WebhookEndpointViewSet(EtagRetrieveMixin, viewsets.ModelViewSet):
         self._require_board_somewhere()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        endpoint = webhooks.create_webhook_endpoint(actor=self.actor(), **serializer.validated_data)
+        endpoint = create_webhook_endpoint(actor=self.actor(), **serializer.validated_data)
         data = api.WebhookEndpointWithSecretSerializer(
             endpoint, context=self.get_serializer_context()
         ).data
@@ -341,14 +348,12 @@ class WebhookEndpointViewSet(EtagRetrieveMixin, viewsets.ModelViewSet):
             require_if_match(request, etag_for(self.representation(endpoint)))
             serializer = self.get_serializer(endpoint, data=request.data, partial=partial)
             serializer.is_valid(raise_exception=True)
-            webhooks.update_webhook_endpoint(
-                endpoint, actor=self.actor(), **serializer.validated_data
-            )
+            update_webhook_endpoint(endpoint, actor=self.actor(), **serializer.validated_data)
         return self.respond_with(WebhookEndpoint.objects.get(pk=endpoint.pk))
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         endpoint = self.get_object()
-        webhooks.delete_webhook_endpoint(endpoint, actor=self.actor())
+        delete_webhook_endpoint(endpoint, actor=self.actor())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -358,7 +363,7 @@ class WebhookEndpointViewSet(EtagRetrieveMixin, viewsets.ModelViewSet):
     )
     @action(detail=True, methods=["post"], url_path="rotate-secret")
     def rotate_secret(self, request: Request, pk: str) -> Response:
-        endpoint = webhooks.rotate_webhook_secret(self.get_object(), actor=self.actor())
+        endpoint = rotate_webhook_secret(self.get_object(), actor=self.actor())
         data = api.WebhookEndpointWithSecretSerializer(
             endpoint, context=self.get_serializer_context()
         ).data
@@ -400,5 +405,5 @@ class WebhookEndpointViewSet(EtagRetrieveMixin, viewsets.ModelViewSet):
         delivery = WebhookDelivery.objects.filter(endpoint=endpoint, pk=delivery_id).first()
         if delivery is None:
             raise Http404
-        replay = webhooks.replay_webhook_delivery(delivery, actor=self.actor())
+        replay = replay_webhook_delivery(delivery, actor=self.actor())
         return Response(api.WebhookDeliverySerializer(replay).data, status=status.HTTP_202_ACCEPTED)

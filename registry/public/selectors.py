@@ -31,18 +31,15 @@ from django.db.models.functions import Cast, Concat
 from django.http import Http404
 
 from accounts.models import Organisation
+from registry.history import compared_fields, field_changes
 from registry.models import PublishedUseCase, UseCase
 
 HistoricalPublishedUseCase = PublishedUseCase.history.model
 
-# Fields of a public record that are bookkeeping, not content: a change to them alone is no news.
-NON_CONTENT_FIELDS = frozenset(
-    {"id", "use_case", "organisation", "first_published_at", "published_at"}
-)
-# The order in which the change log names changed fields: the order of the public record.
-CONTENT_FIELDS: tuple[str, ...] = tuple(
-    f.name for f in PublishedUseCase._meta.concrete_fields if f.name not in NON_CONTENT_FIELDS
-)
+# The content of a public record, in the order in which the change log names changed fields; a
+# change to the bookkeeping fields alone (a re-publication's date) is no news. The organisation
+# counts as content but never changes: a use case does not move between organisations.
+CONTENT_FIELDS = compared_fields(PublishedUseCase)
 UNCLASSIFIED = "unclassified"
 # Up to this many organisations the search offers a select; beyond it a text field (issue 8).
 ORGANISATION_SELECT_LIMIT = 200
@@ -53,11 +50,7 @@ UMLAUTS = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
 
 def field_labels() -> dict[str, str]:
     """German labels (in the active language) of the public content fields, for the change log."""
-    return {
-        f.name: str(f.verbose_name)
-        for f in PublishedUseCase._meta.concrete_fields
-        if f.name in CONTENT_FIELDS
-    }
+    return {f.name: str(f.verbose_name) for f in CONTENT_FIELDS}
 
 
 def published_use_cases() -> QuerySet[PublishedUseCase]:
@@ -437,4 +430,4 @@ def changed_fields(version: Any, previous: Any) -> list[str]:
     """The content fields in which a version differs from the one before it."""
     if change_kind(version, previous) != "changed":
         return []
-    return [name for name in CONTENT_FIELDS if getattr(version, name) != getattr(previous, name)]
+    return [change.name for change in field_changes(previous, version, fields=CONTENT_FIELDS)]

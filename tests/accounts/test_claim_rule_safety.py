@@ -5,8 +5,9 @@ from django.test import override_settings
 from django.urls import reverse
 
 from accounts import claims
-from accounts.claims import evaluate_claims, sync_memberships_from_claims
+from accounts.claims import evaluate_claims
 from accounts.models import ClaimMappingRule, Membership, User
+from accounts.services import sync_memberships_from_claims
 
 pytestmark = pytest.mark.django_db
 

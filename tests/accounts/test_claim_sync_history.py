@@ -1,7 +1,7 @@
 """Roles the login's claim sync changes are recorded as the identity provider's, with the groups."""
 
-from accounts.claims import sync_memberships_from_claims
 from accounts.models import ClaimMappingRule, Membership, User
+from accounts.services import sync_memberships_from_claims
 
 ISSUER = "https://idp.lindenfeld.example/realms/verwaltung"
 

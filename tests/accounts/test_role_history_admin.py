@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts import services
-from accounts.claims import sync_memberships_from_claims
 from accounts.models import ClaimMappingRule, Membership, Organisation, User
+from accounts.services import sync_memberships_from_claims
 from tests.conftest import make_person
 
 ISSUER = "https://idp.lindenfeld.example/realms/verwaltung"

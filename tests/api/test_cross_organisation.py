@@ -1,6 +1,6 @@
 """Nothing crosses organisations: lists leave foreign records out, objects are 404."""
 
-from registry import webhooks
+from registry.webhooks import endpoints
 from tests.api.conftest import ApiClient
 
 
@@ -13,7 +13,7 @@ def test_lists_leave_out_other_organisations_records(
     board_member,
     organisation,
 ):
-    webhooks.create_webhook_endpoint(
+    endpoints.create_webhook_endpoint(
         actor=board_member,
         organisation=organisation,
         url="http://127.0.0.1:9/h",

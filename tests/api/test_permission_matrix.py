@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from registry import webhooks
 from registry.models import WebhookDelivery
 from registry.publication import publish_use_case
+from registry.webhooks import endpoints
 from tests.api.conftest import ApiClient
 from tests.api.routes import api_operations
 
@@ -106,7 +106,7 @@ def test_every_api_operation_has_an_entry():
 @pytest.fixture
 def world(request, use_case, ai_system, board_member, department, organisation):
     """The records the matrix acts on, in the department head's organisation."""
-    endpoint = webhooks.create_webhook_endpoint(
+    endpoint = endpoints.create_webhook_endpoint(
         actor=board_member,
         organisation=organisation,
         url="http://127.0.0.1:9/hook",

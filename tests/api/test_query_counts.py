@@ -10,9 +10,10 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts import services as account_services
 from accounts.models import Membership
-from registry import services, webhooks
+from registry import services
 from registry.models import AISystem, WebhookDelivery
 from registry.publication import publish_use_case
+from registry.webhooks import endpoints
 from tests.api.conftest import ApiClient
 from tests.api.routes import api_operations
 from tests.conftest import make_use_case
@@ -78,7 +79,7 @@ def _organisations(ctx: dict[str, Any], n: int) -> None:
 
 def _webhooks(ctx: dict[str, Any], n: int) -> None:
     for i in range(n):
-        webhooks.create_webhook_endpoint(
+        endpoints.create_webhook_endpoint(
             actor=ctx["board"],
             organisation=ctx["organisation"],
             url=f"http://127.0.0.1:9/{ctx['seq']}-{i}",
@@ -125,7 +126,7 @@ def test_every_list_endpoint_has_a_query_count_test():
 def test_list_query_count_does_not_grow_with_records(
     operation, board_member, organisation, department
 ):
-    endpoint = webhooks.create_webhook_endpoint(
+    endpoint = endpoints.create_webhook_endpoint(
         actor=board_member,
         organisation=organisation,
         url="http://127.0.0.1:9/q",

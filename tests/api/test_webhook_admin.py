@@ -2,12 +2,12 @@
 
 from django.test import Client
 
-from registry import webhooks
 from registry.models import WebhookDelivery, WebhookEndpoint
+from registry.webhooks import endpoints
 
 
 def _delivery(board_member, organisation):
-    endpoint = webhooks.create_webhook_endpoint(
+    endpoint = endpoints.create_webhook_endpoint(
         actor=board_member,
         organisation=organisation,
         url="http://127.0.0.1:9/h",

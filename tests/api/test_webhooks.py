@@ -1,8 +1,11 @@
 """Webhooks: who manages them, which events they get, how they are signed, sent and retried."""
 
+import datetime
 import hashlib
 import hmac
 import json
+import socket
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -13,25 +16,28 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 
 from governance import services as governance_services
-from registry import services, webhooks
+from registry import services
 from registry.models import WebhookDelivery
+from registry.webhooks import endpoints, signing
+from registry.webhooks.delivery import deliver
+from registry.webhooks.events import EVENTS, replay_webhook_delivery
 from tests.api.conftest import ApiClient
 from tests.conftest import make_use_case
 
 
 def _endpoint(board_member, organisation, url="http://127.0.0.1:9/hook", events=None):
-    return webhooks.create_webhook_endpoint(
+    return endpoints.create_webhook_endpoint(
         actor=board_member,
         organisation=organisation,
         url=url,
-        events=events or [e.value for e in webhooks.EVENTS],
+        events=events or [e.value for e in EVENTS],
     )
 
 
 def test_signature_is_hmac_sha256_over_timestamp_and_body():
     body = b'{"a":1}'
     expected = hmac.new(b"geheim", b"1700000000." + body, hashlib.sha256).hexdigest()
-    assert webhooks.sign("geheim", 1700000000, body) == f"v1={expected}"
+    assert signing.sign("geheim", 1700000000, body) == f"v1={expected}"
 
 
 @override_settings(WEBHOOK_REQUIRE_HTTPS=True)
@@ -77,7 +83,7 @@ def test_events_reach_only_subscribed_active_endpoints_of_the_organisation(
     created = _endpoint(board_member, organisation, events=["use_case.created"])
     changed_only = _endpoint(board_member, organisation, events=["use_case.changed"])
     inactive = _endpoint(board_member, organisation, events=["use_case.created"])
-    webhooks.update_webhook_endpoint(inactive, actor=board_member, is_active=False)
+    endpoints.update_webhook_endpoint(inactive, actor=board_member, is_active=False)
     foreign = _endpoint(foreign_board_member, other_organisation, events=["use_case.created"])
     make_use_case(department_head, department, "Neu")
     assert set(WebhookDelivery.objects.values_list("endpoint", flat=True)) == {created.pk}
@@ -135,7 +141,14 @@ def test_webhook_changes_need_if_match(board_member, organisation):
 class Receiver:
     """A tiny HTTP server that records requests and fails the first `failures` of them."""
 
-    def __init__(self, failures: int = 0) -> None:
+    def __init__(
+        self,
+        failures: int = 0,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
         self.failures = failures
         self.requests: list[dict[str, Any]] = []
         receiver = self
@@ -153,12 +166,18 @@ class Receiver:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer((host, port), Handler)
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
+    def port(self) -> int:
+        return self.server.server_address[1]
+
+    @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        return f"http://127.0.0.1:{self.port}/hook"
 
     def __enter__(self) -> "Receiver":
         self.thread.start()
@@ -197,9 +216,9 @@ def test_a_worker_delivers_a_signed_event_to_the_receiver(
     assert delivery.status == WebhookDelivery.Status.SUCCEEDED
     [request] = receiver.requests
     headers, body = request["headers"], request["body"]
-    assert headers[webhooks.EVENT_HEADER] == "use_case.created"
-    signed = webhooks.sign(endpoint.secret, int(headers[webhooks.TIMESTAMP_HEADER]), body)
-    assert hmac.compare_digest(headers[webhooks.SIGNATURE_HEADER], signed)
+    assert headers[signing.EVENT_HEADER] == "use_case.created"
+    signed = signing.sign(endpoint.secret, int(headers[signing.TIMESTAMP_HEADER]), body)
+    assert hmac.compare_digest(headers[signing.SIGNATURE_HEADER], signed)
     payload = json.loads(body)
     assert payload["use_case"]["id"] == use_case.pk
     assert payload["event"] == "use_case.created"
@@ -223,7 +242,7 @@ def test_a_failing_receiver_gets_the_event_again_until_it_accepts(
     assert [a.response_status for a in delivery.attempts.all()] == [503, 503, 204]
     assert delivery.attempts.first().response_body == "busy"
     # Every attempt carries the same event; receivers deduplicate by its id.
-    assert len({r["headers"][webhooks.EVENT_ID_HEADER] for r in receiver.requests}) == 1
+    assert len({r["headers"][signing.EVENT_ID_HEADER] for r in receiver.requests}) == 1
 
 
 @pytest.mark.services
@@ -240,8 +259,181 @@ def test_a_delivery_fails_for_good_after_the_last_attempt_and_can_be_replayed(
         assert _wait_for(lambda: _settled(delivery.pk))
         delivery.refresh_from_db()
         assert delivery.status == WebhookDelivery.Status.FAILED
-        replay = webhooks.replay_webhook_delivery(delivery, actor=board_member)
+        replay = replay_webhook_delivery(delivery, actor=board_member)
         assert _wait_for(lambda: _settled(replay.pk))
     replay.refresh_from_db()
     assert replay.status == WebhookDelivery.Status.SUCCEEDED
     assert replay.event_id == delivery.event_id
+
+
+# -- the address filter and the pinned connection ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://0.0.0.0/h",
+        "http://[::]/h",
+        "http://[fc00::1]/h",
+        "http://[fe80::1]/h",
+        # IPv4-compatible, IPv4-mapped and IPv4-translated forms of internal IPv4 addresses.
+        "http://[::127.0.0.1]/h",
+        "http://[::ffff:127.0.0.1]/h",
+        "http://[::ffff:10.0.0.5]/h",
+        "http://[::ffff:169.254.169.254]/h",
+        "http://[::ffff:0:127.0.0.1]/h",
+        # NAT64: the well-known prefix around an internal IPv4, and the local-use prefix at all.
+        "http://[64:ff9b::127.0.0.1]/h",
+        "http://[64:ff9b::10.0.0.5]/h",
+        "http://[64:ff9b:1::7f00:1]/h",
+        "http://[64:ff9b:1::808:808]/h",
+        # 6to4 around loopback and the metadata address.
+        "http://[2002:7f00:1::]/h",
+        "http://[2002:a9fe:a9fe::1]/h",
+        # Teredo, with the client 127.0.0.1 and with a public client.
+        "http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/h",
+        "http://[2001:0:4136:e378:8000:63bf:f7f7:f7f7]/h",
+    ],
+)
+def test_ipv6_forms_of_internal_addresses_are_refused(url):
+    with pytest.raises(ValidationError) as exc:
+        endpoints.check_webhook_url(url)
+    assert "url" in exc.value.message_dict
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://8.8.8.8/h",
+        "http://[2606:4700::1111]/h",
+        "http://[::ffff:8.8.8.8]/h",
+        "http://[64:ff9b::8.8.8.8]/h",
+        "http://[2002:808:808::1]/h",
+    ],
+)
+def test_public_addresses_pass_the_filter_also_in_ipv6_forms(url):
+    endpoints.check_webhook_url(url)
+
+
+def _rebinding_dns(monkeypatch, host: str, first: str, later: str) -> list[str]:
+    """Answer `first` for `host` once, then `later`; other names resolve as usual."""
+    real = socket.getaddrinfo
+    answers: list[str] = []
+
+    def getaddrinfo(name, port, *args, **kwargs):
+        if name != host:
+            return real(name, port, *args, **kwargs)
+        answers.append(first if not answers else later)
+        return real(answers[-1], port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return answers
+
+
+def _pending_delivery(board_member, organisation, department_head, department, url):
+    endpoint = _endpoint(board_member, organisation, url=url, events=["use_case.created"])
+    make_use_case(department_head, department, "Posteingang")
+    return WebhookDelivery.objects.get(endpoint=endpoint)
+
+
+@override_settings(WEBHOOK_PRIVATE_HOSTS_ALLOWED=["hooks.example"])
+def test_a_delivery_connects_to_the_address_it_checked_even_if_the_name_resolves_anew(
+    board_member, organisation, department_head, department, monkeypatch
+):
+    with Receiver() as checked, Receiver(host="127.0.0.2", port=checked.port) as rebound:
+        delivery = _pending_delivery(
+            board_member,
+            organisation,
+            department_head,
+            department,
+            f"http://hooks.example:{checked.port}/hook",
+        )
+        answers = _rebinding_dns(monkeypatch, "hooks.example", "127.0.0.1", "127.0.0.2")
+        assert deliver(delivery.pk).status == WebhookDelivery.Status.SUCCEEDED
+    assert answers == ["127.0.0.1"]
+    assert rebound.requests == []
+    [request] = checked.requests
+    assert request["headers"]["Host"] == f"hooks.example:{checked.port}"
+
+
+def _tls_context(tmp_path, name: str) -> tuple[ssl.SSLContext, str]:
+    """A server context with a self-signed certificate for `name`, and the file that trusts it."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file = tmp_path / f"{name}.pem"
+    key_file = tmp_path / f"{name}.key"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    return context, str(cert_file)
+
+
+@override_settings(WEBHOOK_PRIVATE_HOSTS_ALLOWED=["hooks.example"])
+def test_an_https_delivery_to_the_pinned_address_verifies_the_certificate_of_the_host_name(
+    board_member, organisation, department_head, department, monkeypatch, tmp_path
+):
+    context, trusted = _tls_context(tmp_path, "hooks.example")
+    names: list[str | None] = []
+    context.sni_callback = lambda _socket, name, _context: names.append(name)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", trusted)
+    with Receiver(tls=context) as receiver:
+        delivery = _pending_delivery(
+            board_member,
+            organisation,
+            department_head,
+            department,
+            f"https://hooks.example:{receiver.port}/hook",
+        )
+        _rebinding_dns(monkeypatch, "hooks.example", "127.0.0.1", "127.0.0.2")
+        assert deliver(delivery.pk).status == WebhookDelivery.Status.SUCCEEDED
+    # The certificate names hooks.example only, not 127.0.0.1: it was checked against the name.
+    assert names == ["hooks.example"]
+    assert receiver.requests[0]["headers"]["Host"] == f"hooks.example:{receiver.port}"
+
+
+@override_settings(WEBHOOK_PRIVATE_HOSTS_ALLOWED=["hooks.example"])
+def test_an_https_receiver_with_a_certificate_for_another_name_is_not_sent_to(
+    board_member, organisation, department_head, department, monkeypatch, tmp_path
+):
+    context, trusted = _tls_context(tmp_path, "other.example")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", trusted)
+    with Receiver(tls=context) as receiver:
+        delivery = _pending_delivery(
+            board_member,
+            organisation,
+            department_head,
+            department,
+            f"https://hooks.example:{receiver.port}/hook",
+        )
+        _rebinding_dns(monkeypatch, "hooks.example", "127.0.0.1", "127.0.0.1")
+        deliver(delivery.pk)
+    attempt = delivery.attempts.get()
+    assert attempt.response_status is None
+    assert "SSLError" in attempt.error
+    assert receiver.requests == []

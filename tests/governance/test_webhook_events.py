@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 
 from governance import services
 from registry.models import WebhookDelivery
-from registry.webhooks import create_webhook_endpoint
+from registry.webhooks.endpoints import create_webhook_endpoint
 
 EVENTS = ["use_case.submitted", "use_case.decided", "use_case.published", "use_case.retired"]
 

@@ -7,8 +7,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts.models import Department, Organisation, User
-from registry import permissions, webhooks
+from registry import permissions
 from registry.models import AISystem, WebhookEndpoint
+from registry.webhooks.endpoints import create_webhook_endpoint
+from registry.webhooks.events import EVENTS
 
 BAD_PKS = ["99999", "abc", "", "99999999999999999999999", None]
 
@@ -20,11 +22,11 @@ def operator(db: Any) -> User:
 
 @pytest.fixture
 def endpoint(board_member: User, organisation: Organisation) -> WebhookEndpoint:
-    return webhooks.create_webhook_endpoint(
+    return create_webhook_endpoint(
         actor=board_member,
         organisation=organisation,
         url="http://127.0.0.1:9/hook",
-        events=[webhooks.EVENTS.USE_CASE_CREATED],
+        events=[EVENTS.USE_CASE_CREATED],
     )
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from governance import services as governance_services
-from registry import services
+from registry import history, services
 from registry.models import AISystem, DataSource, LegalBasis, PublicService, UseCase, WithheldField
 
 
@@ -138,3 +138,17 @@ def test_a_change_without_reason_is_refused(department_head, use_case):
         )
     assert "reason" in exc.value.message_dict
     assert use_case.history.count() == 1
+
+
+def test_a_field_diff_names_content_fields_only_with_old_and_new_values(department_head, use_case):
+    services.update_use_case(use_case, actor=department_head, reason="Präzisiert", purpose="Neu")
+    newest, previous = use_case.history.all()[:2]
+    fields = history.compared_fields(UseCase)
+    # updated_at changed too, but it is bookkeeping.
+    assert history.field_changes(previous, newest, fields=fields) == [
+        history.FieldChange("purpose", "Kürzere Bearbeitungszeiten.", "Neu")
+    ]
+    created = history.field_changes(None, previous, fields=fields)
+    assert "purpose" in {change.name for change in created}
+    # A new row's empty fields are no change.
+    assert all(change.new not in ("", None) for change in created)

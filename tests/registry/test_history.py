@@ -141,7 +141,9 @@ def test_a_change_without_reason_is_refused(department_head, use_case):
 
 
 def test_a_field_diff_names_content_fields_only_with_old_and_new_values(department_head, use_case):
-    services.update_use_case(use_case, actor=department_head, reason="Präzisiert", purpose="Neu")
+    governance_services.change_use_case(
+        use_case, actor=department_head, reason="Präzisiert", purpose="Neu"
+    )
     newest, previous = use_case.history.all()[:2]
     fields = history.compared_fields(UseCase)
     # updated_at changed too, but it is bookkeeping.

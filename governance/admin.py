@@ -59,7 +59,7 @@ from registry.admin import (
     WithheldFieldInline,
     formset_rows,
 )
-from registry.field_groups import admin_fieldsets
+from registry.field_groups import DERIVED_FIELDS, admin_fieldsets
 from registry.models import AccessGrant, AISystem, PublishedUseCase, UseCase
 
 
@@ -81,10 +81,39 @@ class TransitionForm(forms.Form):
 
     def __init__(self, *args: Any, step: "AdminStep", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.step = step
         field = self.fields["text"]
         field.label = step.text_label
         field.help_text = step.help_text
         field.required = step.text_required
+
+    def arguments(self) -> dict[str, Any]:
+        """The keyword arguments of the step's service."""
+        return {self.step.text_argument: self.cleaned_data["text"]}
+
+
+class ReviewScheduleForm(TransitionForm):
+    """The board's new review date, and optionally a new interval, with the reason."""
+
+    field_order = ("next_review_date", "review_interval_months", "text")
+
+    next_review_date = forms.DateField(
+        label=_("nächste Überprüfung"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    review_interval_months = forms.IntegerField(
+        label=_("Überprüfungsintervall (Monate)"),
+        min_value=1,
+        max_value=120,
+        required=False,
+        help_text=_("Leer: das Intervall bleibt, wie es ist."),
+    )
+
+    def arguments(self) -> dict[str, Any]:
+        return {
+            **super().arguments(),
+            "next_review_date": self.cleaned_data["next_review_date"],
+            "review_interval_months": self.cleaned_data["review_interval_months"],
+        }
 
 
 @dataclass(frozen=True)
@@ -98,6 +127,7 @@ class AdminStep:
     done: Any
     help_text: Any = ""
     text_required: bool = True
+    form_class: type[TransitionForm] = TransitionForm
 
     @property
     def label(self) -> Any:
@@ -109,7 +139,7 @@ class AdminStep:
 
     @property
     def run(self) -> Callable[..., Any]:
-        return self.transition.run()
+        return services.service_of(self.transition)
 
 
 TRANSITIONS: dict[str, AdminStep] = {
@@ -142,6 +172,15 @@ TRANSITIONS: dict[str, AdminStep] = {
                 "Für eine Überprüfung ohne wesentliche Änderung; eine Änderung des "
                 "Anwendungsfalls geht dagegen erneut in die Prüfung."
             ),
+        ),
+        AdminStep(
+            slug="ueberpruefung-terminieren",
+            transition=workflow.TRANSITIONS["reschedule_review"],
+            text_label=_("Grund"),
+            text_argument="reason",
+            done=_("Die nächste Überprüfung ist terminiert."),
+            help_text=_("Wird in der Historie gespeichert, z. B. „vorgezogen wegen Beschwerde“."),
+            form_class=ReviewScheduleForm,
         ),
         AdminStep(
             slug="ausser-betrieb",
@@ -215,10 +254,9 @@ class UseCaseAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
         "sign_off_list",
         "decision_list",
     )
-    # The risk class follows from the stored questionnaire (services.classify_use_case).
+    # Set by the workflow's steps and the questionnaire, never typed (DERIVED_FIELDS).
     readonly_fields = (
-        "workflow_state",
-        "risk_class",
+        *sorted(DERIVED_FIELDS),
         "created_at",
         "updated_at",
         *governance_fields,
@@ -617,14 +655,10 @@ class UseCaseAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
             raise Http404
         obj = self._changeable(request, object_id)
         possible = obj.workflow_state in transition.states
-        form = TransitionForm(request.POST or None, step=transition)
+        form = transition.form_class(request.POST or None, step=transition)
         if request.method == "POST" and possible and form.is_valid():
             try:
-                transition.run(
-                    obj,
-                    actor=acting_user(request),
-                    **{transition.text_argument: form.cleaned_data["text"]},
-                )
+                transition.run(obj, actor=acting_user(request), **form.arguments())
             except ValidationError as exc:
                 _form_errors(form, exc)
             except PermissionDenied as exc:

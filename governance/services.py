@@ -7,7 +7,7 @@ use case's history (registry.history.save_tracked), and sends its mails after th
 import calendar
 import dataclasses
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from typing import Any
 
@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import User
 from governance import permissions, tasks, versions
@@ -22,9 +23,11 @@ from governance.models import Decision, ObligationItem, RiskClassification, Sign
 from governance.risk import FactsError, classify, parse_facts, to_json
 from governance.selectors import current_submission
 from governance.workflow import (
+    EDITABLE_STATUSES,
     LIVE_STATES,
     REVIEW_STATES,
     REVIEWER_ROLES,
+    START_DATE_FIXED_STATES,
     TRANSITIONS,
     MailEvent,
     Transition,
@@ -35,14 +38,16 @@ from governance.workflow import (
 from registry import history
 from registry import permissions as registry_permissions
 from registry import services as registry_services
+from registry.field_groups import DERIVED_FIELDS
 from registry.models import PublishedUseCase, UseCase
 from registry.publication import publish_use_case
 from registry.webhooks.events import emit_event
 
 State = UseCase.WorkflowState
 
-# Changes to these fields leave an approved use case approved: contact details, dates, the
-# review schedule and the suitability estimate do not change what the board approved.
+# Changes to these fields leave an approved use case approved: contact details, planned dates
+# and the suitability estimate do not change what the board approved. (The operating status and
+# start date are guarded by _check_operating_fields; the review schedule is the steps' own.)
 EDITORIAL_FIELDS = frozenset(
     {
         "technical_contact",
@@ -50,13 +55,24 @@ EDITORIAL_FIELDS = frozenset(
         "status",
         "start_date",
         "end_date",
-        "review_interval_months",
-        "next_review_date",
         "yearly_case_volume",
         "rule_clarity",
         "input_structure",
     }
 )
+# Why a derived field cannot be typed: the step or questionnaire that sets it.
+SET_BY_STEPS = {
+    "workflow_state": _lazy("Der Prüfstand ändert sich nur durch die Prüfschritte."),
+    "risk_class": _lazy("Die Risikoklasse folgt aus dem Risikofragebogen."),
+    "next_review_date": _lazy(
+        "Den Überprüfungstermin setzen die Freigabe, die regelmäßige Überprüfung oder das "
+        "KI-Gremium mit „Überprüfung terminieren“."
+    ),
+    "review_interval_months": _lazy(
+        "Das Überprüfungsintervall legt das KI-Gremium mit „Überprüfung terminieren“ fest."
+    ),
+}
+
 # Fields whose change adds or drops an obligation of the use case.
 OBLIGATION_FIELDS = frozenset({"processes_personal_data", "monitors_staff"})
 # Obligations that must be done before a high-risk system is first used (Art. 27(1), Art. 49(3)).
@@ -325,15 +341,13 @@ def change_use_case(
     With `expected_version` (governance.versions), a use case changed since that version is
     not changed: ConcurrentChange names what others changed.
     """
-    if "workflow_state" in fields:
-        raise ValidationError(
-            {"workflow_state": _("Der Prüfstand ändert sich nur durch die Prüfschritte.")}
-        )
-    if "risk_class" in fields:
-        raise ValidationError({"risk_class": _("Die Risikoklasse folgt aus dem Risikofragebogen.")})
+    derived = sorted(DERIVED_FIELDS & set(fields))
+    if derived:
+        raise ValidationError({name: str(SET_BY_STEPS[name]) for name in derived})
     caller_instance = use_case
     before = _locked(actor, use_case)
     _check_version(before, expected_version)
+    _check_operating_fields(before, fields)
     changed = registry_services.apply_use_case_fields(
         before, actor=actor, reason=reason, children=children, **fields
     )
@@ -350,6 +364,40 @@ def change_use_case(
         publish_use_case(use_case, actor=actor, reason=reason)
     caller_instance.refresh_from_db()
     return changed
+
+
+def _check_operating_fields(use_case: UseCase, fields: Mapping[str, Any]) -> None:
+    """Refuse an operating status or start date that only a workflow step may set."""
+    status = fields.get("status")
+    if status is not None and status != use_case.status:
+        allowed = EDITABLE_STATUSES[use_case.workflow_state]
+        if status not in allowed:
+            raise ValidationError(
+                {
+                    "status": _(
+                        "Diesen Betriebsstatus setzen die Schritte „In Betrieb nehmen“ und "
+                        "„Außer Betrieb nehmen“; hier möglich: %(allowed)s."
+                    )
+                    % {
+                        "allowed": ", ".join(
+                            str(UseCase.Status(value).label) for value in sorted(allowed)
+                        )
+                        or "–"
+                    }
+                }
+            )
+    if (
+        "start_date" in fields
+        and fields["start_date"] != use_case.start_date
+        and use_case.workflow_state in START_DATE_FIXED_STATES
+    ):
+        raise ValidationError(
+            {
+                "start_date": _(
+                    "Der Beginn ist mit der Inbetriebnahme festgehalten und ändert sich nicht mehr."
+                )
+            }
+        )
 
 
 def has_governance_record(use_case: UseCase) -> bool:
@@ -614,6 +662,33 @@ def record_periodic_review(use_case: UseCase, *, actor: User, note: str) -> None
 
 
 @transaction.atomic
+def reschedule_review(
+    use_case: UseCase,
+    *,
+    actor: User,
+    reason: str,
+    next_review_date: datetime.date,
+    review_interval_months: int | None = None,
+) -> None:
+    """The board sets the next review date (and the interval) of an approved use case."""
+    use_case = _locked(actor, use_case)
+    if not permissions.is_board(actor, use_case):
+        raise PermissionDenied(_("Überprüfungen terminiert das KI-Gremium."))
+    reason = _require(reason, "reason", _("Bitte geben Sie einen Grund an."))
+    _allowed("reschedule_review", use_case)
+    use_case.next_review_date = next_review_date
+    if review_interval_months is not None:
+        use_case.review_interval_months = review_interval_months
+    try:
+        use_case.full_clean()
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict) from exc
+    label = _("Überprüfung terminiert: %(reason)s") % {"reason": reason}
+    history.save_tracked(use_case, actor=actor, reason=label)
+    publish_use_case(use_case, actor=actor, reason=label)
+
+
+@transaction.atomic
 def update_obligation(
     item: ObligationItem, *, actor: User, status: str, reason: str = "", evidence_url: str = ""
 ) -> ObligationItem:
@@ -685,3 +760,10 @@ def save_guided_step(
         record = classify_use_case(use_case, actor=actor, facts=facts)
         changed = changed or record.facts != before
     return changed
+
+
+def service_of(transition: Transition) -> Callable[..., Any]:
+    """The service function that takes a step of the workflow table."""
+    service = globals()[transition.service]
+    assert callable(service)
+    return service  # type: ignore[no-any-return]

@@ -9,7 +9,6 @@ tests/governance/test_workflow_table.py walks every row.
 """
 
 import enum
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +29,20 @@ EDITABLE_STATES = (State.DRAFT, State.CHANGES_REQUESTED)
 REVIEW_STATES = (State.SUBMITTED, State.IN_REVIEW)
 LIVE_STATES = (State.APPROVED, State.IN_OPERATION)
 CLOSED_STATES = (State.REJECTED, State.RETIRED)
+
+
+# The operating statuses a change may set, by workflow state: "in operation" and "retired" are
+# reached through their steps (put_into_operation checks the duties before first use; retire
+# ends it); once in operation, only a pilot may become regular operation.
+Status = UseCase.Status
+_PLANNING = frozenset({Status.IDEA, Status.PLANNED, Status.PILOT})
+EDITABLE_STATUSES: dict[str, frozenset[str]] = {
+    **dict.fromkeys(State.values, _PLANNING),
+    State.IN_OPERATION: frozenset({Status.PILOT, Status.IN_OPERATION}),
+    State.RETIRED: frozenset(),
+}
+# Workflow states in which the start date is the one the step "put into operation" recorded.
+START_DATE_FIXED_STATES = (State.IN_OPERATION, State.RETIRED)
 
 
 class MailEvent(enum.StrEnum):
@@ -77,12 +90,6 @@ class Transition:
 
     def allowed_from(self, state: str) -> bool:
         return state in self.sources
-
-    def run(self) -> Callable[..., Any]:
-        """The service function (looked up late: governance.services reads this module)."""
-        from governance import services
-
-        return getattr(services, self.service)  # type: ignore[no-any-return]
 
 
 _ALL_BUT_RETIRED = tuple(state for state in State.values if state != State.RETIRED)
@@ -155,6 +162,15 @@ TRANSITIONS: dict[str, Transition] = {
             targets=(),
             service="record_periodic_review",
             label=_("Überprüfung bestätigen"),
+            taken_by=Actor.BOARD,
+            refused=_("Nur freigegebene oder betriebene Anwendungsfälle werden überprüft."),
+        ),
+        Transition(
+            name="reschedule_review",
+            sources=LIVE_STATES,
+            targets=(),
+            service="reschedule_review",
+            label=_("Überprüfung terminieren"),
             taken_by=Actor.BOARD,
             refused=_("Nur freigegebene oder betriebene Anwendungsfälle werden überprüft."),
         ),

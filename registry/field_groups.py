@@ -25,8 +25,9 @@ class FieldGroup:
     fields: tuple[str, ...] = ()
     # Child-row kinds (registry.services.CHILD_MODELS keys); the admin shows them as inlines.
     children: tuple[str, ...] = ()
-    # Fields the admin shows in this group that nobody types in the guided form: the workflow
-    # sets the workflow state, the risk questionnaire the risk class.
+    # Fields the admin shows in this group that nobody types, in the guided form or the admin:
+    # the workflow sets the workflow state and the review schedule (its steps: the decision,
+    # the periodic review, the board's rescheduling), the risk questionnaire the risk class.
     derived: tuple[str, ...] = ()
     admin_title: Promise | None = None
 
@@ -157,7 +158,12 @@ FIELD_GROUPS: Final[tuple[FieldGroup, ...]] = (
         ),
         ("review_interval_months", "next_review_date", "is_published"),
         ("withheld_fields",),
+        derived=("review_interval_months", "next_review_date"),
     ),
+)
+# Every field a workflow step or the questionnaire sets: no form and no API call types them.
+DERIVED_FIELDS: Final[frozenset[str]] = frozenset(
+    name for group in FIELD_GROUPS for name in group.derived
 )
 
 

@@ -208,7 +208,7 @@ class UseCaseViewSet(EtagRetrieveMixin, viewsets.ModelViewSet):
         self, request: Request, serializer_class: type[Serializer], name: str
     ) -> Response:
         """Take the workflow table's transition `name` with the request's validated body."""
-        run = workflow.TRANSITIONS[name].run()
+        run = services.service_of(workflow.TRANSITIONS[name])
         use_case = self.get_object()
         serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)

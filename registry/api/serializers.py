@@ -11,6 +11,7 @@ from rest_framework import serializers
 from accounts.models import Department, Organisation
 from accounts.roles import boards_of, organisations_where
 from registry import permissions, services
+from registry.field_groups import DERIVED_FIELDS
 from registry.models import (
     AISystem,
     DataSource,
@@ -241,12 +242,12 @@ class UseCaseSerializer(StrictModelSerializer):
             "updated_at",
             "reason",
         ]
-        # The risk class follows from the stored questionnaire (governance.classify_use_case).
+        # Workflow state, review schedule and risk class are set by the workflow's steps and the
+        # questionnaire (registry.field_groups.DERIVED_FIELDS), never typed.
         read_only_fields = [
             "id",
             "organisation",
-            "workflow_state",
-            "risk_class",
+            *sorted(DERIVED_FIELDS),
             "created_at",
             "updated_at",
         ]

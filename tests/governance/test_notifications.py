@@ -90,7 +90,7 @@ def test_review_reminders_go_out_once_per_use_case_and_period(
     approved_use_case, board_member, department_head
 ):
     today = timezone.localdate()
-    services.change_use_case(
+    services.reschedule_review(
         approved_use_case,
         actor=board_member,
         reason="x",

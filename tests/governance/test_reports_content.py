@@ -41,7 +41,7 @@ def history(
     approve(steady, head=head, iso=iso, board=board_member, when=moment(2024, 2, 1))
     with at(moment(2024, 8, 1)):
         # Review due in the middle of 2025 and never done: overdue at the end of the year.
-        services.change_use_case(
+        services.reschedule_review(
             steady, actor=board_member, reason="Termin", next_review_date=datetime.date(2025, 6, 30)
         )
     changed = uc(other_head, other_department, "Geändert", moment(2024, 3, 1))

@@ -59,7 +59,7 @@ def test_awaiting_sign_off_needs_one_query_whatever_the_rows(
 def test_overdue_reviews_lists_only_passed_dates_of_approved_use_cases(
     approved_use_case, board_member, organisation
 ):
-    services.change_use_case(
+    services.reschedule_review(
         approved_use_case,
         actor=board_member,
         reason="x",

@@ -58,7 +58,7 @@ def test_the_beat_scheduled_reminder_runs_on_the_worker_and_sends_once(
     wait_for(lambda: len(smtp_server.messages) == 2)
     services.decide_use_case(use_case, actor=board_member, outcome="approved", rationale="ok")
     wait_for(lambda: len(smtp_server.messages) == 3)
-    services.change_use_case(
+    services.reschedule_review(
         use_case,
         actor=board_member,
         reason="Überprüfung vorziehen",

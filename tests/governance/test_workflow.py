@@ -472,7 +472,7 @@ def test_others_cannot_update_obligations(request, classified_use_case, persona)
 def test_periodic_review_sets_the_next_date(approved_use_case, board_member, department_head):
     from django.utils import timezone
 
-    services.change_use_case(
+    services.reschedule_review(
         approved_use_case, actor=board_member, reason="x", next_review_date=timezone.localdate()
     )
     with pytest.raises(PermissionDenied):

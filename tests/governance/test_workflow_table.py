@@ -1,5 +1,6 @@
 """The workflow table (governance/workflow.py) holds together: every row is read and true."""
 
+import datetime
 import itertools
 from typing import Any
 
@@ -13,7 +14,7 @@ from governance import emails, selectors, services, workflow
 from governance.admin import TRANSITIONS as ADMIN_STEPS
 from governance.api.serializers import SignOffRequestSerializer
 from governance.models import SignOff
-from registry import services as registry_services
+from registry import history
 from registry.models import UseCase, WebhookEndpoint
 from tests.conftest import make_use_case
 
@@ -26,6 +27,10 @@ TAKEN_BY_HAND: dict[str, tuple[str, dict[str, Any]]] = {
     "decide": ("board_member", {"outcome": "approved", "rationale": "ok"}),
     "put_into_operation": ("department_head", {"reason": "Start"}),
     "record_periodic_review": ("board_member", {"note": "unverändert"}),
+    "reschedule_review": (
+        "board_member",
+        {"reason": "vorgezogen", "next_review_date": datetime.date(2030, 1, 1)},
+    ),
     "retire": ("department_head", {"reason": "Ende"}),
 }
 
@@ -33,7 +38,7 @@ TAKEN_BY_HAND: dict[str, tuple[str, dict[str, Any]]] = {
 def _in_state(use_case: UseCase, state: str, actor: Any) -> UseCase:
     # A test shortcut: the services would need a whole review round to reach some states.
     use_case.workflow_state = state
-    registry_services.save_tracked(use_case, actor=actor, reason="Test")
+    history.save_tracked(use_case, actor=actor, reason="Test")
     return use_case
 
 
@@ -41,7 +46,7 @@ def _in_state(use_case: UseCase, state: str, actor: Any) -> UseCase:
 def test_every_transition_names_existing_states_a_service_and_its_events(transition):
     assert transition.sources and set(transition.sources) <= STATES
     assert set(transition.targets) <= STATES
-    assert callable(transition.run())
+    assert callable(services.service_of(transition))
     assert isinstance(transition.taken_by, workflow.Actor)
     assert all(isinstance(event, workflow.MailEvent) for event in transition.mail_events)
     assert all(isinstance(event, WebhookEndpoint.Event) for event in transition.webhook_events)
@@ -68,7 +73,9 @@ def test_a_service_refuses_the_states_its_row_does_not_allow(
     persona, arguments = TAKEN_BY_HAND[name]
     use_case = _in_state(make_use_case(department_head, department, "Test"), state, department_head)
     with pytest.raises(ValidationError) as exc:
-        transition.run()(use_case, actor=request.getfixturevalue(persona), **arguments)
+        services.service_of(transition)(
+            use_case, actor=request.getfixturevalue(persona), **arguments
+        )
     assert exc.value.message_dict["workflow_state"] == [str(transition.refused)]
     assert UseCase.objects.get(pk=use_case.pk).workflow_state == state
 

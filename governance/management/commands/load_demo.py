@@ -268,7 +268,7 @@ class Command(BaseCommand):
                     use_case, actor=submitter, reason="Nach Freigabe in Betrieb genommen."
                 )
                 if "review_in_days" in plan:
-                    governance_services.change_use_case(
+                    governance_services.reschedule_review(
                         use_case,
                         actor=actors["decider"],
                         reason="Überprüfungstermin festgelegt",

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
 from governance.risk.questions import QUESTIONS
+from governance.workflow import EDITABLE_STATUSES, START_DATE_FIXED_STATES
 from registry.models import AISystem, DataSource, LegalBasis, PublicService, UseCase, WithheldField
 from workspace.help_texts import HELP
 from workspace.steps import STEPS_BY_SLUG, Step
@@ -113,7 +114,19 @@ class UseCaseStepForm(KernFormMixin, forms.ModelForm):
                     ("", _("– keine Angabe –")),
                     *choices,
                 ]
+        self._offer_only_what_an_edit_may_set()
         self._style_fields()
+
+    def _offer_only_what_an_edit_may_set(self) -> None:
+        # The workflow's steps set "in operation", "retired" and the start date of a system in
+        # operation (governance.workflow); the form offers only what a change may set.
+        state, current = self.instance.workflow_state, self.instance.status
+        if "status" in self.fields:
+            allowed = EDITABLE_STATUSES[state] | {current}
+            status = cast(forms.ChoiceField, self.fields["status"])
+            status.choices = [(v, label) for v, label in UseCase.Status.choices if v in allowed]
+        if "start_date" in self.fields and state in START_DATE_FIXED_STATES:
+            self.fields["start_date"].disabled = True
 
     def _post_clean(self) -> None:
         # The organisation follows the chosen department, so the model's checks see both.

@@ -128,3 +128,16 @@ def test_the_board_reschedules_a_review_in_the_admin(approved_use_case, board_me
     )
     assert response.status_code == 302
     assert reload(approved_use_case).next_review_date == datetime.date(2031, 3, 1)
+
+
+def test_the_guided_form_offers_only_the_statuses_an_edit_may_set(
+    approved_use_case, department_head
+):
+    client = Client()
+    client.force_login(department_head)
+    url = reverse("workspace:step", args=[approved_use_case.pk, "grunddaten"])
+    choices = client.get(url).context["form"].fields["status"].choices
+    offered = {value for value, _label in choices}
+    assert UseCase.Status.IN_OPERATION not in offered
+    assert UseCase.Status.RETIRED not in offered
+    assert UseCase.Status.PILOT in offered

@@ -84,7 +84,8 @@ def _register_through_every_step(page, live_server) -> UseCase:
         _next(page)
 
     page.wait_for_url("**/schritt/veroeffentlichung/")
-    page.get_by_label("Überprüfungsintervall (Monate)").fill("12")
+    # The review schedule is the board's (set by the decision): shown, not typed.
+    page.get_by_text("Den Termin setzt die Freigabe").wait_for()
     screenshot(page, "journey-12-veroeffentlichung")
     _next(page)
 

@@ -6,7 +6,7 @@ the provider and the groups), and setting up data without a person (fixtures).
 """
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from uuid import uuid4
 
@@ -77,6 +77,25 @@ def _assign(instance: models.Model, fields: dict[str, Any], allowed: frozenset[s
         setattr(instance, name, value)
 
 
+def _update(
+    instance: models.Model,
+    fields: dict[str, Any],
+    allowed: frozenset[str],
+    *,
+    actor: User | None,
+    reason: str,
+    clean: Callable[[], None] | None = None,
+) -> None:
+    """Set the given fields, validate and save with actor and reason (nothing given: no row)."""
+    _require_reason(reason)
+    if not fields:
+        return
+    _assign(instance, fields, allowed)
+    (clean or instance.full_clean)()
+    _mark(instance, actor=actor, reason=reason)
+    instance.save()
+
+
 # -- organisations and departments --------------------------------------------------------------
 
 
@@ -102,13 +121,7 @@ def update_organisation(
     organisation: Organisation, *, actor: User | None, reason: str, **fields: Any
 ) -> Organisation:
     """Change an organisation's name, contact or review intervals."""
-    _require_reason(reason)
-    if not fields:
-        return organisation
-    _assign(organisation, fields, ORGANISATION_FIELDS)
-    organisation.full_clean()
-    _mark(organisation, actor=actor, reason=reason)
-    organisation.save()
+    _update(organisation, fields, ORGANISATION_FIELDS, actor=actor, reason=reason)
     return organisation
 
 
@@ -139,13 +152,7 @@ def update_department(
     department: Department, *, actor: User | None, reason: str, **fields: Any
 ) -> Department:
     """Rename a department; it stays in its organisation."""
-    _require_reason(reason)
-    if not fields:
-        return department
-    _assign(department, fields, DEPARTMENT_FIELDS)
-    department.full_clean()
-    _mark(department, actor=actor, reason=reason)
-    department.save()
+    _update(department, fields, DEPARTMENT_FIELDS, actor=actor, reason=reason)
     return department
 
 
@@ -269,13 +276,14 @@ def update_claim_mapping_rule(
     rule: ClaimMappingRule, *, actor: User | None, reason: str, **fields: Any
 ) -> ClaimMappingRule:
     """Change a claim mapping rule; memberships follow at each person's next login."""
-    _require_reason(reason)
-    if not fields:
-        return rule
-    _assign(rule, fields, CLAIM_MAPPING_RULE_FIELDS)
-    _clean_rule(rule)
-    _mark(rule, actor=actor, reason=reason)
-    rule.save()
+    _update(
+        rule,
+        fields,
+        CLAIM_MAPPING_RULE_FIELDS,
+        actor=actor,
+        reason=reason,
+        clean=lambda: _clean_rule(rule),
+    )
     return rule
 
 

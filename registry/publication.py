@@ -1,12 +1,20 @@
-"""What the public sees: a use case's public fields, copied when its publication is approved."""
+"""What the public sees: a use case's public fields, copied when its publication is approved.
 
+Withholding is one rule here for every public surface: a group withheld now is withheld in every
+earlier public version too (`withhold_version`), and a change log entry of a field withheld now or
+in either version it compares names the field but not its values (`public_field_changes`).
+"""
+
+import copy
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from registry.history import delete_tracked, save_tracked
+from registry.history import delete_tracked, field_changes, save_tracked
 from registry.models import PublishedUseCase, UseCase, WithheldField
 
 # Which public fields each withholdable group covers.
@@ -44,6 +52,63 @@ _EMPTY: dict[str, Any] = {
     "oversight_can_override": None,
     "oversight_can_stop": None,
 }
+
+
+def _empty(name: str) -> Any:
+    # A fresh list each time: the emptied value ends up on a model instance and may be changed.
+    return copy.copy(_EMPTY.get(name, ""))
+
+
+def withheld_names(*withheld: Mapping[str, str] | None) -> frozenset[str]:
+    """The public fields that the groups of any of these withheld maps (group → reason) cover."""
+    return frozenset(
+        name
+        for groups in withheld
+        for group in groups or {}
+        for name in WITHHELD_GROUPS.get(group, ())
+    )
+
+
+def withhold_version(version: Any, withheld: Mapping[str, str]) -> Any:
+    """An earlier public version as the public may see it now: emptied in the groups withheld
+    then and in those withheld now (`withheld`, whose reasons win); the version stays as it was."""
+    visible = copy.copy(version)
+    merged = {**(version.withheld or {}), **withheld}
+    for name in withheld_names(merged):
+        setattr(visible, name, _empty(name))
+    visible.withheld = merged
+    return visible
+
+
+@dataclass(frozen=True)
+class PublicFieldChange:
+    """One field a public version changed; the values of a withheld field are not shown (None)."""
+
+    name: str
+    old: Any
+    new: Any
+    withheld: bool = False
+
+
+def public_field_changes(
+    old: Any,
+    new: Any,
+    *,
+    fields: Sequence["models.Field[Any, Any]"],
+    withheld: Mapping[str, str] | None,
+) -> list[PublicFieldChange]:
+    """The fields in which public version `new` differs from `old`; a field withheld now (the
+    `withheld` map of the current public record) or in either version keeps its entry, so the log
+    stays complete, but not its values: the public learns that it changed, never what it was."""
+    hidden = withheld_names(
+        withheld, getattr(old, "withheld", None), getattr(new, "withheld", None)
+    )
+    return [
+        PublicFieldChange(change.name, None, None, withheld=True)
+        if change.name in hidden
+        else PublicFieldChange(change.name, change.old, change.new)
+        for change in field_changes(old, new, fields=fields)
+    ]
 
 
 def public_fields(use_case: UseCase) -> dict[str, Any]:
@@ -94,9 +159,8 @@ def public_fields(use_case: UseCase) -> dict[str, Any]:
         "next_review_date": use_case.next_review_date,
     }
     withheld = {w.field: w.reason for w in use_case.withheld_fields.all()}
-    for group in withheld:
-        for name in WITHHELD_GROUPS[group]:
-            values[name] = _EMPTY.get(name, "")
+    for name in withheld_names(withheld):
+        values[name] = _empty(name)
     values["withheld"] = withheld
     return values
 

@@ -17,6 +17,7 @@ from registry.models import (
     UseCase,
     WithheldField,
 )
+from registry.publication import public_field_changes
 
 HISTORY_MODELS: dict[str, type[models.Model]] = {
     "use_case": UseCase,
@@ -40,6 +41,20 @@ def _diff(fields: Sequence["models.Field[Any, Any]"], old: Any, new: Any) -> lis
     return [
         {"field": change.name, "old": _json_value(change.old), "new": _json_value(change.new)}
         for change in field_changes(old, new, fields=fields)
+    ]
+
+
+def _public_diff(
+    fields: Sequence["models.Field[Any, Any]"], old: Any, new: Any, withheld: dict[str, str]
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "field": change.name,
+            "old": _json_value(change.old),
+            "new": _json_value(change.new),
+            "withheld": change.withheld,
+        }
+        for change in public_field_changes(old, new, fields=fields, withheld=withheld)
     ]
 
 
@@ -85,24 +100,27 @@ def use_case_history(use_case_id: int) -> list[dict[str, Any]]:
     return [entry for _key, entry in entries]
 
 
-def public_changes(use_case_id: int) -> list[dict[str, Any]]:
-    """The public change log of one published use case, newest first: public fields only."""
+def public_changes(record: PublishedUseCase) -> list[dict[str, Any]]:
+    """The public change log of one published use case, newest first: public fields only, and
+    no value of a field the record withholds now or the compared versions withheld then."""
     fields = compared_fields(PublishedUseCase)
-    records = PublishedUseCase.history.filter(use_case_id=use_case_id).order_by(  # type: ignore[attr-defined]
+    versions = PublishedUseCase.history.filter(use_case_id=record.use_case_id).order_by(  # type: ignore[attr-defined]
         "history_date", "history_id"
     )
     log = []
     previous = None
-    for record in records:
-        change_type = {"+": "published", "~": "changed", "-": "withdrawn"}[record.history_type]
-        after = None if change_type == "withdrawn" else record
+    for version in versions:
+        change_type = {"+": "published", "~": "changed", "-": "withdrawn"}[version.history_type]
+        after = None if change_type == "withdrawn" else version
         log.append(
             {
-                "changed_at": record.history_date.isoformat(),
+                "changed_at": version.history_date.isoformat(),
                 "change_type": change_type,
-                "changes": _diff(fields, previous, after) if after is not None else [],
+                "changes": _public_diff(fields, previous, after, record.withheld)
+                if after is not None
+                else [],
             }
         )
-        previous = None if change_type == "withdrawn" else record
+        previous = None if change_type == "withdrawn" else version
     log.reverse()
     return log

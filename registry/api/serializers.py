@@ -366,10 +366,19 @@ class _FreeObjectField(serializers.JSONField):
     pass
 
 
+class PublicFieldChangeSerializer(FieldChangeSerializer):
+    withheld = serializers.BooleanField(
+        help_text=_(
+            "Die Angabe wird nicht veröffentlicht: Die Änderung ist verzeichnet, ihre Werte "
+            "(old, new) sind null."
+        )
+    )
+
+
 class PublicChangeSerializer(serializers.Serializer):
     changed_at = serializers.DateTimeField()
     change_type = serializers.ChoiceField(choices=["published", "changed", "withdrawn"])
-    changes = FieldChangeSerializer(many=True)
+    changes = PublicFieldChangeSerializer(many=True)
 
 
 # -- webhooks -----------------------------------------------------------------------------------

@@ -280,7 +280,7 @@ class PublicUseCaseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def changes(self, request: Request, pk: str) -> Response:
         def build() -> Any:
-            return public_changes(self.get_object().use_case_id)
+            return public_changes(self.get_object())
 
         return self.conditional(request, public_selectors.use_case_freshness(int(pk)), build)
 

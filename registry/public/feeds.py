@@ -72,8 +72,9 @@ class ChangesFeed(Feed):
                 "organisation": organisation,
                 "text": version.short_description,
             }
-        all_labels = selectors.field_labels()
-        labels = [all_labels[name] for name in selectors.changed_fields(version, previous)]
+        labels = selectors.change_labels(
+            selectors.public_version_changes(version, previous, version.withheld_now)
+        )
         if not labels:
             return _("Die Veröffentlichung wurde bestätigt, ohne dass sich Angaben änderten.")
         return _("Geänderte Angaben: %(fields)s") % {"fields": ", ".join(labels)}

@@ -29,10 +29,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Concat
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
 from registry.history import compared_fields, field_changes
 from registry.models import PublishedUseCase, UseCase
+from registry.publication import PublicFieldChange, public_field_changes, withhold_version
 
 HistoricalPublishedUseCase = PublishedUseCase.history.model
 
@@ -349,11 +351,12 @@ class ChangeLogEntry:
 
     version: Any
     kind: str
-    changed_fields: list[str]
+    changes: list[PublicFieldChange]
 
 
-def change_log(use_case_id: int) -> list[ChangeLogEntry]:
-    """The public change log of a use case, newest first, with the fields each version changed."""
+def change_log(use_case_id: int, withheld: dict[str, str]) -> list[ChangeLogEntry]:
+    """The public change log of a use case, newest first, with the fields each version changed;
+    `withheld` is what the current public record withholds, which the log withholds too."""
     versions = list(
         HistoricalPublishedUseCase.objects.filter(use_case_id=use_case_id)
         .defer("history_user", "history_change_reason")
@@ -365,10 +368,10 @@ def change_log(use_case_id: int) -> list[ChangeLogEntry]:
         entry = ChangeLogEntry(
             version=version,
             kind=change_kind(version, previous),
-            changed_fields=changed_fields(version, previous),
+            changes=public_version_changes(version, previous, withheld),
         )
         # A re-publication that changed no content field (only its date) is no news.
-        if entry.kind != "changed" or entry.changed_fields:
+        if entry.kind != "changed" or entry.changes:
             entries.append(entry)
         previous = version
     entries.reverse()
@@ -376,8 +379,9 @@ def change_log(use_case_id: int) -> list[ChangeLogEntry]:
 
 
 def access_published_version(use_case_id: int, history_id: int) -> Any:
-    """A version of a currently published use case as it was published; 404 for anything else."""
-    access_published_use_case(use_case_id)
+    """A version of a currently published use case as it was published, but without what the use
+    case withholds now; 404 for anything else."""
+    record = access_published_use_case(use_case_id)
     version = (
         HistoricalPublishedUseCase.objects.select_related("organisation")
         .defer("history_user", "history_change_reason")
@@ -387,13 +391,14 @@ def access_published_version(use_case_id: int, history_id: int) -> Any:
     )
     if version is None:
         raise Http404
-    return version
+    return withhold_version(version, record.withheld or {})
 
 
 def recent_changes(
     organisation: Organisation | None = None, *, limit: int = 50
 ) -> list[tuple[Any, Any]]:
-    """The newest public changes with the version each one replaced, in two queries."""
+    """The newest public changes with the version each one replaced, in two queries; each change
+    carries what its use case withholds now (`withheld_now`, None once withdrawn)."""
     history = HistoricalPublishedUseCase.objects.all()
     if organisation is not None:
         history = history.filter(organisation_id=organisation.pk)
@@ -405,10 +410,13 @@ def recent_changes(
         .order_by("-history_date", "-history_id")
         .values("history_id")[:1]
     )
+    withheld_now = PublishedUseCase.objects.filter(use_case_id=OuterRef("use_case_id")).values(
+        "withheld"
+    )[:1]
     versions = list(
         history.select_related("organisation")
         .defer("history_user", "history_change_reason")
-        .annotate(previous_id=Subquery(previous_id))
+        .annotate(previous_id=Subquery(previous_id), withheld_now=Subquery(withheld_now))
         .order_by("-history_date", "-history_id")[:limit]
     )
     previous = HistoricalPublishedUseCase.objects.defer(
@@ -431,3 +439,24 @@ def changed_fields(version: Any, previous: Any) -> list[str]:
     if change_kind(version, previous) != "changed":
         return []
     return [change.name for change in field_changes(previous, version, fields=CONTENT_FIELDS)]
+
+
+def public_version_changes(
+    version: Any, previous: Any, withheld: dict[str, str] | None
+) -> list[PublicFieldChange]:
+    """The content fields a changing version changed, without the values of withheld fields
+    (`withheld`: what the current public record withholds)."""
+    if change_kind(version, previous) != "changed":
+        return []
+    return public_field_changes(previous, version, fields=CONTENT_FIELDS, withheld=withheld)
+
+
+def change_labels(changes: list[PublicFieldChange]) -> list[str]:
+    """The German labels of changed fields for the change log; a withheld field says so."""
+    labels = field_labels()
+    return [
+        _("%(field)s (zurückgehalten)") % {"field": labels[change.name]}
+        if change.withheld
+        else labels[change.name]
+        for change in changes
+    ]

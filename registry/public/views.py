@@ -251,14 +251,13 @@ def use_case_detail(request: HttpRequest, use_case_id: int) -> HttpResponseBase:
 
     def detail_context() -> dict[str, Any]:
         record = selectors.access_published_use_case(use_case_id)
-        labels = selectors.field_labels()
         entries = [
             {
                 "version": entry.version,
                 "kind": entry.kind,
-                "labels": [labels[name] for name in entry.changed_fields],
+                "labels": selectors.change_labels(entry.changes),
             }
-            for entry in selectors.change_log(use_case_id)
+            for entry in selectors.change_log(use_case_id, record.withheld or {})
         ]
         return {**_detail_context(record), "change_log": entries}
 

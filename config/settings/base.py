@@ -3,10 +3,15 @@
 import datetime
 from pathlib import Path
 
+import django_stubs_ext
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
+
+# Lets admin, form and feed classes name their model as a type argument (ModelAdmin[UseCase]),
+# which Django's classes do not accept at run time by themselves.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 

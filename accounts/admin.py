@@ -1,5 +1,5 @@
 import json
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.conf import settings
@@ -46,7 +46,7 @@ def _deleted() -> str:
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin[User]):
     """Accounts are the installation operator's (superuser) business; boards manage roles."""
 
     fieldsets = (
@@ -90,7 +90,7 @@ class OrganisationAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
     def _organisation_id(self, obj: object) -> int:
-        return obj.pk  # type: ignore[attr-defined]
+        return cast(Organisation, obj).pk
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Organisation]:
         return admin.ModelAdmin.get_queryset(self, request).filter(
@@ -105,7 +105,11 @@ class OrganisationAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
         return is_operator(request.user)
 
     def save_model(
-        self, request: HttpRequest, obj: Organisation, form: forms.ModelForm, change: bool
+        self,
+        request: HttpRequest,
+        obj: Organisation,
+        form: forms.ModelForm[Organisation],
+        change: bool,
     ) -> None:
         actor = acting_user(request)
         if change:
@@ -149,7 +153,7 @@ class DepartmentAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(
-        self, request: HttpRequest, obj: Department, form: forms.ModelForm, change: bool
+        self, request: HttpRequest, obj: Department, form: forms.ModelForm[Department], change: bool
     ) -> None:
         actor = acting_user(request)
         if change:
@@ -192,7 +196,7 @@ def _assignable_users(request: HttpRequest) -> QuerySet[User]:
     ).distinct()
 
 
-class PersonField(forms.ModelChoiceField):
+class PersonField(forms.ModelChoiceField[User]):
     """A person named by exact username or e-mail address, never picked from a list.
 
     A list would show a board every person of the installation who holds no role yet, those of
@@ -227,7 +231,10 @@ class PersonField(forms.ModelChoiceField):
         return value
 
 
-class RoleDepartmentsForm(forms.ModelForm):
+_RoleHolder = TypeVar("_RoleHolder", Membership, ApiClient)
+
+
+class RoleDepartmentsForm(forms.ModelForm[_RoleHolder]):
     """A role in an organisation with its departments: a membership, or an API client's."""
 
     def clean(self) -> dict[str, Any]:
@@ -243,7 +250,7 @@ class RoleDepartmentsForm(forms.ModelForm):
         return data
 
 
-class MembershipForm(RoleDepartmentsForm):
+class MembershipForm(RoleDepartmentsForm[Membership]):
     reason = forms.CharField(
         label=_("Grund"),
         required=False,
@@ -257,7 +264,7 @@ class MembershipForm(RoleDepartmentsForm):
 
 
 @admin.register(Membership)
-class MembershipAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
+class MembershipAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin[Membership]):
     form = MembershipForm
     list_display = ("user", "organisation", "role", "source")
     list_filter = ("role", "source", ("organisation", admin.RelatedOnlyFieldListFilter))
@@ -361,7 +368,7 @@ class MembershipAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
             self.delete_model(request, membership)
 
 
-class ClaimMappingRuleForm(forms.ModelForm):
+class ClaimMappingRuleForm(forms.ModelForm[ClaimMappingRule]):
     class Meta:
         model = ClaimMappingRule
         fields = (
@@ -463,7 +470,11 @@ class ClaimMappingRuleAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(
-        self, request: HttpRequest, obj: ClaimMappingRule, form: forms.ModelForm, change: bool
+        self,
+        request: HttpRequest,
+        obj: ClaimMappingRule,
+        form: forms.ModelForm[ClaimMappingRule],
+        change: bool,
     ) -> None:
         actor = acting_user(request)
         if change:
@@ -517,7 +528,7 @@ class ClaimMappingRuleAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
         return TemplateResponse(request, "accounts/claim_preview.html", context)
 
 
-class ApiClientForm(RoleDepartmentsForm):
+class ApiClientForm(RoleDepartmentsForm[ApiClient]):
     class Meta:
         model = ApiClient
         fields = ("name", "client_id", "organisation", "role", "departments", "is_active")

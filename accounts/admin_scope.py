@@ -46,16 +46,19 @@ class OrganisationScopedAdminMixin(VersionCheckedAdminMixin):
     organisation_path = "organisation"
 
     def _organisation_id(self, obj: object) -> int:
-        target = obj
+        target: Any = obj
         for part in self.organisation_path.split("__"):
             target = getattr(target, part)
-        return target.pk  # type: ignore[attr-defined]
+        organisation_id: int = target.pk
+        return organisation_id
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        queryset = super().get_queryset(request)  # type: ignore[misc]
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        queryset: QuerySet[Any] = super().get_queryset(request)  # type: ignore[misc]
         return queryset.filter(**{f"{self.organisation_path}__in": readable_organisations(request)})
 
-    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None):
+    def get_object(
+        self, request: HttpRequest, object_id: str, from_field: str | None = None
+    ) -> Any:
         obj = super().get_object(request, object_id, from_field)  # type: ignore[misc]
         if obj is None:
             raise Http404

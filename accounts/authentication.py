@@ -65,7 +65,7 @@ def _introspect(token: str) -> dict[str, Any]:
             verify=settings.OIDC_VERIFY_SSL,
         )
         response.raise_for_status()
-        claims = response.json()
+        claims: dict[str, Any] = response.json()
     except (requests.RequestException, ValueError) as exc:
         raise ProviderUnavailable(str(exc)) from exc
     if claims.get("active") is not True:

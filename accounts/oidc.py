@@ -61,13 +61,13 @@ def _http_get(url: str, **kwargs: Any) -> requests.Response:
 def provider_keys(*, refresh: bool = False) -> dict[str, Any]:
     """The provider's JWKS, cached; a refresh is allowed at most once a minute (key rollover)."""
     cache_key = "oidc:jwks:" + hashlib.sha256(settings.OIDC_OP_JWKS_ENDPOINT.encode()).hexdigest()
-    cached = cache.get(cache_key)
+    cached: dict[str, Any] | None = cache.get(cache_key)
     if cached is not None and not (refresh and cache.add(cache_key + ":refreshed", True, 60)):
         return cached
     try:
         response = _http_get(settings.OIDC_OP_JWKS_ENDPOINT)
         response.raise_for_status()
-        jwks = response.json()
+        jwks: dict[str, Any] = response.json()
     except (requests.RequestException, ValueError) as exc:
         raise ProviderUnavailable(str(exc)) from exc
     cache.set(cache_key, jwks, settings.OIDC_JWKS_CACHE_SECONDS)
@@ -107,7 +107,7 @@ class IdentityProviderBackend(OIDCAuthenticationBackend):
     def _verify_jws(self, payload: str, key: Any) -> dict[str, Any]:
         # The library leaves out audience and issuer; an ID token for another client is refused.
         try:
-            return jwt.decode(
+            claims: dict[str, Any] = jwt.decode(
                 payload,
                 key,
                 algorithms=[settings.OIDC_RP_SIGN_ALGO],
@@ -118,6 +118,7 @@ class IdentityProviderBackend(OIDCAuthenticationBackend):
             )
         except jwt.InvalidTokenError as exc:
             raise SuspiciousOperation(f"ID token rejected: {exc}") from exc
+        return claims
 
     def retrieve_matching_jwk(self, token: str) -> jwt.PyJWK:
         try:
@@ -127,10 +128,11 @@ class IdentityProviderBackend(OIDCAuthenticationBackend):
 
     def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> User | None:
         self.id_token_claims: dict[str, Any] = {}
-        return super().authenticate(request, **kwargs)
+        user: User | None = super().authenticate(request, **kwargs)
+        return user
 
     def verify_token(self, token: str, **kwargs: Any) -> dict[str, Any]:
-        payload = super().verify_token(token, **kwargs)
+        payload: dict[str, Any] = super().verify_token(token, **kwargs)
         self.id_token_claims = payload
         return payload
 
@@ -155,7 +157,8 @@ class IdentityProviderBackend(OIDCAuthenticationBackend):
         # All or nothing: a failure while mapping claims leaves no half-created account.
         try:
             with transaction.atomic():
-                return super().get_or_create_user(access_token, id_token, payload)
+                user: User | None = super().get_or_create_user(access_token, id_token, payload)
+                return user
         except ValidationError as exc:
             raise SuspiciousOperation(f"claims do not make a valid account: {exc}") from exc
 
@@ -232,7 +235,8 @@ class LoginStartView(OIDCAuthenticationRequestView):
         except ProviderUnavailable as exc:
             logger.error("OIDC provider unreachable before login: %s", exc)
             return _unavailable(request)
-        return super().get(request)
+        response: HttpResponse = super().get(request)
+        return response
 
     def get_extra_params(self, request: HttpRequest) -> dict[str, Any]:
         return dict(settings.OIDC_AUTH_REQUEST_EXTRA_PARAMS)
@@ -243,13 +247,14 @@ class LoginCallbackView(OIDCAuthenticationCallbackView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         try:
-            return super().get(request)
+            response: HttpResponse = super().get(request)
         except requests.RequestException as exc:
             logger.error("OIDC provider failed during login: %s", exc)
             return _unavailable(request)
         except SuspiciousOperation as exc:
             logger.warning("OIDC login refused: %s", exc)
             return self.login_failure()
+        return response
 
     def login_failure(self) -> HttpResponse:
         error = self.request.GET.get("error")
@@ -271,7 +276,7 @@ class LoginCallbackView(OIDCAuthenticationCallbackView):
         )
 
     def login_success(self) -> HttpResponse:
-        response = super().login_success()
+        response: HttpResponse = super().login_success()
         # A silent confirmation does not extend the session's bounded lifetime.
         self.request.session.setdefault(AUTHENTICATED_AT, time.time())
         return response

@@ -153,7 +153,7 @@ def _opt(value: object) -> str:
     return NULL if value is None else str(value)
 
 
-def _constant(model_field: models.Field) -> str:
+def _constant(model_field: models.Field[Any, Any]) -> str:
     """The COPY text of a column the loader does not fill: the field's default."""
     if model_field.has_default():
         value = model_field.get_default()

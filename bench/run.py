@@ -228,7 +228,7 @@ def _session_cookie(user: Any) -> str:
     store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     try:
-        from accounts.oidc import AUTHENTICATED_AT  # type: ignore[attr-defined]
+        from accounts.oidc import AUTHENTICATED_AT
 
         store[AUTHENTICATED_AT] = time.time()
     except ImportError:
@@ -593,7 +593,7 @@ def _load(
         ).stdout  # fmt: skip
     finally:
         os.unlink(plan_file.name)
-    result = json.loads(output)
+    result: dict[str, Any] = json.loads(output)
     result["status"] = "ok"
     result["mix"] = sorted(
         {

@@ -1,10 +1,10 @@
 """/api/v1/: each app contributes its routes here."""
 
-from django.urls import include, path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from registry.api.problems import api_not_found
 
-urlpatterns: list = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("governance.api.urls")),
     path("", include("registry.api.urls")),
     # Last: any other address under /api/v1/ answers with a problem document, not an HTML page.

@@ -8,7 +8,7 @@ from celery import Celery, Task
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 
-class InRequestSafeTask(Task):  # type: ignore[misc]
+class InRequestSafeTask(Task):
     """A task whose retries never run inside the request that started it.
 
     Eagerly, Celery runs a retry at once in the calling process, ignoring its countdown: every

@@ -11,7 +11,7 @@ def client_ip(request: HttpRequest) -> str:
     CLIENT_IP_HEADER; entries further left were written by the client and prove nothing.
     """
     remote = str(request.META.get("REMOTE_ADDR", ""))
-    count = settings.TRUSTED_PROXY_COUNT
+    count: int = settings.TRUSTED_PROXY_COUNT
     if count <= 0:
         return remote
     header = str(request.META.get(settings.CLIENT_IP_HEADER, ""))

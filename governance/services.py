@@ -425,7 +425,7 @@ def delete_use_case(use_case: UseCase, *, actor: User, reason: str) -> None:
         )
     # Deleted one by one so each obligation's history keeps who deleted it and why.
     for item in ObligationItem.objects.filter(use_case=use_case):
-        registry_services.delete_tracked(item, actor=actor, reason=reason)
+        history.delete_tracked(item, actor=actor, reason=reason)
     registry_services.delete_use_case(use_case, actor=actor, reason=reason)
 
 

@@ -55,7 +55,7 @@ class ReviewDueFilter(admin.SimpleListFilter):
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
         return [("overdue", _("überfällig")), ("30d", _("in den nächsten 30 Tagen"))]
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+    def queryset(self, request: HttpRequest, queryset: QuerySet[UseCase]) -> QuerySet[UseCase]:
         today = timezone.localdate()
         if self.value() == "overdue":
             return queryset.filter(next_review_date__lt=today)
@@ -67,7 +67,7 @@ class ReviewDueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class UseCaseAdminForm(forms.ModelForm):
+class UseCaseAdminForm(forms.ModelForm[UseCase]):
     change_reason = forms.CharField(
         label=CHANGE_REASON_LABEL,
         help_text=CHANGE_REASON_HELP,
@@ -94,7 +94,7 @@ class UseCaseAdminForm(forms.ModelForm):
         super()._post_clean()  # type: ignore[misc]
 
 
-class UseCaseChildInline(admin.TabularInline):
+class UseCaseChildInline(admin.TabularInline[Any, UseCase]):
     extra = 0
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -191,7 +191,7 @@ class AISystemAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
         return ("organisation",) if obj is not None else ()
 
     def save_model(
-        self, request: HttpRequest, obj: AISystem, form: forms.ModelForm, change: bool
+        self, request: HttpRequest, obj: AISystem, form: forms.ModelForm[AISystem], change: bool
     ) -> None:
         fields = {n: form.cleaned_data[n] for n in form.cleaned_data if n != "organisation"}
         if change:
@@ -218,7 +218,7 @@ class AISystemAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
 class BoardOnlyAdminMixin(OrganisationScopedAdminMixin):
     """Webhooks carry signing secrets: only the board of the organisation sees them, not audit."""
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         queryset = super().get_queryset(request)
         return queryset.filter(**{f"{self.organisation_path}__in": board_organisations(request)})
 
@@ -229,7 +229,7 @@ class BoardOnlyAdminMixin(OrganisationScopedAdminMixin):
         return self.has_change_permission(request, obj)
 
 
-class WebhookEndpointAdminForm(forms.ModelForm):
+class WebhookEndpointAdminForm(forms.ModelForm[WebhookEndpoint]):
     events = forms.MultipleChoiceField(
         label=_("Ereignisse"),
         choices=WebhookEndpoint.Event.choices,
@@ -290,7 +290,11 @@ class WebhookEndpointAdmin(BoardOnlyAdminMixin, SimpleHistoryAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(
-        self, request: HttpRequest, obj: WebhookEndpoint, form: forms.ModelForm, change: bool
+        self,
+        request: HttpRequest,
+        obj: WebhookEndpoint,
+        form: forms.ModelForm[WebhookEndpoint],
+        change: bool,
     ) -> None:
         fields = {n: form.cleaned_data[n] for n in ("url", "events", "description", "is_active")}
         if change:
@@ -309,12 +313,12 @@ class WebhookEndpointAdmin(BoardOnlyAdminMixin, SimpleHistoryAdmin):
     def delete_model(self, request: HttpRequest, obj: WebhookEndpoint) -> None:
         delete_webhook_endpoint(obj, actor=acting_user(request))
 
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[WebhookEndpoint]) -> None:
         for endpoint in queryset:
             self.delete_model(request, endpoint)
 
 
-class WebhookAttemptInline(admin.TabularInline):
+class WebhookAttemptInline(admin.TabularInline[WebhookAttempt, WebhookDelivery]):
     model = WebhookAttempt
     fields = ("attempted_at", "response_status", "response_body", "error")
     readonly_fields = fields
@@ -332,7 +336,7 @@ class WebhookAttemptInline(admin.TabularInline):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(BoardOnlyAdminMixin, admin.ModelAdmin):
+class WebhookDeliveryAdmin(BoardOnlyAdminMixin, admin.ModelAdmin[WebhookDelivery]):
     """The delivery log: read-only, with replay."""
 
     organisation_path = "endpoint__organisation"

@@ -104,7 +104,7 @@ def public_changes(record: PublishedUseCase) -> list[dict[str, Any]]:
     """The public change log of one published use case, newest first: public fields only, and
     no value of a field the record withholds now or the compared versions withheld then."""
     fields = compared_fields(PublishedUseCase)
-    versions = PublishedUseCase.history.filter(use_case_id=record.use_case_id).order_by(  # type: ignore[attr-defined]
+    versions = PublishedUseCase.history.filter(use_case_id=record.use_case_id).order_by(
         "history_date", "history_id"
     )
     log = []

@@ -87,7 +87,8 @@ class AutoSchema(openapi.AutoSchema):
         for code in self._problem_codes():
             if code in responses:
                 continue
-            response = self._get_response_for_code(
+            # drf-spectacular leaves this hook unannotated.
+            response = self._get_response_for_code(  # type: ignore[no-untyped-call]
                 ProblemSerializer, code, media_types=[PROBLEM_CONTENT_TYPE], direction=direction
             )
             response["description"] = PROBLEM_DESCRIPTIONS[code]

@@ -136,7 +136,7 @@ class AISystemUpdateSerializer(AISystemSerializer):
 PREFETCHED = "prefetched_"
 
 
-def prefetch_children(*relations: str) -> list[Prefetch]:
+def prefetch_children(*relations: str) -> list[Prefetch[Any]]:
     """Prefetch the use case's child rows into plain lists (see PrefetchedListSerializer)."""
     return [Prefetch(relation, to_attr=PREFETCHED + relation) for relation in relations]
 
@@ -355,7 +355,7 @@ class PublishedUseCaseSerializer(StrictModelSerializer):
     def get_fields(self) -> dict[str, Any]:
         # Read-only after building, not through Meta.read_only_fields: DRF would drop allow_blank
         # with it, and the schema would deny the "" of an empty choice (no AI system named).
-        fields = super().get_fields()
+        fields: dict[str, Any] = super().get_fields()
         for field in fields.values():
             field.read_only = True
         return fields

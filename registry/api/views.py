@@ -94,7 +94,11 @@ class ApiViewMixin:
 
     def representation(self, instance: Model) -> dict[str, Any]:
         serializer_class = self.read_serializer_class or self.get_serializer_class()  # type: ignore[attr-defined]
-        return serializer_class(instance, context=self.get_serializer_context()).data  # type: ignore[attr-defined]
+        rendered: dict[str, Any] = serializer_class(
+            instance,
+            context=self.get_serializer_context(),  # type: ignore[attr-defined]
+        ).data
+        return rendered
 
     def respond_with(self, instance: Model, status_code: int = 200) -> Response:
         data = self.representation(instance)
@@ -131,7 +135,7 @@ class OrganisationViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     ordering = "name"
 
     def get_queryset(self) -> QuerySet[Organisation]:
-        return organisations_where(self.request.user)  # type: ignore[arg-type]
+        return organisations_where(self.request.user)
 
 
 @extend_schema_view(
@@ -147,9 +151,7 @@ class DepartmentViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     ordering = "name"
 
     def get_queryset(self) -> QuerySet[Department]:
-        return Department.objects.filter(
-            organisation__in=organisations_where(self.request.user)  # type: ignore[arg-type]
-        )
+        return Department.objects.filter(organisation__in=organisations_where(self.request.user))
 
 
 # -- AI systems ---------------------------------------------------------------------------------
@@ -183,7 +185,7 @@ class AISystemViewSet(
         return api.AISystemSerializer
 
     def get_queryset(self) -> QuerySet[AISystem]:
-        return permissions.ai_systems_visible_to(self.request.user)  # type: ignore[arg-type]
+        return permissions.ai_systems_visible_to(self.request.user)
 
     def get_object(self) -> AISystem:
         return permissions.access_ai_system(self.actor(), self.kwargs["pk"])
@@ -251,11 +253,11 @@ class PublicUseCaseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     def conditional(request: Request, version: Any, build: Callable[[], Any]) -> Any:
         """Answer 304 to a current copy, else the data, serialized once per version (see
         registry.public.caching): the public API has the ETag and Last-Modified of the pages."""
-        etag, cached = revalidate(request, version, "api", request.get_host())  # type: ignore[arg-type]
+        etag, cached = revalidate(request, version, "api", request.get_host())
         if cached is not None:
             return cached
-        response = Response(cached_data(request, etag, version, build))  # type: ignore[arg-type]
-        return cache_headers(request, response, etag, version)  # type: ignore[arg-type]
+        response = Response(cached_data(request, etag, version, build))
+        return cache_headers(request, response, etag, version)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.conditional(
@@ -314,7 +316,7 @@ class WebhookEndpointViewSet(EtagRetrieveMixin, viewsets.ModelViewSet):
         return api.WebhookEndpointSerializer
 
     def get_queryset(self) -> QuerySet[WebhookEndpoint]:
-        return permissions.webhook_endpoints_visible_to(self.request.user)  # type: ignore[arg-type]
+        return permissions.webhook_endpoints_visible_to(self.request.user)
 
     def get_object(self) -> WebhookEndpoint:
         return permissions.access_webhook_endpoint(self.actor(), self.kwargs["pk"])

@@ -14,7 +14,7 @@ from registry.public import selectors
 FEED_LENGTH = 50
 
 
-class ChangesFeed(Feed):
+class ChangesFeed(Feed[tuple[Any, Any], Organisation | None]):
     """What was published, changed or withdrawn, newest first; staff never appear in it."""
 
     feed_type = Atom1Feed

@@ -139,7 +139,7 @@ class RegisterFilterForm(KernForm):
         return " ".join(str(self.cleaned_data["fachbereich"]).split())
 
     def clean_leistung(self) -> str:
-        value = self.cleaned_data["leistung"].strip()
+        value: str = self.cleaned_data["leistung"].strip()
         if value and not SERVICE_PATTERN.match(value):
             raise forms.ValidationError(
                 _("Bitte geben Sie bis zu 14 Ziffern eines LeiKa-Schlüssels oder einen Namen ein.")

@@ -279,7 +279,10 @@ def filter_published_use_cases(search: RegisterFilter) -> QuerySet[PublishedUseC
 
 def register_freshness() -> datetime.datetime | None:
     """When the public register last changed anywhere (every change leaves a history row)."""
-    return HistoricalPublishedUseCase.objects.aggregate(latest=Max("history_date"))["latest"]
+    latest: datetime.datetime | None = HistoricalPublishedUseCase.objects.aggregate(
+        latest=Max("history_date")
+    )["latest"]
+    return latest
 
 
 def count_published(
@@ -315,14 +318,16 @@ def changes_freshness(organisation: Organisation | None = None) -> datetime.date
     history = HistoricalPublishedUseCase.objects.all()
     if organisation is not None:
         history = history.filter(organisation_id=organisation.pk)
-    return history.aggregate(latest=Max("history_date"))["latest"]
+    latest: datetime.datetime | None = history.aggregate(latest=Max("history_date"))["latest"]
+    return latest
 
 
 def use_case_freshness(use_case_id: int) -> datetime.datetime | None:
     """When the public change log of one use case last changed."""
-    return HistoricalPublishedUseCase.objects.filter(use_case_id=use_case_id).aggregate(
-        latest=Max("history_date")
-    )["latest"]
+    latest: datetime.datetime | None = HistoricalPublishedUseCase.objects.filter(
+        use_case_id=use_case_id
+    ).aggregate(latest=Max("history_date"))["latest"]
+    return latest
 
 
 def organisation_counts(organisation: Organisation) -> dict[str, Any]:

@@ -316,7 +316,8 @@ open_data = _static_page("public/open_data.html")
 
 
 def _public_form_rate(group: str, request: HttpRequest) -> str:
-    return settings.PUBLIC_FORM_RATE
+    rate: str = settings.PUBLIC_FORM_RATE
+    return rate
 
 
 # Every public form that sends a mail shares one budget per client address (config.client_ip).

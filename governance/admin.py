@@ -194,7 +194,7 @@ TRANSITIONS: dict[str, AdminStep] = {
 }
 
 
-class ObligationForm(forms.ModelForm):
+class ObligationForm(forms.ModelForm[ObligationItem]):
     class Meta:
         model = ObligationItem
         fields = ["status", "reason", "evidence_url"]
@@ -306,7 +306,7 @@ class UseCaseAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(
-        self, request: HttpRequest, obj: UseCase, form: forms.ModelForm, change: bool
+        self, request: HttpRequest, obj: UseCase, form: forms.ModelForm[UseCase], change: bool
     ) -> None:
         if change:
             return  # saved in save_related, together with its child rows, as one change
@@ -323,7 +323,7 @@ class UseCaseAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
         obj._state.adding = False
 
     def save_formset(
-        self, request: HttpRequest, form: forms.ModelForm, formset: Any, change: bool
+        self, request: HttpRequest, form: forms.ModelForm[UseCase], formset: Any, change: bool
     ) -> None:
         if change:
             return  # saved in save_related
@@ -343,7 +343,7 @@ class UseCaseAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
         )
 
     def save_related(
-        self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool
+        self, request: HttpRequest, form: forms.ModelForm[UseCase], formsets: Any, change: bool
     ) -> None:
         if not change:
             super().save_related(request, form, formsets, change)
@@ -419,10 +419,12 @@ class UseCaseAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
     ) -> HttpResponse:
         self._check_history_access(request, object_id)
         context = {"child_history": self._child_history(object_id), **(extra_context or {})}
-        return super().history_view(request, object_id, context)
+        response: HttpResponse = super().history_view(request, object_id, context)
+        return response
 
     def history_view_title(self, request: HttpRequest, obj: Any) -> str:
-        return gettext("Historie: %s") % obj
+        title: str = gettext("Historie: %s") % obj
+        return title
 
     def _child_history(self, object_id: str) -> list[Any]:
         """The newest changes of the rows that belong to the use case, across their kinds."""
@@ -440,7 +442,10 @@ class UseCaseAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
     ) -> HttpResponse:
         self._check_history_access(request, object_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        response: HttpResponse = super().history_form_view(
+            request, object_id, version_id, extra_context
+        )
+        return response
 
     def _check_history_access(self, request: HttpRequest, object_id: str) -> None:
         """History of live and deleted use cases: for the board and auditors of its organisation."""
@@ -628,14 +633,16 @@ class UseCaseAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
 
     def _changeable(self, request: HttpRequest, object_id: str) -> UseCase:
         """The use case if it is in the board's organisations (404 otherwise) and changeable."""
-        obj = self.get_object(request, object_id)
+        obj: UseCase | None = self.get_object(request, object_id)
         if obj is None:
             raise Http404
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
         return obj
 
-    def _page(self, request: HttpRequest, obj: UseCase, title: str, **context: Any) -> Any:
+    def _page(
+        self, request: HttpRequest, obj: UseCase, title: str, **context: Any
+    ) -> TemplateResponse:
         return TemplateResponse(
             request,
             "admin/governance/usecase/step.html",
@@ -758,7 +765,7 @@ class ReportRequestForm(forms.Form):
 
 
 @admin.register(TransparencyReport)
-class TransparencyReportAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
+class TransparencyReportAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin[TransparencyReport]):
     """The board's reports; every write goes through governance.reports.services."""
 
     change_form_template = "governance/reports/admin_change_form.html"
@@ -908,7 +915,7 @@ class TransparencyReportAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     # -- downloads and progress ----------------------------------------------------------------
 
     def _viewable(self, request: HttpRequest, object_id: str) -> TransparencyReport:
-        report = self.get_object(request, object_id)
+        report: TransparencyReport = self.get_object(request, object_id)
         if not self.has_view_permission(request, report):
             raise PermissionDenied
         return report
@@ -949,7 +956,9 @@ class TransparencyReportAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
 
     # -- actions -------------------------------------------------------------------------------
 
-    def _each(self, request: HttpRequest, queryset: QuerySet, service: Any, done: str) -> None:
+    def _each(
+        self, request: HttpRequest, queryset: QuerySet[TransparencyReport], service: Any, done: str
+    ) -> None:
         count = 0
         for report in queryset.select_related("organisation"):
             try:
@@ -967,7 +976,7 @@ class TransparencyReportAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
             self.message_user(request, done % {"count": count}, level=messages.SUCCESS)
 
     @admin.action(description=_("Ausgewählte Berichte veröffentlichen"), permissions=["change"])
-    def publish_reports(self, request: HttpRequest, queryset: QuerySet) -> None:
+    def publish_reports(self, request: HttpRequest, queryset: QuerySet[TransparencyReport]) -> None:
         self._each(
             request,
             queryset,
@@ -976,7 +985,9 @@ class TransparencyReportAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
         )
 
     @admin.action(description=_("Ausgewählte Berichte zurückziehen"), permissions=["change"])
-    def withdraw_reports(self, request: HttpRequest, queryset: QuerySet) -> None:
+    def withdraw_reports(
+        self, request: HttpRequest, queryset: QuerySet[TransparencyReport]
+    ) -> None:
         self._each(
             request,
             queryset,
@@ -987,7 +998,7 @@ class TransparencyReportAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin):
     @admin.action(
         description=_("Für die ausgewählten Zeiträume neu erstellen"), permissions=["change"]
     )
-    def request_again(self, request: HttpRequest, queryset: QuerySet) -> None:
+    def request_again(self, request: HttpRequest, queryset: QuerySet[TransparencyReport]) -> None:
         def again(report: TransparencyReport, *, actor: Any) -> None:
             report_services.request_report(
                 report.organisation,

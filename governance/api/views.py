@@ -129,7 +129,7 @@ class UseCaseViewSet(EtagRetrieveMixin, viewsets.ModelViewSet):
         return registry_api.UseCaseSerializer
 
     def get_queryset(self) -> QuerySet[UseCase]:
-        return permissions.use_cases_visible_to(self.request.user).prefetch_related(  # type: ignore[arg-type]
+        return permissions.use_cases_visible_to(self.request.user).prefetch_related(
             *GOVERNED_PREFETCH
         )
 

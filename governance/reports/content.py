@@ -91,13 +91,15 @@ def bars(rows: list[tuple[str, Any, int]]) -> list[Bar]:
 
 
 def _public_history(organisation: Organisation, before: datetime.datetime) -> QuerySet[Any]:
-    return (
+    # simple-history's generated model and its manager are untyped.
+    history: QuerySet[Any] = (
         HistoricalPublishedUseCase.objects.filter(
             organisation_id=organisation.pk, history_date__lt=before
         )
         .defer("history_user", "history_change_reason")
         .order_by("use_case_id", "history_date", "history_id")
     )
+    return history
 
 
 def _is_public(version: Any) -> bool:

@@ -48,7 +48,9 @@ def render_report_pdf(content: ReportContent, body: str) -> bytes:
             "governance/reports/report_document.html",
             {"content": content, "body": body, "report_css": report_css},
         )
-    pdf = HTML(string=document, url_fetcher=_refuse_fetch).write_pdf(pdf_variant="pdf/ua-1")
+    pdf: bytes | None = HTML(string=document, url_fetcher=_refuse_fetch).write_pdf(
+        pdf_variant="pdf/ua-1"
+    )
     assert pdf is not None  # write_pdf without a target returns the bytes
     return pdf
 

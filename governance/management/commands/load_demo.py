@@ -79,7 +79,7 @@ class Command(BaseCommand):
                 )
         return organisation
 
-    def _person(self, row: tuple, organisations: dict[str, Organisation]) -> User:
+    def _person(self, row: tuple[Any, ...], organisations: dict[str, Organisation]) -> User:
         username, first_name, last_name, org_slug, role, department_names = row
         user = User.objects.filter(username=username).first()
         if user is None:

@@ -92,7 +92,7 @@ def note_field() -> forms.CharField:
     )
 
 
-class UseCaseStepForm(KernFormMixin, forms.ModelForm):
+class UseCaseStepForm(KernFormMixin, forms.ModelForm[UseCase]):
     """The fields of one step; the model's own checks run, nothing is saved here."""
 
     class Meta:
@@ -103,7 +103,7 @@ class UseCaseStepForm(KernFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["note"] = note_field()
         if "department" in self.fields:
-            department = cast(forms.ModelChoiceField, self.fields["department"])
+            department = cast(forms.ModelChoiceField[Department], self.fields["department"])
             department.queryset = (
                 departments if departments is not None else Department.objects.none()
             )
@@ -192,7 +192,7 @@ class SystemStepForm(UseCaseStepForm):
 
     def __init__(self, *args: Any, ai_systems: QuerySet[AISystem], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        ai_system = cast(forms.ModelChoiceField, self.fields["ai_system"])
+        ai_system = cast(forms.ModelChoiceField[AISystem], self.fields["ai_system"])
         ai_system.queryset = ai_systems
         ai_system.empty_label = _("– noch keins ausgewählt –")
         # The note stays the last field on the page.
@@ -252,10 +252,10 @@ CHILD_ROW_LABELS = {
 CHILD_HELP = {"public_services": {"name": HELP["service_name"]}}
 
 
-def child_formset_class(key: str) -> type[forms.BaseFormSet]:
+def child_formset_class(key: str) -> type[forms.BaseFormSet[Any]]:
     model, names = CHILD_ROWS[key]
 
-    class RowForm(KernFormMixin, forms.ModelForm):
+    class RowForm(KernFormMixin, forms.ModelForm[Any]):
         id = forms.IntegerField(required=False, widget=forms.HiddenInput)
         help_overrides = CHILD_HELP.get(key, {})
 
@@ -277,7 +277,7 @@ def child_formset_class(key: str) -> type[forms.BaseFormSet]:
 
 def child_formset(
     key: str, rows: Iterable[Any], data: Mapping[str, Any] | None = None
-) -> forms.BaseFormSet:
+) -> forms.BaseFormSet[Any]:
     """A formset of existing child rows plus one empty row; the prefix is the services' key."""
     _model, names = CHILD_ROWS[key]
     initial = [{"id": row.pk, **{name: getattr(row, name) for name in names}} for row in rows]
@@ -285,7 +285,7 @@ def child_formset(
     return formset
 
 
-def rows_from_formset(formset: forms.BaseFormSet) -> tuple[list[dict[str, Any]], list[int]]:
+def rows_from_formset(formset: forms.BaseFormSet[Any]) -> tuple[list[dict[str, Any]], list[int]]:
     """The rows to keep, as the services take them, and the form index of each row sent."""
     rows: list[dict[str, Any]] = []
     indices: list[int] = []

@@ -63,11 +63,13 @@ def field_row(use_case: UseCase, name: str) -> dict[str, str]:
 
 def history_of(use_case: UseCase) -> QuerySet[Any]:
     """The use case's versions, newest first, with who made them."""
-    return (
-        UseCase.history.filter(id=use_case.pk)  # type: ignore[attr-defined]
+    # simple-history's manager is untyped.
+    versions: QuerySet[Any] = (
+        UseCase.history.filter(id=use_case.pk)
         .select_related("history_user")
         .order_by("-history_date", "-history_id")
     )
+    return versions
 
 
 def _children_before(use_case: UseCase, until: datetime.datetime | None) -> dict[str, list[str]]:

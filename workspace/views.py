@@ -168,7 +168,8 @@ def resume(request: HttpRequest) -> HttpResponse:
     # Replayed as the same POST, marked so that the view shows it instead of saving it.
     request.method = "POST"
     request.POST = data  # type: ignore[assignment]
-    return match.func(request, *match.args, **match.kwargs)
+    response: HttpResponse = match.func(request, *match.args, **match.kwargs)
+    return response
 
 
 def _actor(request: HttpRequest) -> User:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import ForeignKey, ManyToManyField, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -147,10 +147,15 @@ class DepartmentAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
     list_filter = (("organisation", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("name",)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
         if db_field.name == "organisation":
             kwargs["queryset"] = board_organisations(request)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        field: forms.ModelChoiceField[Any] | None = super().formfield_for_foreignkey(
+            db_field, request, **kwargs
+        )
+        return field
 
     def save_model(
         self, request: HttpRequest, obj: Department, form: forms.ModelForm[Department], change: bool
@@ -304,7 +309,9 @@ class MembershipAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin[Membership]
         }
         return TemplateResponse(request, "accounts/role_history.html", context)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
         if db_field.name == "organisation":
             kwargs["queryset"] = board_organisations(request)
         if db_field.name == "user":
@@ -314,18 +321,28 @@ class MembershipAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin[Membership]
                 kwargs["help_text"] = _("Benutzername oder E-Mail-Adresse, genau wie angemeldet.")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+    def formfield_for_manytomany(
+        self,
+        # Quoted: ManyToManyField takes no type arguments at run time.
+        db_field: "ManyToManyField[Any, Any]",
+        request: HttpRequest,
+        **kwargs: Any,
+    ) -> forms.ModelMultipleChoiceField[Any] | None:
         if db_field.name == "departments":
             kwargs["queryset"] = Department.objects.filter(
                 organisation__in=board_organisations(request)
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(
+        self, request: HttpRequest, obj: Membership, form: MembershipForm, change: bool
+    ) -> None:
         # Memberships are written in save_related, once the departments are known.
         pass
 
-    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+    def save_related(
+        self, request: HttpRequest, form: MembershipForm, formsets: Any, change: bool
+    ) -> None:
         data = form.cleaned_data
         actor = acting_user(request)
         reason = data.get("reason", "").strip()
@@ -459,7 +476,9 @@ class ClaimMappingRuleAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
             return is_operator(request.user)
         return super().has_view_permission(request, obj)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
         if db_field.name == "organisation":
             kwargs["queryset"] = board_organisations(request)
             kwargs["required"] = not is_operator(request.user)
@@ -467,7 +486,10 @@ class ClaimMappingRuleAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
             kwargs["queryset"] = Department.objects.filter(
                 organisation__in=board_organisations(request)
             ).select_related("organisation")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        field: forms.ModelChoiceField[Any] | None = super().formfield_for_foreignkey(
+            db_field, request, **kwargs
+        )
+        return field
 
     def save_model(
         self,
@@ -544,23 +566,41 @@ class ApiClientAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
     search_fields = ("name", "client_id")
     filter_horizontal = ("departments",)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
         if db_field.name == "organisation":
             kwargs["queryset"] = board_organisations(request)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        field: forms.ModelChoiceField[Any] | None = super().formfield_for_foreignkey(
+            db_field, request, **kwargs
+        )
+        return field
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+    def formfield_for_manytomany(
+        self,
+        # Quoted: ManyToManyField takes no type arguments at run time.
+        db_field: "ManyToManyField[Any, Any]",
+        request: HttpRequest,
+        **kwargs: Any,
+    ) -> forms.ModelMultipleChoiceField[Any] | None:
         if db_field.name == "departments":
             kwargs["queryset"] = Department.objects.filter(
                 organisation__in=board_organisations(request)
             )
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        field: forms.ModelMultipleChoiceField[Any] | None = super().formfield_for_manytomany(
+            db_field, request, **kwargs
+        )
+        return field
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(
+        self, request: HttpRequest, obj: ApiClient, form: ApiClientForm, change: bool
+    ) -> None:
         # Saved in save_related, once the departments are known.
         pass
 
-    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+    def save_related(
+        self, request: HttpRequest, form: ApiClientForm, formsets: Any, change: bool
+    ) -> None:
         data = form.cleaned_data
         fields = {n: data[n] for n in services.API_CLIENT_FIELDS if n in data}
         actor = acting_user(request)

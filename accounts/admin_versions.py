@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import Model
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -61,7 +61,9 @@ class VersionCheckedAdminMixin:
     def changes_since(self, obj: Model, version: str) -> list[str]:
         return history_changes_since(obj, version)
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):  # type: ignore[no-untyped-def]
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
         form_class = super().get_form(request, obj, change=change, **kwargs)  # type: ignore[misc]
         if obj is None or self.loaded_version(obj) is None:
             return form_class
@@ -95,20 +97,21 @@ class VersionCheckedAdminMixin:
         VersionCheckedForm.__name__ = form_class.__name__
         return VersionCheckedForm
 
-    def render_change_form(  # type: ignore[no-untyped-def]
+    def render_change_form(
         self,
         request: HttpRequest,
         context: dict[str, Any],
-        add=False,
-        change=False,
-        form_url="",
-        obj=None,
-    ):
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> HttpResponse:
         if obj is not None:
             form = context["adminform"].form
             posted = form.data.get(VERSION_FIELD) if form.is_bound else None
             conflict = getattr(form, "version_conflict", False)
             context[VERSION_FIELD] = posted if posted and not conflict else self.loaded_version(obj)
-        return super().render_change_form(  # type: ignore[misc]
+        response: HttpResponse = super().render_change_form(  # type: ignore[misc]
             request, context, add=add, change=change, form_url=form_url, obj=obj
         )
+        return response

@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import ForeignKey, QuerySet
 from django.http import (
     FileResponse,
     Http404,
@@ -292,7 +292,9 @@ class UseCaseAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
             acting_user(request), obj, registry_permissions.DELETE
         ) and not services.has_governance_record(obj)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
         if db_field.name == "department":
             kwargs["queryset"] = (
                 registry_permissions.departments_creatable_by(acting_user(request))
@@ -303,7 +305,10 @@ class UseCaseAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
             kwargs["queryset"] = AISystem.objects.filter(
                 organisation__in=board_organisations(request)
             )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        field: forms.ModelChoiceField[Any] | None = super().formfield_for_foreignkey(
+            db_field, request, **kwargs
+        )
+        return field
 
     def save_model(
         self, request: HttpRequest, obj: UseCase, form: forms.ModelForm[UseCase], change: bool

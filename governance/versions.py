@@ -8,6 +8,7 @@ is shown who changed what meanwhile, with what they typed kept.
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Model, OuterRef, Subquery
 from django.utils.translation import gettext as _
@@ -47,7 +48,7 @@ class Change:
     when: datetime.datetime
 
 
-def _history(model: type[Model]):  # type: ignore[no-untyped-def]
+def _history(model: type[Model]) -> Any:
     return model.history  # type: ignore[attr-defined]
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import ForeignKey, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -140,7 +140,9 @@ class AccessGrantInline(UseCaseChildInline):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
         if db_field.name == "user":
             kwargs["queryset"] = User.objects.filter(
                 memberships__organisation__in=board_organisations(request), is_active=True
@@ -182,10 +184,15 @@ class AISystemAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
     list_filter = ("technique", "hosting", ("organisation", admin.RelatedOnlyFieldListFilter))
     search_fields = ("name", "vendor", "product", "model_name")
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
         if db_field.name == "organisation":
             kwargs["queryset"] = board_organisations(request)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        field: forms.ModelChoiceField[Any] | None = super().formfield_for_foreignkey(
+            db_field, request, **kwargs
+        )
+        return field
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         return ("organisation",) if obj is not None else ()
@@ -284,10 +291,15 @@ class WebhookEndpointAdmin(BoardOnlyAdminMixin, SimpleHistoryAdmin):
             return ()
         return ("organisation", *self.readonly_fields)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
         if db_field.name == "organisation":
             kwargs["queryset"] = board_organisations(request)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        field: forms.ModelChoiceField[Any] | None = super().formfield_for_foreignkey(
+            db_field, request, **kwargs
+        )
+        return field
 
     def save_model(
         self,

@@ -108,6 +108,17 @@ class StrictOrderingFilter(OrderingFilter):
             )
         return fields
 
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        # The keys the view sorts by, so that the schema promises no ordering the API refuses.
+        terms = [f"{sign}{name}" for name in view.ordering_fields for sign in ("", "-")]
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.ordering_param:
+                parameter["schema"] = {"type": "array", "items": {"type": "string", "enum": terms}}
+                parameter["style"] = "form"
+                parameter["explode"] = False
+        return parameters
+
 
 class SearchOrderingFilter(StrictOrderingFilter):
     """`?ordering=`; for a search with few matches, by sort keys that make the database sort

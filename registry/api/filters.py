@@ -4,21 +4,55 @@ import re
 from typing import Any
 
 import django_filters
-from django.db import connection
+from django import forms
+from django.db import connection, models
 from django.db.models import (
     Q,
     QuerySet,
 )
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.rest_framework import FilterSet as RestFilterSet
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend, OrderingFilter
 from rest_framework.request import Request
 
+from registry.converters import MAX_ID
 from registry.models import AISystem, PublishedUseCase, UseCase
 from registry.public.selectors import few_matches, unindexed
 
 
-class UseCaseFilter(django_filters.FilterSet):
+class IdFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        # An id beyond what a database holds names nothing; comparing it would overflow.
+        if value is not None and not 0 <= value <= MAX_ID:
+            return qs.none()
+        return super().filter(qs, value)
+
+
+class IdFilterSet(RestFilterSet):
+    """Relations are filtered by id: an id that names nothing visible matches nothing.
+
+    django-filter would check the id against every row of the related table: a 400 for an id
+    that does not exist, a 200 for one of another organisation, so the answer told which ids
+    exist elsewhere, and an id the schema allows was refused.
+    """
+
+    FILTER_DEFAULTS = {
+        **RestFilterSet.FILTER_DEFAULTS,
+        models.ForeignKey: {"filter_class": IdFilter},
+    }
+
+
+class IdFilterBackend(DjangoFilterBackend):
+    """DjangoFilterBackend whose `filterset_fields` filter relations by id (IdFilterSet)."""
+
+    filterset_base = IdFilterSet
+
+
+class UseCaseFilter(IdFilterSet):
     status = django_filters.MultipleChoiceFilter(choices=UseCase.Status.choices)
     workflow_state = django_filters.MultipleChoiceFilter(choices=UseCase.WorkflowState.choices)
     risk_class = django_filters.MultipleChoiceFilter(choices=UseCase.RiskClass.choices)
@@ -40,7 +74,7 @@ class UseCaseFilter(django_filters.FilterSet):
         ]
 
 
-class AISystemFilter(django_filters.FilterSet):
+class AISystemFilter(IdFilterSet):
     technique = django_filters.MultipleChoiceFilter(choices=AISystem.Technique.choices)
     hosting = django_filters.MultipleChoiceFilter(choices=AISystem.Hosting.choices)
 
@@ -49,7 +83,7 @@ class AISystemFilter(django_filters.FilterSet):
         fields = ["organisation", "technique", "hosting"]
 
 
-class PublishedUseCaseFilter(django_filters.FilterSet):
+class PublishedUseCaseFilter(IdFilterSet):
     organisation = django_filters.CharFilter(
         field_name="organisation__slug", help_text="Kurzname der Organisation"
     )

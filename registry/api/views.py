@@ -11,7 +11,6 @@ from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -29,6 +28,7 @@ from registry.api.etags import etag_for, require_if_match
 from registry.api.filters import (
     AISystemFilter,
     FullTextSearchFilter,
+    IdFilterBackend,
     PublishedUseCaseFilter,
     SearchOrderingFilter,
     StrictOrderingFilter,
@@ -140,7 +140,7 @@ class OrganisationViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
 )
 class DepartmentViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = api.DepartmentSerializer
-    filter_backends = [DjangoFilterBackend, FullTextSearchFilter, SearchOrderingFilter]
+    filter_backends = [IdFilterBackend, FullTextSearchFilter, SearchOrderingFilter]
     filterset_fields = ["organisation"]
     search_fields = ["name"]
     ordering_fields = ["id", "name"]
@@ -170,7 +170,7 @@ class AISystemViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    filter_backends = [DjangoFilterBackend, FullTextSearchFilter, SearchOrderingFilter]
+    filter_backends = [IdFilterBackend, FullTextSearchFilter, SearchOrderingFilter]
     filterset_class = AISystemFilter
     search_fields = ["name", "vendor", "product", "model_name", "description"]
     ordering_fields = ["id", "name", "updated_at"]
@@ -233,7 +233,7 @@ class PublicUseCaseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
     serializer_class = api.PublishedUseCaseSerializer
-    filter_backends = [DjangoFilterBackend, FullTextSearchFilter, SearchOrderingFilter]
+    filter_backends = [IdFilterBackend, FullTextSearchFilter, SearchOrderingFilter]
     filterset_class = PublishedUseCaseFilter
     search_fields = ["title", "short_description", "purpose", "department_name"]
     ordering_fields = ["title", "published_at"]
@@ -300,7 +300,7 @@ class PublicUseCaseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     destroy=extend_schema(summary=_("Webhook-Empfänger löschen")),
 )
 class WebhookEndpointViewSet(EtagRetrieveMixin, viewsets.ModelViewSet):
-    filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
+    filter_backends = [IdFilterBackend, StrictOrderingFilter]
     filterset_fields = ["organisation", "is_active"]
     ordering_fields = ["id", "created_at"]
     ordering = "id"

@@ -188,6 +188,18 @@ def test_lists_filter_by_department_and_state(department_head, use_case, other_d
     assert [r["id"] for r in body["results"]] == [use_case.pk]
 
 
+@pytest.mark.parametrize("path", [URL, "/api/v1/ai-systems/", "/api/v1/departments/"])
+def test_a_filter_by_an_organisation_that_is_not_visible_is_an_empty_list(
+    path, department_head, use_case, foreign_department
+):
+    # Another organisation's id and an id that names nothing answer alike: no oracle for ids.
+    client = ApiClient(department_head)
+    for organisation_id in (foreign_department.organisation_id, 987654321, -(10**30), 10**30):
+        response = client.get(f"{path}?organisation={organisation_id}")
+        assert response.status_code == 200
+        assert response.json()["results"] == []
+
+
 def test_search_finds_words_in_title_and_description(
     department_head, use_case, other_department_use_case
 ):

@@ -52,6 +52,12 @@ class StrictSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
+def output_fields(serializer_class: type[serializers.Serializer], context: Any) -> list[str]:
+    """The fields a representation has: what `?fields=` may name (write-only ones it has not)."""
+    fields = serializer_class(context=context).fields
+    return [name for name, field in fields.items() if not field.write_only]
+
+
 class StrictModelSerializer(StrictSerializer, serializers.ModelSerializer):
     pass
 

@@ -77,10 +77,12 @@ class ApiViewMixin:
         if raw is None or self.request.method != "GET":  # type: ignore[attr-defined]
             return None
         names = [name.strip() for name in raw.split(",") if name.strip()]
-        serializer_class = self.get_serializer_class()  # type: ignore[attr-defined]
-        known = set(serializer_class(context=self.get_serializer_context()).fields)  # type: ignore[attr-defined]
+        if not names:
+            # Empty terms are skipped, as in ?ordering=; none at all is no narrowing.
+            return None
+        known = api.output_fields(self.get_serializer_class(), self.get_serializer_context())  # type: ignore[attr-defined]
         unknown = [name for name in names if name not in known]
-        if unknown or not names:
+        if unknown:
             raise ValidationError(
                 {"fields": [_("Unbekannte Felder: %(names)s") % {"names": ", ".join(unknown)}]}
             )

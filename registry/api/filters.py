@@ -143,8 +143,9 @@ class StrictOrderingFilter(OrderingFilter):
         return fields
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
-        # The keys the view sorts by, so that the schema promises no ordering the API refuses.
-        terms = [f"{sign}{name}" for name in view.ordering_fields for sign in ("", "-")]
+        # The keys the view sorts by, so that the schema promises no ordering the API refuses;
+        # empty terms (as a trailing comma leaves) are skipped.
+        terms = [f"{sign}{name}" for name in view.ordering_fields for sign in ("", "-")] + [""]
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             if parameter["name"] == self.ordering_param:

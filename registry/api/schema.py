@@ -8,6 +8,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.permissions import AllowAny
 
 from registry.api.problems import PROBLEM_CONTENT_TYPE, ProblemSerializer
+from registry.api.serializers import output_fields
 
 ACCEPT_LANGUAGE = OpenApiParameter(
     "Accept-Language",
@@ -66,6 +67,18 @@ class AutoSchema(openapi.AutoSchema):
             if self.method in {"PUT", "PATCH"}:
                 parameters.append(IF_MATCH)
         return parameters + list(super().get_override_parameters())
+
+    def _process_override_parameters(self, direction: str = "request") -> Any:
+        parameters = super()._process_override_parameters(direction)
+        fields = parameters.get(("fields", OpenApiParameter.QUERY))
+        if fields is not None:
+            # `?fields=` names fields of this view's representation; empty terms are skipped.
+            view = self.view
+            names = output_fields(view.get_serializer_class(), view.get_serializer_context())
+            fields["schema"] = {"type": "array", "items": {"type": "string", "enum": [*names, ""]}}
+            fields["style"] = "form"
+            fields["explode"] = False
+        return parameters
 
     def _problem_codes(self) -> list[str]:
         codes = ["406"]

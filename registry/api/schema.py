@@ -121,3 +121,28 @@ def strict_request_bodies(result: dict[str, Any], **kwargs: Any) -> dict[str, An
             ):
                 schema.setdefault("required", []).append("reason")
     return result
+
+
+def narrowable_representations(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """Postprocessing hook: a representation `?fields=` can narrow requires none of its fields."""
+    schemas = result.get("components", {}).get("schemas", {})
+
+    def component(ref: str | None) -> dict[str, Any] | None:
+        return schemas.get(ref.rsplit("/", 1)[-1]) if ref else None
+
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict) or not any(
+                p.get("name") == "fields" and p.get("in") == "query"
+                for p in operation.get("parameters", [])
+            ):
+                continue
+            content = operation.get("responses", {}).get("200", {}).get("content", {})
+            for media in content.values():
+                found = component(media.get("schema", {}).get("$ref"))
+                page = (found or {}).get("properties", {}).get("results")
+                if page is not None:
+                    found = component(page.get("items", {}).get("$ref"))
+                if found is not None:
+                    found.pop("required", None)
+    return result

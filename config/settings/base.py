@@ -198,6 +198,7 @@ SPECTACULAR_SETTINGS = {
         "HostingEnum": "registry.models.AISystem.Hosting",
         "LevelEnum": "registry.models.UseCase.Level",
         "WebhookEventEnum": "registry.models.WebhookEndpoint.Event",
+        "ReviewerRoleEnum": "governance.workflow.REVIEWER_ROLE_CHOICES",
     },
     # Swagger UI and ReDoc from drf-spectacular-sidecar's static files: nothing from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

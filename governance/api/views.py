@@ -86,14 +86,17 @@ def _workflow_action(
     summary: str, request_serializer: type[Serializer], url_path: str
 ) -> Callable[[Callable[..., Response]], Any]:
     def decorate(method: Callable[..., Response]) -> Any:
-        method = extend_schema(
+        # action() first: it replaces the function's kwargs, where extend_schema keeps its schema.
+        method = action(detail=True, methods=["post"], url_path=url_path, filter_backends=[])(
+            method
+        )
+        return extend_schema(
             summary=summary,
             request=request_serializer,
             responses=api.GovernedUseCaseSerializer,
             parameters=[OPTIONAL_IF_MATCH],
             filters=False,
         )(method)
-        return action(detail=True, methods=["post"], url_path=url_path, filter_backends=[])(method)
 
     return decorate
 

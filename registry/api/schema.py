@@ -91,7 +91,8 @@ class AutoSchema(openapi.AutoSchema):
             codes += ["401", "403", "503"]
         if "{" in self.path:
             codes.append("404")
-        if self.method in {"PUT", "PATCH"} and getattr(self.view, "uses_etags", False):
+        if any(getattr(p, "name", None) == "If-Match" for p in self.get_override_parameters()):
+            # 428 for If-Match: * as well where If-Match is optional (registry.api.etags).
             codes += ["412", "428"]
         return sorted(set(codes))
 

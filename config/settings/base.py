@@ -187,6 +187,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "registry.api.schema.strict_request_bodies",
+        "registry.api.schema.links_between_operations",
         "registry.api.schema.narrowable_representations",
     ],
     "ENUM_NAME_OVERRIDES": {

@@ -124,6 +124,61 @@ def strict_request_bodies(result: dict[str, Any], **kwargs: Any) -> dict[str, An
     return result
 
 
+# Which operations may follow a response, and with what from it (OpenAPI links): what a client
+# and the stateful fuzzer need to know. A change names the version it read: If-Match carries
+# the ETag of the response it follows.
+LINK_TARGETS = ("update", "partial_update")
+
+
+def links_between_operations(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """Postprocessing hook: links from every response with an ETag to the changes of its object,
+    and from a department to creating a use case in it."""
+    operation_ids = {
+        operation["operationId"]
+        for item in result.get("paths", {}).values()
+        for operation in item.values()
+        if isinstance(operation, dict) and "operationId" in operation
+    }
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict):
+                continue
+            for response in operation.get("responses", {}).values():
+                if "ETag" not in response.get("headers", {}):
+                    continue
+                prefix = _resource_prefix(operation["operationId"])
+                for action in LINK_TARGETS:
+                    target = f"{prefix}_{action}"
+                    if target in operation_ids:
+                        response.setdefault("links", {})[f"{action}_with_its_etag"] = {
+                            "operationId": target,
+                            "parameters": {
+                                "path.id": "$response.body#/id",
+                                "header.If-Match": "$response.header.ETag",
+                            },
+                        }
+    if "use_cases_create" in operation_ids:
+        for path, pointer in (
+            ("/api/v1/departments/{id}/", "/id"),
+            ("/api/v1/departments/", "/results/0/id"),
+        ):
+            departments = result.get("paths", {}).get(path, {}).get("get")
+            if departments is not None:
+                links = departments["responses"]["200"].setdefault("links", {})
+                links["create_a_use_case_in_it"] = {
+                    "operationId": "use_cases_create",
+                    "requestBody": {"department": f"$response.body#{pointer}"},
+                }
+    return result
+
+
+def _resource_prefix(operation_id: str) -> str:
+    for suffix in ("_partial_update", "_update", "_retrieve", "_create"):
+        if operation_id.endswith(suffix):
+            return operation_id.removesuffix(suffix)
+    return operation_id
+
+
 def narrowable_representations(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """Postprocessing hook: a representation `?fields=` can narrow requires none of its fields."""
     schemas = result.get("components", {}).get("schemas", {})

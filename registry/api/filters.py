@@ -1,10 +1,13 @@
 """Filters, full-text search and ordering of the API's lists."""
 
 import re
+from datetime import UTC
 from typing import Any
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import connection, models
 from django.db.models import (
     Q,
@@ -52,12 +55,27 @@ class IdFilterBackend(DjangoFilterBackend):
     filterset_base = IdFilterSet
 
 
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 time compared in UTC: PostgreSQL takes offsets only up to 15:59 hours."""
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        if value is not None:
+            try:
+                value = value.astimezone(UTC)
+            except OverflowError as exc:
+                # Beyond year 9999 once in UTC.
+                name = next(n for n, f in self.parent.filters.items() if f is self)
+                invalid = forms.DateTimeField.default_error_messages["invalid"]
+                raise ValidationError({name: [str(invalid)]}) from exc
+        return super().filter(qs, value)
+
+
 class UseCaseFilter(IdFilterSet):
     status = django_filters.MultipleChoiceFilter(choices=UseCase.Status.choices)
     workflow_state = django_filters.MultipleChoiceFilter(choices=UseCase.WorkflowState.choices)
     risk_class = django_filters.MultipleChoiceFilter(choices=UseCase.RiskClass.choices)
-    updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
-    updated_before = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="lt")
+    updated_after = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_before = UtcDateTimeFilter(field_name="updated_at", lookup_expr="lt")
     review_due_before = django_filters.DateFilter(field_name="next_review_date", lookup_expr="lte")
 
     class Meta:
@@ -201,6 +219,11 @@ class FullTextSearchFilter(BaseFilterBackend):
         fields: list[str] = getattr(view, "search_fields", [])
         if not term or not fields:
             return queryset
+        try:
+            # Filters' form fields refuse NUL; the term is read raw, and PostgreSQL cannot take it.
+            ProhibitNullCharactersValidator()(term)
+        except DjangoValidationError as exc:
+            raise ValidationError({self.search_param: exc.messages}) from exc
         if connection.vendor == "postgresql":
             from django.contrib.postgres.search import SearchQuery, SearchVector
 

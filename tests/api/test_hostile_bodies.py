@@ -140,6 +140,26 @@ def test_a_cursor_at_a_position_the_ordering_cannot_hold_is_a_400(
     assert "cursor" in response.json()["errors"]
 
 
+def test_nul_in_a_search_is_a_400(board_member, api_as):
+    # Filters' form fields refuse NUL; the search term used to reach PostgreSQL with it (500).
+    response = api_as(board_member).get("/api/v1/use-cases/?search=a%00b")
+    assert response.status_code == 400
+    assert "search" in response.json()["errors"]
+
+
+def test_a_time_offset_beyond_postgresqls_is_compared_in_utc(board_member, use_case, api_as):
+    # PostgreSQL takes offsets up to 15:59 hours; ISO 8601 up to 23:59.
+    response = api_as(board_member).get("/api/v1/use-cases/?updated_after=2000-01-01T00:00%2B20:49")
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["results"]] == [use_case.pk]
+
+
+def test_a_time_beyond_year_9999_in_utc_is_a_400(board_member, api_as):
+    response = api_as(board_member).get("/api/v1/use-cases/?updated_before=9999-12-31T23:00-05:00")
+    assert response.status_code == 400
+    assert "updated_before" in response.json()["errors"]
+
+
 def test_if_match_star_is_no_way_around_the_version_check(board_member, use_case, api_as):
     response = api_as(board_member).patch(
         f"/api/v1/use-cases/{use_case.pk}/", {"title": "Blind", "reason": "r"}, **{"If-Match": "*"}

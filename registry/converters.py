@@ -3,6 +3,7 @@
 # Ids are positive 64-bit integers; 18 digits stay below 2**63 on every database, so a longer
 # or non-numeric value is simply not an address (404) instead of a database error.
 ID_PATTERN = "[0-9]{1,18}"
+MAX_ID = 10**18 - 1
 
 
 class IdConverter:

@@ -192,6 +192,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "registry.api.schema.strict_request_bodies",
+        "registry.api.schema.links_between_operations",
+        "registry.api.schema.narrowable_representations",
     ],
     "ENUM_NAME_OVERRIDES": {
         "AssessmentStatusEnum": "registry.models.UseCase.AssessmentStatus",
@@ -202,6 +204,7 @@ SPECTACULAR_SETTINGS = {
         "HostingEnum": "registry.models.AISystem.Hosting",
         "LevelEnum": "registry.models.UseCase.Level",
         "WebhookEventEnum": "registry.models.WebhookEndpoint.Event",
+        "ReviewerRoleEnum": "governance.workflow.REVIEWER_ROLE_CHOICES",
     },
     # Swagger UI and ReDoc from drf-spectacular-sidecar's static files: nothing from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

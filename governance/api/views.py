@@ -6,7 +6,6 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
@@ -25,7 +24,12 @@ from registry import permissions
 from registry import services as registry_services
 from registry.api import serializers as registry_api
 from registry.api.etags import etag_for, require_if_match
-from registry.api.filters import FullTextSearchFilter, SearchOrderingFilter, UseCaseFilter
+from registry.api.filters import (
+    FullTextSearchFilter,
+    IdFilterBackend,
+    SearchOrderingFilter,
+    UseCaseFilter,
+)
 from registry.api.history import use_case_history
 from registry.api.serializers import prefetch_children
 from registry.api.views import FIELDS_PARAMETER, EtagRetrieveMixin
@@ -82,14 +86,17 @@ def _workflow_action(
     summary: str, request_serializer: type[Serializer], url_path: str
 ) -> Callable[[Callable[..., Response]], Any]:
     def decorate(method: Callable[..., Response]) -> Any:
-        method = extend_schema(
+        # action() first: it replaces the function's kwargs, where extend_schema keeps its schema.
+        method = action(detail=True, methods=["post"], url_path=url_path, filter_backends=[])(
+            method
+        )
+        return extend_schema(
             summary=summary,
             request=request_serializer,
             responses=api.GovernedUseCaseSerializer,
             parameters=[OPTIONAL_IF_MATCH],
             filters=False,
         )(method)
-        return action(detail=True, methods=["post"], url_path=url_path, filter_backends=[])(method)
 
     return decorate
 
@@ -107,7 +114,7 @@ def _workflow_action(
 class UseCaseViewSet(EtagRetrieveMixin, viewsets.ModelViewSet):
     """Use cases with their governance record; changes and transitions go through governance."""
 
-    filter_backends = [DjangoFilterBackend, FullTextSearchFilter, SearchOrderingFilter]
+    filter_backends = [IdFilterBackend, FullTextSearchFilter, SearchOrderingFilter]
     filterset_class = UseCaseFilter
     search_fields = ["title", "short_description", "purpose"]
     ordering_fields = ["id", "title", "created_at", "updated_at"]

@@ -1,29 +1,81 @@
 """Filters, full-text search and ordering of the API's lists."""
 
 import re
+from datetime import UTC
 from typing import Any
 
 import django_filters
-from django.db import connection
+from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import ProhibitNullCharactersValidator
+from django.db import connection, models
 from django.db.models import (
     Q,
     QuerySet,
 )
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.rest_framework import FilterSet as RestFilterSet
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend, OrderingFilter
 from rest_framework.request import Request
 
+from registry.converters import MAX_ID
 from registry.models import AISystem, PublishedUseCase, UseCase
 from registry.public.selectors import few_matches, unindexed
 
 
-class UseCaseFilter(django_filters.FilterSet):
+class IdFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        # An id beyond what a database holds names nothing; comparing it would overflow.
+        if value is not None and not 0 <= value <= MAX_ID:
+            return qs.none()
+        return super().filter(qs, value)
+
+
+class IdFilterSet(RestFilterSet):
+    """Relations are filtered by id: an id that names nothing visible matches nothing.
+
+    django-filter would check the id against every row of the related table: a 400 for an id
+    that does not exist, a 200 for one of another organisation, so the answer told which ids
+    exist elsewhere, and an id the schema allows was refused.
+    """
+
+    FILTER_DEFAULTS = {
+        **RestFilterSet.FILTER_DEFAULTS,
+        models.ForeignKey: {"filter_class": IdFilter},
+    }
+
+
+class IdFilterBackend(DjangoFilterBackend):
+    """DjangoFilterBackend whose `filterset_fields` filter relations by id (IdFilterSet)."""
+
+    filterset_base = IdFilterSet
+
+
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 time compared in UTC: PostgreSQL takes offsets only up to 15:59 hours."""
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        if value is not None:
+            try:
+                value = value.astimezone(UTC)
+            except OverflowError as exc:
+                # Beyond year 9999 once in UTC.
+                name = next(n for n, f in self.parent.filters.items() if f is self)
+                invalid = forms.DateTimeField.default_error_messages["invalid"]
+                raise ValidationError({name: [str(invalid)]}) from exc
+        return super().filter(qs, value)
+
+
+class UseCaseFilter(IdFilterSet):
     status = django_filters.MultipleChoiceFilter(choices=UseCase.Status.choices)
     workflow_state = django_filters.MultipleChoiceFilter(choices=UseCase.WorkflowState.choices)
     risk_class = django_filters.MultipleChoiceFilter(choices=UseCase.RiskClass.choices)
-    updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
-    updated_before = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="lt")
+    updated_after = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_before = UtcDateTimeFilter(field_name="updated_at", lookup_expr="lt")
     review_due_before = django_filters.DateFilter(field_name="next_review_date", lookup_expr="lte")
 
     class Meta:
@@ -40,7 +92,7 @@ class UseCaseFilter(django_filters.FilterSet):
         ]
 
 
-class AISystemFilter(django_filters.FilterSet):
+class AISystemFilter(IdFilterSet):
     technique = django_filters.MultipleChoiceFilter(choices=AISystem.Technique.choices)
     hosting = django_filters.MultipleChoiceFilter(choices=AISystem.Hosting.choices)
 
@@ -49,7 +101,7 @@ class AISystemFilter(django_filters.FilterSet):
         fields = ["organisation", "technique", "hosting"]
 
 
-class PublishedUseCaseFilter(django_filters.FilterSet):
+class PublishedUseCaseFilter(IdFilterSet):
     organisation = django_filters.CharFilter(
         field_name="organisation__slug", help_text="Kurzname der Organisation"
     )
@@ -108,6 +160,18 @@ class StrictOrderingFilter(OrderingFilter):
             )
         return fields
 
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        # The keys the view sorts by, so that the schema promises no ordering the API refuses;
+        # empty terms (as a trailing comma leaves) are skipped.
+        terms = [f"{sign}{name}" for name in view.ordering_fields for sign in ("", "-")] + [""]
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.ordering_param:
+                parameter["schema"] = {"type": "array", "items": {"type": "string", "enum": terms}}
+                parameter["style"] = "form"
+                parameter["explode"] = False
+        return parameters
+
 
 class SearchOrderingFilter(StrictOrderingFilter):
     """`?ordering=`; for a search with few matches, by sort keys that make the database sort
@@ -161,6 +225,11 @@ class FullTextSearchFilter(BaseFilterBackend):
         fields: list[str] = getattr(view, "search_fields", [])
         if not term or not fields:
             return queryset
+        try:
+            # Filters' form fields refuse NUL; the term is read raw, and PostgreSQL cannot take it.
+            ProhibitNullCharactersValidator()(term)
+        except DjangoValidationError as exc:
+            raise ValidationError({self.search_param: exc.messages}) from exc
         if connection.vendor == "postgresql":
             from django.contrib.postgres.search import SearchQuery, SearchVector
 

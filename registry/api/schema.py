@@ -8,6 +8,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.permissions import AllowAny
 
 from registry.api.problems import PROBLEM_CONTENT_TYPE, ProblemSerializer
+from registry.api.serializers import output_fields
 
 ACCEPT_LANGUAGE = OpenApiParameter(
     "Accept-Language",
@@ -67,6 +68,18 @@ class AutoSchema(openapi.AutoSchema):
                 parameters.append(IF_MATCH)
         return parameters + list(super().get_override_parameters())
 
+    def _process_override_parameters(self, direction: str = "request") -> Any:
+        parameters = super()._process_override_parameters(direction)
+        fields = parameters.get(("fields", OpenApiParameter.QUERY))
+        if fields is not None:
+            # `?fields=` names fields of this view's representation; empty terms are skipped.
+            view = self.view
+            names = output_fields(view.get_serializer_class(), view.get_serializer_context())
+            fields["schema"] = {"type": "array", "items": {"type": "string", "enum": [*names, ""]}}
+            fields["style"] = "form"
+            fields["explode"] = False
+        return parameters
+
     def _problem_codes(self) -> list[str]:
         codes = ["406"]
         if self._has_body() or self.method == "GET" or self.method == "DELETE":
@@ -78,7 +91,8 @@ class AutoSchema(openapi.AutoSchema):
             codes += ["401", "403", "503"]
         if "{" in self.path:
             codes.append("404")
-        if self.method in {"PUT", "PATCH"} and getattr(self.view, "uses_etags", False):
+        if any(getattr(p, "name", None) == "If-Match" for p in self.get_override_parameters()):
+            # 428 for If-Match: * as well where If-Match is optional (registry.api.etags).
             codes += ["412", "428"]
         return sorted(set(codes))
 
@@ -108,4 +122,84 @@ def strict_request_bodies(result: dict[str, Any], **kwargs: Any) -> dict[str, An
                 and name.endswith("UpdateRequest")
             ):
                 schema.setdefault("required", []).append("reason")
+    return result
+
+
+# Which operations may follow a response, and with what from it (OpenAPI links): what a client
+# and the stateful fuzzer need to know. A change names the version it read: If-Match carries
+# the ETag of the response it follows.
+LINK_TARGETS = ("update", "partial_update")
+
+
+def links_between_operations(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """Postprocessing hook: links from every response with an ETag to the changes of its object,
+    and from a department to creating a use case in it."""
+    operation_ids = {
+        operation["operationId"]
+        for item in result.get("paths", {}).values()
+        for operation in item.values()
+        if isinstance(operation, dict) and "operationId" in operation
+    }
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict):
+                continue
+            for response in operation.get("responses", {}).values():
+                if "ETag" not in response.get("headers", {}):
+                    continue
+                prefix = _resource_prefix(operation["operationId"])
+                for action in LINK_TARGETS:
+                    target = f"{prefix}_{action}"
+                    if target in operation_ids:
+                        response.setdefault("links", {})[f"{action}_with_its_etag"] = {
+                            "operationId": target,
+                            "parameters": {
+                                "path.id": "$response.body#/id",
+                                "header.If-Match": "$response.header.ETag",
+                            },
+                        }
+    if "use_cases_create" in operation_ids:
+        for path, pointer in (
+            ("/api/v1/departments/{id}/", "/id"),
+            ("/api/v1/departments/", "/results/0/id"),
+        ):
+            departments = result.get("paths", {}).get(path, {}).get("get")
+            if departments is not None:
+                links = departments["responses"]["200"].setdefault("links", {})
+                links["create_a_use_case_in_it"] = {
+                    "operationId": "use_cases_create",
+                    "requestBody": {"department": f"$response.body#{pointer}"},
+                }
+    return result
+
+
+def _resource_prefix(operation_id: str) -> str:
+    for suffix in ("_partial_update", "_update", "_retrieve", "_create"):
+        if operation_id.endswith(suffix):
+            return operation_id.removesuffix(suffix)
+    return operation_id
+
+
+def narrowable_representations(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """Postprocessing hook: a representation `?fields=` can narrow requires none of its fields."""
+    schemas = result.get("components", {}).get("schemas", {})
+
+    def component(ref: str | None) -> dict[str, Any] | None:
+        return schemas.get(ref.rsplit("/", 1)[-1]) if ref else None
+
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict) or not any(
+                p.get("name") == "fields" and p.get("in") == "query"
+                for p in operation.get("parameters", [])
+            ):
+                continue
+            content = operation.get("responses", {}).get("200", {}).get("content", {})
+            for media in content.values():
+                found = component(media.get("schema", {}).get("$ref"))
+                page = (found or {}).get("properties", {}).get("results")
+                if page is not None:
+                    found = component(page.get("items", {}).get("$ref"))
+                if found is not None:
+                    found.pop("required", None)
     return result

@@ -52,8 +52,26 @@ class StrictSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
+def output_fields(serializer_class: type[serializers.Serializer], context: Any) -> list[str]:
+    """The fields a representation has: what `?fields=` may name (write-only ones it has not)."""
+    fields = serializer_class(context=context).fields
+    return [name for name, field in fields.items() if not field.write_only]
+
+
 class StrictModelSerializer(StrictSerializer, serializers.ModelSerializer):
     pass
+
+
+class ReadOnlyModelSerializer(StrictModelSerializer):
+    """Every field read-only: a representation the API gives out and never takes in."""
+
+    def get_fields(self) -> dict[str, Any]:
+        # Read-only after building, not through Meta.read_only_fields: DRF would drop allow_blank
+        # with it, and the schema would deny the "" of an empty choice, address or link.
+        fields = super().get_fields()
+        for field in fields.values():
+            field.read_only = True
+        return fields
 
 
 def optional_reason() -> serializers.CharField:
@@ -75,11 +93,10 @@ def _request_user(serializer: serializers.Serializer) -> Any:
 # -- organisations and departments --------------------------------------------------------------
 
 
-class OrganisationSerializer(StrictModelSerializer):
+class OrganisationSerializer(ReadOnlyModelSerializer):
     class Meta:
         model = Organisation
         fields = ["id", "name", "slug", "ags", "contact_email", "website"]
-        read_only_fields = fields
 
 
 class DepartmentSerializer(StrictModelSerializer):
@@ -338,7 +355,7 @@ PUBLIC_FIELDS = [
 ]
 
 
-class PublishedUseCaseSerializer(StrictModelSerializer):
+class PublishedUseCaseSerializer(ReadOnlyModelSerializer):
     """Exactly the public record: what the transparency page shows."""
 
     id = serializers.IntegerField(source="use_case_id", read_only=True)
@@ -351,14 +368,6 @@ class PublishedUseCaseSerializer(StrictModelSerializer):
     class Meta:
         model = PublishedUseCase
         fields = ["id", "organisation", *PUBLIC_FIELDS]
-
-    def get_fields(self) -> dict[str, Any]:
-        # Read-only after building, not through Meta.read_only_fields: DRF would drop allow_blank
-        # with it, and the schema would deny the "" of an empty choice (no AI system named).
-        fields: dict[str, Any] = super().get_fields()
-        for field in fields.values():
-            field.read_only = True
-        return fields
 
 
 @extend_schema_field({"type": "object", "additionalProperties": True})

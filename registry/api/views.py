@@ -11,7 +11,6 @@ from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -29,6 +28,7 @@ from registry.api.etags import etag_for, require_if_match
 from registry.api.filters import (
     AISystemFilter,
     FullTextSearchFilter,
+    IdFilterBackend,
     PublishedUseCaseFilter,
     SearchOrderingFilter,
     StrictOrderingFilter,
@@ -77,10 +77,12 @@ class ApiViewMixin:
         if raw is None or self.request.method != "GET":  # type: ignore[attr-defined]
             return None
         names = [name.strip() for name in raw.split(",") if name.strip()]
-        serializer_class = self.get_serializer_class()  # type: ignore[attr-defined]
-        known = set(serializer_class(context=self.get_serializer_context()).fields)  # type: ignore[attr-defined]
+        if not names:
+            # Empty terms are skipped, as in ?ordering=; none at all is no narrowing.
+            return None
+        known = api.output_fields(self.get_serializer_class(), self.get_serializer_context())  # type: ignore[attr-defined]
         unknown = [name for name in names if name not in known]
-        if unknown or not names:
+        if unknown:
             raise ValidationError(
                 {"fields": [_("Unbekannte Felder: %(names)s") % {"names": ", ".join(unknown)}]}
             )
@@ -144,7 +146,7 @@ class OrganisationViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
 )
 class DepartmentViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = api.DepartmentSerializer
-    filter_backends = [DjangoFilterBackend, FullTextSearchFilter, SearchOrderingFilter]
+    filter_backends = [IdFilterBackend, FullTextSearchFilter, SearchOrderingFilter]
     filterset_fields = ["organisation"]
     search_fields = ["name"]
     ordering_fields = ["id", "name"]
@@ -172,7 +174,7 @@ class AISystemViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    filter_backends = [DjangoFilterBackend, FullTextSearchFilter, SearchOrderingFilter]
+    filter_backends = [IdFilterBackend, FullTextSearchFilter, SearchOrderingFilter]
     filterset_class = AISystemFilter
     search_fields = ["name", "vendor", "product", "model_name", "description"]
     ordering_fields = ["id", "name", "updated_at"]
@@ -235,7 +237,7 @@ class PublicUseCaseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
     serializer_class = api.PublishedUseCaseSerializer
-    filter_backends = [DjangoFilterBackend, FullTextSearchFilter, SearchOrderingFilter]
+    filter_backends = [IdFilterBackend, FullTextSearchFilter, SearchOrderingFilter]
     filterset_class = PublishedUseCaseFilter
     search_fields = ["title", "short_description", "purpose", "department_name"]
     ordering_fields = ["title", "published_at"]
@@ -302,7 +304,7 @@ class PublicUseCaseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     destroy=extend_schema(summary=_("Webhook-Empfänger löschen")),
 )
 class WebhookEndpointViewSet(EtagRetrieveMixin, viewsets.ModelViewSet):
-    filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
+    filter_backends = [IdFilterBackend, StrictOrderingFilter]
     filterset_fields = ["organisation", "is_active"]
     ordering_fields = ["id", "created_at"]
     ordering = "id"

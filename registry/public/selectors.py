@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     Case,
@@ -213,7 +214,11 @@ def estimated_rows(queryset: QuerySet[Any]) -> int | None:
     The trigram statistics estimate a search's matches closely; None on other databases."""
     if connection.vendor != "postgresql":
         return None
-    sql, params = queryset.order_by().query.sql_with_params()
+    try:
+        sql, params = queryset.order_by().query.sql_with_params()
+    except EmptyResultSet:
+        # A condition that can match nothing (an id out of range, .none()) has no SQL to plan.
+        return 0
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
         plan = cursor.fetchone()[0]

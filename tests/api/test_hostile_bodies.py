@@ -1,5 +1,6 @@
 """Bodies no client should send get a problem document with a reason, and change nothing."""
 
+import base64
 import json
 
 import pytest
@@ -116,6 +117,57 @@ def test_an_unknown_ordering_is_refused_with_the_keys_that_exist(path, board_mem
 def test_a_known_ordering_still_sorts(board_member, use_case, api_as):
     response = api_as(board_member).get("/api/v1/use-cases/?ordering=-title,")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "position"),
+    [
+        ("/api/v1/webhooks/", "abc"),
+        ("/api/v1/ai-systems/?ordering=id", "abc"),
+        ("/api/v1/organisations/?ordering=-id", "1.5"),
+        ("/api/v1/use-cases/", "2024-13-45"),
+        ("/api/v1/public/use-cases/?ordering=title", "a\x00b"),
+    ],
+)
+def test_a_cursor_at_a_position_the_ordering_cannot_hold_is_a_400(
+    path, position, board_member, api_as
+):
+    # Well-formed, but pointing at a word where an id or a time belongs, or at NUL in text.
+    cursor = base64.b64encode(f"p={position}".encode()).decode()
+    separator = "&" if "?" in path else "?"
+    response = api_as(board_member).get(f"{path}{separator}cursor={cursor}")
+    assert response.status_code == 400
+    assert "cursor" in response.json()["errors"]
+
+
+def test_nul_in_a_search_is_a_400(board_member, api_as):
+    # Filters' form fields refuse NUL; the search term used to reach PostgreSQL with it (500).
+    response = api_as(board_member).get("/api/v1/use-cases/?search=a%00b")
+    assert response.status_code == 400
+    assert "search" in response.json()["errors"]
+
+
+def test_a_time_offset_beyond_postgresqls_is_compared_in_utc(board_member, use_case, api_as):
+    # PostgreSQL takes offsets up to 15:59 hours; ISO 8601 up to 23:59.
+    response = api_as(board_member).get("/api/v1/use-cases/?updated_after=2000-01-01T00:00%2B20:49")
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["results"]] == [use_case.pk]
+
+
+def test_a_time_beyond_year_9999_in_utc_is_a_400(board_member, api_as):
+    response = api_as(board_member).get("/api/v1/use-cases/?updated_before=9999-12-31T23:00-05:00")
+    assert response.status_code == 400
+    assert "updated_before" in response.json()["errors"]
+
+
+def test_a_search_within_a_filter_that_matches_nothing_is_an_empty_list(
+    board_member, ai_system, api_as
+):
+    # On PostgreSQL the search asks the planner for an estimate; an impossible condition has
+    # no SQL to plan (EmptyResultSet was a 500).
+    response = api_as(board_member).get("/api/v1/ai-systems/?search=LLM&organisation=-5")
+    assert response.status_code == 200
+    assert response.json()["results"] == []
 
 
 def test_if_match_star_is_no_way_around_the_version_check(board_member, use_case, api_as):

@@ -1,5 +1,6 @@
 """The OpenAPI schema is valid, and the API keeps every promise it makes (Schemathesis)."""
 
+import base64
 from typing import Any
 
 import pytest
@@ -10,7 +11,9 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.middleware.csrf import _get_new_csrf_string
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 
+from registry.api.pagination import CURSOR_FORMAT
 from tests.conftest import make_use_case
 
 
@@ -38,42 +41,20 @@ def keep_the_test_connection() -> Any:
     request_finished.connect(close_old_connections)
 
 
-def _session_headers(user: Any) -> dict[str, str]:
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    token = _get_new_csrf_string()
-    session = client.cookies["sessionid"].value
-    return {"Cookie": f"sessionid={session}; csrftoken={token}", "X-CSRFToken": token}
+# The department head's session, for the auth provider below; set by department_head_world.
+SESSION: dict[str, str] = {}
 
 
 @pytest.fixture
-def department_head_world(department_head, department, ai_system) -> dict[str, str]:
+def department_head_world(department_head, department, ai_system) -> Any:
+    from django.test import Client
+
     make_use_case(department_head, department, "Wohngeld-Vorprüfung")
-    return _session_headers(department_head)
-
-
-# Loading the schema touches no database, so it can happen at collection.
-schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
-# The coverage phase enumerates edge cases of every field of the large use-case bodies and takes
-# minutes; the examples and fuzzing phases (valid and invalid data) keep the run short.
-schema.config.phases.coverage.enabled = False
-
-# Kept small so the whole run stays well under a minute; the examples phase and the coverage
-# phase still send every documented operation its edge cases.
-FUZZ = settings(
-    max_examples=3,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-    derandomize=True,
-)
-
-
-@schema.parametrize()
-@FUZZ
-def test_the_api_keeps_its_schema_for_a_department_head(case, department_head_world):
-    case.call_and_validate(headers=department_head_world)
+    client = Client()
+    client.force_login(department_head)
+    SESSION.update(sessionid=client.cookies["sessionid"].value, csrftoken=_get_new_csrf_string())
+    yield
+    SESSION.clear()
 
 
 @pytest.fixture
@@ -85,8 +66,146 @@ def public_world(board_member, department) -> None:
     publish_use_case(use_case, actor=board_member, reason="veröffentlicht")
 
 
-@schema.parametrize()
+def _cursor(offset: int, reverse: bool) -> str:
+    return base64.b64encode(f"o={offset}&r={int(reverse)}".encode()).decode()
+
+
+# A cursor is valid only as the API handed it out; these are the ones it hands out, bar the
+# position (which registry.api.pagination checks against the ordering: test_pagination.py).
+schemathesis.openapi.format(
+    CURSOR_FORMAT, st.builds(_cursor, st.integers(min_value=0, max_value=1000), st.booleans())
+)
+
+
+def _load_schema() -> Any:
+    # Loading the schema touches no database, so it can happen at collection.
+    loaded = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
+    loaded.config.checks.update(included_check_names=["all"])
+    loaded.config.phases.examples.enabled = True
+    loaded.config.phases.fuzzing.enabled = True
+    # The coverage phase enumerates edge cases of every field of the large use-case bodies and
+    # takes minutes; the fuzzing phase sends valid and invalid data to every operation.
+    loaded.config.phases.coverage.enabled = False
+    loaded.config.phases.stateful.enabled = True
+    return loaded
+
+
+as_anonymous = _load_schema()
+as_department_head = _load_schema()
+
+
+# Not cached: every test logs in anew (its session is gone with the test's transaction).
+@as_department_head.auth(refresh_interval=None)
+class DepartmentHeadSession:
+    """The session cookie and CSRF token of a signed-in department head (Schemathesis auth)."""
+
+    def get(self, case: Any, ctx: Any) -> dict[str, str]:
+        return dict(SESSION)
+
+    def set(self, case: Any, data: dict[str, str], ctx: Any) -> None:
+        # The CSRF cookie goes with the call (csrf_cookie): a cookie the schema does not declare
+        # would make Schemathesis take the case for a negative one.
+        case.cookies = {**(case.cookies or {}), "sessionid": data["sessionid"]}
+        case.headers = {**(case.headers or {}), "X-CSRFToken": data["csrftoken"]}
+
+
+def csrf_cookie() -> dict[str, Any]:
+    return {"cookies": {"csrftoken": SESSION["csrftoken"]}}
+
+
+# Checks that cannot hold for one operation by its design, each with the reason; every other
+# check runs on every operation.
+REFERS_BY_ID = (
+    "A schema-valid body names an organisation, department or AI system by an integer id; an id "
+    "that names nothing visible is a 400 naming the field, and the schema cannot list the ids."
+)
+NAMES_ITS_VERSION = (
+    "If-Match must be the ETag of the current version; any other string is a 412 (a random "
+    "one without the stateful phase's link from the GET that gave the ETag)."
+)
+NOT_APPLICABLE: dict[str, dict[Any, str]] = {
+    "POST /api/v1/ai-systems/": {schemathesis.checks.positive_data_acceptance: REFERS_BY_ID},
+    "POST /api/v1/use-cases/": {schemathesis.checks.positive_data_acceptance: REFERS_BY_ID},
+    "POST /api/v1/webhooks/": {schemathesis.checks.positive_data_acceptance: REFERS_BY_ID},
+    **{
+        f"{method} /api/v1/{resource}/{{id}}/": {
+            schemathesis.checks.positive_data_acceptance: REFERS_BY_ID + " " + NAMES_ITS_VERSION
+        }
+        for method in ("PUT", "PATCH")
+        for resource in ("ai-systems", "use-cases", "webhooks")
+    },
+    **{
+        f"POST /api/v1/use-cases/{{id}}/{action}/": {
+            schemathesis.checks.positive_data_acceptance: NAMES_ITS_VERSION
+        }
+        for action in ("submit", "sign-off", "decide", "put-into-operation", "retire")
+    },
+}
+
+
+def excluded_checks(case: Any) -> list[Any]:
+    return list(NOT_APPLICABLE.get(case.operation.label, {}))
+
+
+FUZZ = settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+)
+
+
+@as_department_head.parametrize()
+@FUZZ
+@pytest.mark.django_db
+def test_the_api_keeps_its_schema_for_a_department_head(case, department_head_world):
+    case.call_and_validate(excluded_checks=excluded_checks(case), **csrf_cookie())
+
+
+@as_anonymous.parametrize()
 @FUZZ
 @pytest.mark.django_db
 def test_the_api_keeps_its_schema_for_an_anonymous_caller(case, public_world):
-    case.call_and_validate()
+    case.call_and_validate(excluded_checks=excluded_checks(case))
+
+
+STATEFUL = settings(
+    max_examples=30,
+    stateful_step_count=8,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+)
+
+
+class DepartmentHeadJourney(as_department_head.as_state_machine()):  # type: ignore[misc]
+    def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+        return csrf_cookie()
+
+    def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
+        case.validate_response(
+            response,
+            excluded_checks=excluded_checks(case),
+            transport_kwargs=kwargs or None,
+            recorder=self.recorder,
+        )
+
+
+class AnonymousJourney(as_anonymous.as_state_machine()):  # type: ignore[misc]
+    def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
+        case.validate_response(
+            response,
+            excluded_checks=excluded_checks(case),
+            transport_kwargs=kwargs or None,
+            recorder=self.recorder,
+        )
+
+
+@pytest.mark.django_db
+def test_a_department_heads_journeys_keep_the_schema(department_head_world):
+    DepartmentHeadJourney.run(settings=STATEFUL)
+
+
+@pytest.mark.django_db
+def test_an_anonymous_callers_journeys_keep_the_schema(public_world):
+    AnonymousJourney.run(settings=STATEFUL)

@@ -28,11 +28,12 @@ from registry.public.selectors import few_matches, unindexed
 class IdFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
-    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
         # An id beyond what a database holds names nothing; comparing it would overflow.
         if value is not None and not 0 <= value <= MAX_ID:
             return qs.none()
-        return super().filter(qs, value)
+        filtered: QuerySet[Any] = super().filter(qs, value)
+        return filtered
 
 
 class IdFilterSet(RestFilterSet):
@@ -58,7 +59,7 @@ class IdFilterBackend(DjangoFilterBackend):
 class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
     """An ISO 8601 time compared in UTC: PostgreSQL takes offsets only up to 15:59 hours."""
 
-    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
         if value is not None:
             try:
                 value = value.astimezone(UTC)
@@ -67,7 +68,8 @@ class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
                 name = next(n for n, f in self.parent.filters.items() if f is self)
                 invalid = forms.DateTimeField.default_error_messages["invalid"]
                 raise ValidationError({name: [str(invalid)]}) from exc
-        return super().filter(qs, value)
+        filtered: QuerySet[Any] = super().filter(qs, value)
+        return filtered
 
 
 class UseCaseFilter(IdFilterSet):
@@ -164,7 +166,7 @@ class StrictOrderingFilter(OrderingFilter):
         # The keys the view sorts by, so that the schema promises no ordering the API refuses;
         # empty terms (as a trailing comma leaves) are skipped.
         terms = [f"{sign}{name}" for name in view.ordering_fields for sign in ("", "-")] + [""]
-        parameters = super().get_schema_operation_parameters(view)
+        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             if parameter["name"] == self.ordering_param:
                 parameter["schema"] = {"type": "array", "items": {"type": "string", "enum": terms}}

@@ -68,7 +68,7 @@ class ReadOnlyModelSerializer(StrictModelSerializer):
     def get_fields(self) -> dict[str, Any]:
         # Read-only after building, not through Meta.read_only_fields: DRF would drop allow_blank
         # with it, and the schema would deny the "" of an empty choice, address or link.
-        fields = super().get_fields()
+        fields: dict[str, Any] = super().get_fields()
         for field in fields.values():
             field.read_only = True
         return fields

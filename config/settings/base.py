@@ -355,6 +355,8 @@ AXES_LOCKOUT_CALLABLE = "accounts.views.login_locked_out"
 AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 # Successful logins are not logged: only failures are needed to stop guessing.
 AXES_DISABLE_ACCESS_LOG = True
+# No start-up banner in every command's output; failures and lockouts are still logged.
+AXES_VERBOSE = False
 
 # Public forms that send a mail (the accessibility feedback): posts per client address and
 # period (django-ratelimit, counted in the default cache: share it between workers with CACHE_URL).

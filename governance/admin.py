@@ -24,6 +24,7 @@ from django.http import (
 )
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
@@ -37,7 +38,7 @@ from accounts.admin_scope import (
     readable_organisations,
 )
 from accounts.models import Organisation
-from governance import selectors, services, workflow
+from governance import selectors, services, versions, workflow
 from governance.models import (
     Decision,
     ObligationItem,
@@ -228,6 +229,23 @@ class UseCaseAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
     """The board's use case admin with the review workflow; changes go through governance."""
 
     form = UseCaseAdminForm
+
+    # The version covers what the change form edits with the use case: its inlines (child
+    # rows, access grants) and the questionnaire, as in the guided form.
+    def loaded_version(self, obj: Any) -> str | None:
+        return versions.use_case_version(obj.pk)
+
+    def changes_since(self, obj: Any, version: str) -> list[str]:
+        return [
+            gettext("%(when)s – %(who)s: %(what)s")
+            % {
+                "when": date_format(change.when, "SHORT_DATETIME_FORMAT"),
+                "who": change.who,
+                "what": change.what,
+            }
+            for change in versions.changes_since(obj.pk, version)
+        ]
+
     change_form_template = "admin/governance/usecase/change_form.html"
     list_display = (
         "title",

@@ -86,3 +86,22 @@ def test_a_current_version_saves(board_member, use_case):
     saved = mine.post(url, admin_change_data(use_case, purpose="Neu", loaded_version=loaded))
     assert saved.status_code == 302
     assert UseCase.objects.get(pk=use_case.pk).purpose == "Neu"
+
+
+def test_a_use_case_form_is_stale_when_a_child_row_changed_meanwhile(
+    board_member, department_head, use_case
+):
+    url = reverse("admin:registry_usecase_change", args=[use_case.pk])
+    mine = _logged_in(board_member)
+    loaded = mine.get(url).context["loaded_version"]
+    change_use_case(
+        use_case,
+        actor=department_head,
+        reason="Grundlage",
+        children={"legal_bases": [{"law": "DSGVO", "provision": "Art. 6"}]},
+    )
+    stale = mine.post(url, admin_change_data(use_case, purpose="Neu", loaded_version=loaded))
+    assert stale.status_code == 200
+    # The use case's own row did not change: only a version over its child rows sees this.
+    assert "Inzwischen hat jemand anderes" in stale.content.decode()
+    assert UseCase.objects.get(pk=use_case.pk).purpose != "Neu"

@@ -35,6 +35,9 @@ def test_a_stale_workspace_save_is_refused_in_the_second_browser(
     assert "Zweck" in page.locator("#conflict-summary").inner_text()
     assert page.get_by_label("Zweck").input_value() == "Zweck, wie die Amtsleitung ihn sieht."
     assert_accessible(page, "workspace-conflict")
+    page.set_viewport_size({"width": 320, "height": 900})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert_accessible(page, "workspace-conflict-mobile")
     assert UseCase.objects.get(pk=use_case.pk).purpose == "Zweck, wie das Gremium ihn sieht."
 
 

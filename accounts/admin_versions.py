@@ -28,7 +28,11 @@ def history_version(obj: Model) -> str | None:
 
 
 def history_changes_since(obj: Model, version: str) -> list[str]:
-    """The history rows after `version`, as "when – who: what" lines."""
+    """The history rows after `version`, as "when – who: why" lines (the reason each change gave).
+
+    Which fields changed is the field diff's business (registry.history; governance.versions for a
+    use case, whose admin overrides this); the lines here name who changed it and why.
+    """
     history = type(obj).history  # type: ignore[attr-defined]
     after = int(version) if version.isdigit() and len(version) <= 18 else 0
     rows = (
@@ -36,20 +40,15 @@ def history_changes_since(obj: Model, version: str) -> list[str]:
         .select_related("history_user")
         .order_by("history_id")[:20]
     )
-    lines = []
-    for row in rows:
-        previous = row.prev_record
-        changed = row.diff_against(previous).changed_fields if previous is not None else []
-        labels = [str(getattr(type(obj)._meta.get_field(n), "verbose_name", n)) for n in changed]
-        lines.append(
-            _("%(when)s – %(who)s: %(what)s")
-            % {
-                "when": formats.date_format(row.history_date, "SHORT_DATETIME_FORMAT"),
-                "who": row.history_user or _("das System"),
-                "what": ", ".join(labels) or (row.history_change_reason or _("geändert")),
-            }
-        )
-    return lines
+    return [
+        _("%(when)s – %(who)s: %(what)s")
+        % {
+            "when": formats.date_format(row.history_date, "SHORT_DATETIME_FORMAT"),
+            "who": row.history_user or _("das System"),
+            "what": row.history_change_reason or _("geändert"),
+        }
+        for row in rows
+    ]
 
 
 class VersionCheckedAdminMixin:

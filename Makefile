@@ -10,12 +10,15 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 TEST_WORKERS ?= 2
 PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) -p no:cacheprovider
 
-.PHONY: run install check test test-sqlite test-postgres lint typecheck messages bench clean
+.PHONY: run install check test test-sqlite test-postgres test-scaleout scaleout-up migration-baseline lint typecheck messages bench bench-personas bench-write clean
+
+# The address the demo serves; links in its mails point there (SITE_URL).
+RUN_ADDRESS ?= 127.0.0.1:8000
 
 run: install
 	$(MANAGE) migrate --noinput
-	$(MANAGE) load_demo
-	$(MANAGE) runserver 127.0.0.1:8000
+	SITE_URL=http://$(RUN_ADDRESS) $(MANAGE) load_demo
+	SITE_URL=http://$(RUN_ADDRESS) $(MANAGE) runserver $(RUN_ADDRESS)
 
 install: $(VENV)/.installed node_modules/.package-lock.json
 
@@ -40,7 +43,7 @@ lint: install
 	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=check-only-$$(date +%s)-not-a-real-secret-key-0123456789abcdef DJANGO_ALLOWED_HOSTS=ki-register.example REDIS_URL=redis://127.0.0.1:6379/0 CACHE_URL=redis://127.0.0.1:6379/1 $(MANAGE) check --deploy --fail-level WARNING
 
 typecheck: install
-	$(BIN)/mypy accounts registry governance workspace config bench safejson
+	$(BIN)/mypy accounts registry ledger evidence incidents governance maturity workspace portfolio interop config bench safejson operations tools
 
 # The tests' OpenID Connect provider (npm oidc-provider), installed from its lock file.
 IDP_MODULES := tests/idp/node_modules/.package-lock.json
@@ -60,8 +63,33 @@ test-postgres: install $(IDP_MODULES)
 		echo "SKIPPED: PostgreSQL is not reachable at $(TEST_DATABASE_URL); the suite ran on SQLite only."; \
 	fi
 
-# The test command of README: every check, then the suite on SQLite and on PostgreSQL.
-test: lint test-sqlite test-postgres
+# The scale-out environment (tests/scaleout/environment.py): PostgreSQL through a proxy, its own
+# Redis, two gunicorn behind nginx, two Celery workers and a beat, production settings; then
+# the tests that kill its parts. Needs nginx, redis-server and the PostgreSQL at TEST_DATABASE_URL.
+test-scaleout: install
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(TEST_DATABASE_URL)'.replace('/ki_register','/postgres'), connect_timeout=3).close()" 2>/dev/null \
+		&& command -v redis-server >/dev/null && { command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; }; then \
+		SCALEOUT=1 SCALEOUT_DATABASE_SERVER=$(subst /ki_register,/postgres,$(TEST_DATABASE_URL)) \
+			$(BIN)/pytest -n 0 -p no:cacheprovider -o timeout=1200 tests/scaleout; \
+	elif [ -n "$$CI" ]; then \
+		echo "The scale-out tests need PostgreSQL at $(TEST_DATABASE_URL), redis-server and nginx; CI requires them."; exit 1; \
+	else \
+		echo "SKIPPED: the scale-out tests need PostgreSQL at $(TEST_DATABASE_URL), redis-server and nginx."; \
+	fi
+
+# At a release: its migrations become "released" (tests/test_migration_compatibility.py).
+migration-baseline: install
+	(echo "# Migrations of the released versions; a new release appends its own (make migration-baseline)."; \
+	 find */migrations -name '0*.py' \
+	 | sed -E 's|^([a-z_]+)/migrations/(.*)\.py$$|\1.\2|' | sort) > deploy/migrations-released.txt
+
+scaleout-up: install
+	SCALEOUT_DATABASE_SERVER=$(subst /ki_register,/postgres,$(TEST_DATABASE_URL)) \
+		$(BIN)/python -m tests.scaleout.environment up
+
+# The test command of README: every check, then the suite on SQLite and on PostgreSQL, then
+# the scale-out environment's failure tests.
+test: lint test-sqlite test-postgres test-scaleout
 
 messages: install
 	$(MANAGE) makemessages -l en --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench
@@ -73,6 +101,18 @@ TIER ?= S
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ki_register_bench
 bench: install
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.run --tier $(TIER)
+
+# The signed-in personas of issue 16 against a database that holds the tier (bench/personas.py).
+LABEL ?= latest
+bench-personas: install
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.personas --tier $(TIER) --label $(LABEL)
+
+# The write path (bench/write.py) against a database that holds the tier; it writes into it
+# (use a clone), and needs Redis (BENCH_REDIS_DB) for its Celery workers.
+BENCH_REDIS_DB ?= 12
+BENCH_WRITE_ARGS ?=
+bench-write: install
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_REDIS_DB=$(BENCH_REDIS_DB) $(BIN)/python -m bench.write --tier $(TIER) $(BENCH_WRITE_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -4,6 +4,7 @@ from typing import Any, TypeVar, cast
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import ForeignKey, ManyToManyField, Q, QuerySet
@@ -13,10 +14,10 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 import safejson
 from accounts import services
+from accounts.admin_history import LabelledHistoryAdmin
 from accounts.admin_scope import (
     OrganisationScopedAdminMixin,
     acting_user,
@@ -24,7 +25,15 @@ from accounts.admin_scope import (
     readable_organisations,
 )
 from accounts.claims import evaluate_claims, validate_rule
-from accounts.models import ApiClient, ClaimMappingRule, Department, Membership, Organisation, User
+from accounts.models import (
+    ApiClient,
+    ClaimMappingRule,
+    Department,
+    Membership,
+    Organisation,
+    ProviderMembership,
+    User,
+)
 from accounts.roles import is_operator
 from accounts.selectors import role_history_of
 
@@ -83,7 +92,7 @@ class UserAdmin(DjangoUserAdmin[User]):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(OrganisationScopedAdminMixin, LabelledHistoryAdmin):
     organisation_path = "pk"
     list_display = ("name", "ags", "contact_email")
     search_fields = ("name", "ags")
@@ -100,6 +109,10 @@ class OrganisationAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
     def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
         # A new municipality on the installation is the operator's decision.
         return is_operator(request.user)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Whether an organisation is an IT service provider is the operator's decision, too.
+        return () if is_operator(request.user) else ("kind",)
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return is_operator(request.user)
@@ -142,7 +155,7 @@ class OrganisationAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
+class DepartmentAdmin(OrganisationScopedAdminMixin, LabelledHistoryAdmin):
     list_display = ("name", "organisation")
     list_filter = (("organisation", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("name",)
@@ -436,7 +449,7 @@ class ClaimsPreviewForm(forms.Form):
 
 
 @admin.register(ClaimMappingRule)
-class ClaimMappingRuleAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
+class ClaimMappingRuleAdmin(OrganisationScopedAdminMixin, LabelledHistoryAdmin):
     """The board's rules from provider groups to roles, with a preview of what claims would grant.
 
     Rules without an organisation pick it from the claim and so reach every organisation: only
@@ -557,7 +570,7 @@ class ApiClientForm(RoleDepartmentsForm[ApiClient]):
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
+class ApiClientAdmin(OrganisationScopedAdminMixin, LabelledHistoryAdmin):
     """Systems that call the API with their own tokens; each acts through its own service user."""
 
     form = ApiClientForm
@@ -625,3 +638,83 @@ class ApiClientAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ApiClient]) -> None:
         for api_client in queryset.select_related("service_user"):
             self.delete_model(request, api_client)
+
+
+class ProviderMembershipForm(forms.ModelForm[ProviderMembership]):
+    reason = forms.CharField(label=_("Grund"), max_length=500)
+
+    class Meta:
+        model = ProviderMembership
+        fields = ("organisation", "provider")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kinds = Organisation.objects.order_by("name")
+        self.fields["organisation"].queryset = kinds.filter(  # type: ignore[attr-defined]
+            kind=Organisation.Kind.MUNICIPALITY
+        )
+        self.fields["provider"].queryset = kinds.filter(  # type: ignore[attr-defined]
+            kind=Organisation.Kind.IT_SERVICE_PROVIDER
+        )
+
+
+@admin.register(ProviderMembership)
+class ProviderMembershipAdmin(LabelledHistoryAdmin):
+    """Municipalities' memberships in IT service providers: the operator's alone, added and
+    ended (never changed) through accounts.services with a reason."""
+
+    form = ProviderMembershipForm
+    list_display = ("organisation", "provider", "created_at")
+    list_filter = (("provider", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("organisation__name", "organisation__ags", "provider__name")
+
+    def get_object(
+        self, request: HttpRequest, object_id: str, from_field: str | None = None
+    ) -> Any:
+        # A missing or malformed id is the same 404, on the change and the history page.
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> Any:
+        self.get_object(request, unquote(object_id))
+        return super().history_view(request, object_id, extra_context)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_operator(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return is_operator(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return is_operator(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return is_operator(request.user)
+
+    def save_model(
+        self,
+        request: HttpRequest,
+        obj: ProviderMembership,
+        form: forms.ModelForm[ProviderMembership],
+        change: bool,
+    ) -> None:
+        created = services.add_provider_member(
+            form.cleaned_data["provider"],
+            organisation=form.cleaned_data["organisation"],
+            actor=acting_user(request),
+            reason=form.cleaned_data["reason"],
+        )
+        obj.pk = created.pk
+        obj._state.adding = False
+
+    def delete_model(self, request: HttpRequest, obj: ProviderMembership) -> None:
+        services.remove_provider_member(obj, actor=acting_user(request), reason=_deleted())
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ProviderMembership]) -> None:
+        for membership in queryset:
+            self.delete_model(request, membership)

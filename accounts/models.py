@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group
 from django.core.exceptions import ValidationError
@@ -34,6 +36,27 @@ class User(AbstractUser):
 class Organisation(models.Model):
     """A municipality (Gemeinde, Stadt, Landkreis) identified by its Amtlicher Gemeindeschlüssel."""
 
+    class LegalForm(models.TextChoices):
+        # The deployer's legal form under the AI Act: Art. 27(1) reaches bodies governed by public
+        # law and private entities providing public services, Art. 26(8) and 49(3) only public
+        # authorities (and those acting on their behalf). Values as governance.risk.engine reads.
+        PUBLIC_AUTHORITY = "public_authority", _("Behörde (Gemeinde, Stadt, Landkreis)")
+        BODY_GOVERNED_BY_PUBLIC_LAW = (
+            "body_governed_by_public_law",
+            _("Einrichtung des öffentlichen Rechts (Anstalt, Zweckverband, Eigenbetrieb)"),
+        )
+        PRIVATE_PUBLIC_SERVICES = (
+            "private_public_services",
+            _("Kommunales Unternehmen privaten Rechts, das öffentliche Dienste erbringt"),
+        )
+        PRIVATE = "private", _("Privatrechtliches Unternehmen ohne öffentliche Dienste")
+
+    class Kind(models.TextChoices):
+        # An IT service provider (kommunaler IT-Dienstleister, Zweckverband) publishes templates
+        # for its member municipalities; it deploys none of them itself.
+        MUNICIPALITY = "municipality", _("Kommune")
+        IT_SERVICE_PROVIDER = "it_service_provider", _("IT-Dienstleister")
+
     name = models.CharField(_("Name"), max_length=200)
     slug = models.SlugField(_("Kurzname in Adressen"), max_length=80, unique=True)
     ags = models.CharField(
@@ -42,6 +65,28 @@ class Organisation(models.Model):
         unique=True,
         validators=[validate_ags],
         help_text=_("8 Ziffern, z. B. 05315000 für Köln."),
+    )
+    legal_form = models.CharField(
+        _("Rechtsform (KI-VO)"),
+        max_length=40,
+        choices=LegalForm.choices,
+        default=LegalForm.PUBLIC_AUTHORITY,
+        db_default=LegalForm.PUBLIC_AUTHORITY,
+        help_text=_(
+            "Entscheidet über Grundrechte-Folgenabschätzung (Art. 27 Abs. 1 KI-VO) und "
+            "Registrierung als Betreiber (Art. 26 Abs. 8, Art. 49 Abs. 3 KI-VO)."
+        ),
+    )
+    kind = models.CharField(
+        _("Art"),
+        max_length=30,
+        choices=Kind.choices,
+        default=Kind.MUNICIPALITY,
+        db_default=Kind.MUNICIPALITY,
+        help_text=_(
+            "Ein IT-Dienstleister veröffentlicht Vorlagen, die seine Mitgliedskommunen "
+            "nachnutzen; nur der Betrieb legt das fest."
+        ),
     )
     contact_email = models.EmailField(_("Kontaktadresse (Funktionspostfach)"), blank=True)
     website = models.URLField(_("Website"), blank=True)
@@ -77,6 +122,58 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProviderMembership(models.Model):
+    """A municipality's membership in an IT service provider: it sees and adopts the provider's
+    published templates. Set by the operator only (`accounts.services`)."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="provider_memberships",
+        verbose_name=_("Mitgliedskommune"),
+    )
+    provider = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="member_memberships",
+        verbose_name=_("IT-Dienstleister"),
+    )
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    history = HistoricalRecords(verbose_name=_("Historie Mitgliedschaft bei IT-Dienstleister"))
+
+    class Meta:
+        ordering = ["provider__name", "organisation__name"]
+        verbose_name = _("Mitgliedschaft bei einem IT-Dienstleister")
+        verbose_name_plural = _("Mitgliedschaften bei IT-Dienstleistern")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "provider"], name="provider_membership_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(organisation=models.F("provider")),
+                name="provider_membership_not_itself",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} – {self.provider}"
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.provider_id and self.provider.kind != Organisation.Kind.IT_SERVICE_PROVIDER:
+            errors["provider"] = _("Diese Organisation ist kein IT-Dienstleister.")
+        if self.organisation_id and self.organisation.kind != Organisation.Kind.MUNICIPALITY:
+            errors["organisation"] = _(
+                "Mitglied eines IT-Dienstleisters kann nur eine Kommune sein."
+            )
+        if self.provider_id and self.provider_id == self.organisation_id:
+            errors["organisation"] = _(
+                "Eine Organisation kann nicht Mitglied bei sich selbst sein."
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class Department(models.Model):

@@ -6,8 +6,12 @@ without "board" in their name ask for memberships only, so the operator is not, 
 protection officer anywhere.
 """
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.models import Department, Membership, Organisation, User
 
@@ -61,6 +65,18 @@ def organisations_where(user: AnyUser, *roles: str) -> QuerySet[Organisation]:
     if roles:
         memberships = memberships.filter(role__in=roles)
     return Organisation.objects.filter(pk__in=memberships.values("organisation_id"))
+
+
+def organisation_ids_where(user: AnyUser, *roles: str) -> QuerySet[Membership, Any]:
+    """The ids of the organisations in which the user holds any of the roles (any role when none
+    are named), as a subquery over the memberships alone."""
+    holder = _role_holder(user)
+    if holder is None:
+        return Membership.objects.none().values("organisation_id")
+    memberships = Membership.objects.filter(user=holder)
+    if roles:
+        memberships = memberships.filter(role__in=roles)
+    return memberships.values("organisation_id")
 
 
 def boards_of(user: AnyUser) -> QuerySet[Organisation]:
@@ -118,3 +134,47 @@ def department_heads(department_id: int) -> QuerySet[User]:
         memberships__role=Membership.Role.DEPARTMENT_HEAD,
         memberships__departments=department_id,
     )
+
+
+def role_holders_by_organisation(
+    organisation_ids: Iterable[int], *roles: str
+) -> dict[int, list[User]]:
+    """role_holders for many organisations in one query: organisation id → users (by pk)."""
+    holders: dict[int, dict[int, User]] = {pk: {} for pk in organisation_ids}
+    users = User.objects.filter(
+        is_active=True,
+        memberships__organisation_id__in=list(holders),
+        memberships__role__in=roles,
+    ).annotate(holder_of=F("memberships__organisation_id"))
+    for user in users:
+        holders[user.holder_of][user.pk] = user
+    return {pk: sorted(found.values(), key=lambda u: u.pk) for pk, found in holders.items()}
+
+
+def department_heads_by_department(department_ids: Iterable[int]) -> dict[int, list[User]]:
+    """department_heads for many departments in one query: department id → users (by pk)."""
+    heads: dict[int, dict[int, User]] = {pk: {} for pk in department_ids}
+    users = User.objects.filter(
+        is_active=True,
+        memberships__role=Membership.Role.DEPARTMENT_HEAD,
+        memberships__departments__in=list(heads),
+    ).annotate(head_of=F("memberships__departments"))
+    for user in users:
+        heads[user.head_of][user.pk] = user
+    return {pk: sorted(found.values(), key=lambda u: u.pk) for pk, found in heads.items()}
+
+
+def roles_held(user: AnyUser) -> list[tuple[str, str, str]]:
+    """The user's roles as (role, role label, organisation name), in one query."""
+    holder = _role_holder(user)
+    if holder is None:
+        return []
+    memberships = (
+        Membership.objects.filter(user=holder)
+        .select_related("organisation")
+        .order_by("organisation__name", "role")
+    )
+    held = [(m.role, str(m.get_role_display()), m.organisation.name) for m in memberships]
+    if is_operator(holder):
+        held.insert(0, ("operator", str(_("Betreiber")), ""))
+    return held

@@ -1,4 +1,5 @@
-"""Every write to organisations, departments, memberships, claim mapping rules and API clients.
+"""Every write to organisations, departments, memberships (roles and municipalities' memberships
+in IT service providers), claim mapping rules and API clients.
 
 Each service records who made the change (`actor`) and why (`reason`) in the history. `actor`
 is None only where no person acts: the identity provider's claim sync at login (its reason names
@@ -27,7 +28,15 @@ from accounts.claims import (
     validate_rule,
     values_at,
 )
-from accounts.models import ApiClient, ClaimMappingRule, Department, Membership, Organisation, User
+from accounts.models import (
+    ApiClient,
+    ClaimMappingRule,
+    Department,
+    Membership,
+    Organisation,
+    ProviderMembership,
+    User,
+)
 
 ORGANISATION_FIELDS = frozenset(
     {
@@ -36,6 +45,8 @@ ORGANISATION_FIELDS = frozenset(
         "ags",
         "contact_email",
         "website",
+        "legal_form",
+        "kind",
         "review_interval_high_risk_months",
         "review_interval_default_months",
     }
@@ -120,7 +131,21 @@ def create_organisation(
 def update_organisation(
     organisation: Organisation, *, actor: User | None, reason: str, **fields: Any
 ) -> Organisation:
-    """Change an organisation's name, contact or review intervals."""
+    """Change an organisation's name, contact or review intervals; its kind only while no
+    provider membership depends on it."""
+    if "kind" in fields and fields["kind"] != organisation.kind:
+        linked = ProviderMembership.objects.filter(
+            models.Q(organisation=organisation) | models.Q(provider=organisation)
+        )
+        if linked.exists():
+            raise ValidationError(
+                {
+                    "kind": _(
+                        "Die Art kann nicht geändert werden, solange Mitgliedschaften bei einem "
+                        "IT-Dienstleister bestehen."
+                    )
+                }
+            )
     _update(organisation, fields, ORGANISATION_FIELDS, actor=actor, reason=reason)
     return organisation
 
@@ -247,6 +272,34 @@ def revoke_role(
         _mark(membership, actor=actor, reason=reason)
         membership.delete()
     sync_user_groups(user)
+
+
+# -- memberships in IT service providers -------------------------------------------------------
+
+
+@transaction.atomic
+def add_provider_member(
+    provider: Organisation, *, organisation: Organisation, actor: User | None, reason: str
+) -> ProviderMembership:
+    """Make a municipality a member of an IT service provider (it then sees and adopts the
+    provider's published templates)."""
+    _require_reason(reason)
+    membership = ProviderMembership(organisation=organisation, provider=provider)
+    membership.full_clean()
+    _mark(membership, actor=actor, reason=reason)
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def remove_provider_member(
+    membership: ProviderMembership, *, actor: User | None, reason: str
+) -> None:
+    """End a municipality's membership in an IT service provider; use cases it adopted from
+    the provider's templates stay, with their provenance."""
+    _require_reason(reason)
+    _mark(membership, actor=actor, reason=reason)
+    membership.delete()
 
 
 # -- claim mapping rules ------------------------------------------------------------------------

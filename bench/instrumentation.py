@@ -150,6 +150,131 @@ FLOORS: dict[str, str] = {
 }
 
 
+# The personas of issue 16. A persona's rows are those of the organisations where it holds a
+# role plus its single-person grants (%(orgs)s, %(direct)s: read first), or every row for the
+# operator (`all=1`).
+_PERSONA_VISIBLE = "(uc.organisation_id = ANY(%(orgs)s) OR uc.id = ANY(%(direct)s))"
+_SEARCHED = (
+    "to_tsvector('german'::regconfig, COALESCE(uc.title, '') || ' ' || "
+    "COALESCE(uc.short_description, '') || ' ' || COALESCE(uc.purpose, '')) "
+    "@@ websearch_to_tsquery('german'::regconfig, %(q)s)"
+)
+_CHILD_TABLES = (
+    "registry_legalbasis",
+    "registry_datasource",
+    "registry_publicservice",
+    "registry_withheldfield",
+    "governance_obligationitem",
+    "governance_submission",
+    "governance_signoff",
+    "governance_decision",
+)
+_CHILDREN = ";".join(
+    f"SELECT * FROM {table} WHERE use_case_id = ANY(%(ids)s)"  # noqa: S608 - constants
+    for table in _CHILD_TABLES
+)
+# Constants only: {visible} is replaced by _PERSONA_VISIBLE or TRUE.
+PERSONA_FLOORS: dict[str, str] = {
+    "persona_list": (
+        "SELECT uc.* FROM registry_usecase uc WHERE {visible} "  # noqa: S608
+        "ORDER BY uc.updated_at DESC, uc.id DESC LIMIT %(limit)s;" + _CHILDREN
+    ),
+    "persona_search": (
+        f"SELECT uc.* FROM registry_usecase uc WHERE {{visible}} AND {_SEARCHED} "  # noqa: S608
+        "ORDER BY uc.updated_at DESC, uc.id DESC LIMIT %(limit)s;" + _CHILDREN
+    ),
+    "persona_detail": (
+        "SELECT uc.* FROM registry_usecase uc WHERE {visible} AND uc.id = %(id)s;"  # noqa: S608
+        + _CHILDREN
+    ),
+}
+
+
+def _persona_params(request: HttpRequest, params: dict[str, Any]) -> str:
+    if request.GET.get("all") == "1":
+        return "TRUE"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT organisation_id FROM accounts_membership WHERE user_id = %s", [params["user"]]
+        )
+        params["orgs"] = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            "SELECT p.content_object_id FROM registry_usecaseuserobjectpermission p "
+            "JOIN auth_permission ap ON ap.id = p.permission_id "
+            "WHERE p.user_id = %s AND ap.codename = 'view_usecase'",
+            [params["user"]],
+        )
+        params["direct"] = [int(row[0]) for row in cursor.fetchall()]
+    return _PERSONA_VISIBLE
+
+
+def persona_floor(request: HttpRequest, name: str) -> HttpResponse:
+    """The rows of a persona's list, search or detail by hand-written SQL, as JSON."""
+    template = PERSONA_FLOORS.get(name)
+    if template is None:
+        raise Http404
+    params: dict[str, Any] = {
+        "user": int(request.GET.get("user", 0)),
+        "id": int(request.GET.get("id", 0)),
+        "limit": int(request.GET.get("limit", 50)),
+        "q": request.GET.get("q", ""),
+    }
+    statements = template.replace("{visible}", _persona_params(request, params))
+    result: list[list[dict[str, Any]]] = []
+    with connection.cursor() as cursor:
+        for statement in statements.split(";"):
+            if result and "%(ids)s" in statement:
+                params["ids"] = [row["id"] for row in result[0]]
+            cursor.execute(statement, params)
+            columns = [c.name for c in cursor.description]
+            result.append([dict(zip(columns, row, strict=True)) for row in cursor.fetchall()])
+    body = json.dumps(result, default=str, ensure_ascii=False)
+    return HttpResponse(body, content_type="application/json")
+
+
+def persona_full_read(request: HttpRequest) -> StreamingHttpResponse:
+    """Every row a persona may see with its child rows, as NDJSON, in chunks of 1,000 in the
+    bulk read's order (updated_at, id); `updated_after` (ISO 8601) keeps the newer ones only."""
+    params: dict[str, Any] = {"user": int(request.GET.get("user", 0))}
+    visible = _persona_params(request, params)
+    statement = (
+        f"SELECT uc.* FROM registry_usecase uc WHERE {visible} "  # noqa: S608 - constants
+        "AND (uc.updated_at, uc.id) > (%(since)s, %(after)s) "
+        "ORDER BY uc.updated_at, uc.id LIMIT 1000"
+    )
+    since = request.GET.get("updated_after")
+
+    def rows() -> Iterator[bytes]:
+        # From the start, or from the first row changed at `since` (the export's >= bound).
+        params["since"] = since or "-infinity"
+        params["after"] = 0
+        while True:
+            with connection.cursor() as cursor:
+                cursor.execute(statement, params)
+                columns = [c.name for c in cursor.description]
+                chunk = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+                if not chunk:
+                    return
+                ids = [row["id"] for row in chunk]
+                by_id = {row["id"]: row for row in chunk}
+                for table in _CHILD_TABLES:
+                    cursor.execute(
+                        f"SELECT * FROM {table} WHERE use_case_id = ANY(%s)",  # noqa: S608
+                        [ids],
+                    )
+                    names = [c.name for c in cursor.description]
+                    for child in cursor.fetchall():
+                        record = dict(zip(names, child, strict=True))
+                        by_id[record["use_case_id"]].setdefault(table, []).append(record)
+            yield b"".join(
+                json.dumps(row, default=str, ensure_ascii=False).encode() + b"\n" for row in chunk
+            )
+            params["since"] = chunk[-1]["updated_at"]
+            params["after"] = ids[-1]
+
+    return StreamingHttpResponse(rows(), content_type="application/x-ndjson")
+
+
 def floor(request: HttpRequest, name: str) -> HttpResponse:
     statements = FLOORS.get(name)
     if statements is None:

@@ -21,6 +21,9 @@ redoc = csp_update({"style-src": [UNSAFE_INLINE], "worker-src": [SELF, "blob:"]}
     SpectacularRedocView.as_view(url_name="api-schema", template_name="api/redoc.html")
 )
 
+# An unreachable database gets a German 503 page with Retry-After, every other error the 500 page.
+handler500 = "operations.views.server_error"
+
 urlpatterns = [
     # The language switch needs no CSRF token: choosing a language changes nothing but the
     # display, and a token in every public page would keep shared caches from storing them.
@@ -36,9 +39,15 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/schema/swagger/", swagger, name="api-swagger"),
     path("api/schema/redoc/", redoc, name="api-redoc"),
+    path("gremium/reifegrad/", include("maturity.urls")),
+    path("", include("portfolio.urls")),
     path("gremium/", include("governance.urls")),
     path("arbeitsbereich/", include("workspace.urls")),
+    path("", include("evidence.urls")),
     # Transparency reports live under the organisation's public address.
     path("", include("governance.reports.urls")),
+    path("", include("incidents.urls")),
+    path("", include("interop.urls")),
+    path("", include("ledger.urls")),
     path("", include("registry.urls")),
 ]

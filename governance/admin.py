@@ -19,27 +19,31 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBase,
+    HttpResponseNotAllowed,
     HttpResponseRedirect,
     JsonResponse,
 )
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin_history import LabelledHistoryAdmin
 from accounts.admin_scope import (
     OrganisationScopedAdminMixin,
     acting_user,
     board_organisations,
     readable_organisations,
 )
-from accounts.models import Organisation
+from accounts.models import Membership, Organisation
+from accounts.roles import role_holders
 from governance import selectors, services, versions, workflow
 from governance.models import (
+    AiLiteracyMeasure,
     Decision,
     ObligationItem,
     RiskClassification,
@@ -184,6 +188,25 @@ TRANSITIONS: dict[str, AdminStep] = {
             form_class=ReviewScheduleForm,
         ),
         AdminStep(
+            slug="aussetzen",
+            transition=workflow.TRANSITIONS["suspend"],
+            text_label=_("Grund"),
+            text_argument="reason",
+            done=_("Der Einsatz ist ausgesetzt; die Überprüfung ist jetzt fällig."),
+            help_text=_(
+                "Z. B. der schwerwiegende Vorfall, der die Aussetzung verlangt "
+                "(Art. 26 Abs. 5 KI-VO)."
+            ),
+        ),
+        AdminStep(
+            slug="fortsetzen",
+            transition=workflow.TRANSITIONS["resume"],
+            text_label=_("Grund"),
+            text_argument="reason",
+            done=_("Der Einsatz läuft wieder."),
+            help_text=_("Wird in der Historie und im öffentlichen Änderungsprotokoll gezeigt."),
+        ),
+        AdminStep(
             slug="ausser-betrieb",
             transition=workflow.TRANSITIONS["retire"],
             text_label=_("Grund"),
@@ -198,14 +221,24 @@ TRANSITIONS: dict[str, AdminStep] = {
 class ObligationForm(forms.ModelForm[ObligationItem]):
     class Meta:
         model = ObligationItem
-        fields = ["status", "reason", "evidence_url"]
-        widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
+        fields = ["status", "reason", "evidence_url", "evidence_date"]
+        widgets = {
+            "reason": forms.Textarea(attrs={"rows": 3}),
+            "evidence_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
 
 def _form_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     """Put a service's validation errors on the form's fields, or above the form."""
     for field, errors in exc.message_dict.items():
         form.add_error(field if field in form.fields else None, errors)
+
+
+def _obligation_state(item: ObligationItem) -> str:
+    """The item's status, and whether its evidence waits for the board's confirmation."""
+    if item.status == ObligationItem.Status.OPEN and item.evidence_date and not item.confirmed_at:
+        return gettext("offen – Nachweis liegt vor, Bestätigung durch das KI-Gremium ausstehend")
+    return str(item.get_status_display())
 
 
 def _table(headers: list[str], rows: list[tuple[Any, ...]], empty: str) -> SafeString:
@@ -225,7 +258,7 @@ def _when(value: Any) -> str:
 
 
 @admin.register(UseCase)
-class UseCaseAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
+class UseCaseAdmin(OrganisationScopedAdminMixin, LabelledHistoryAdmin):
     """The board's use case admin with the review workflow; changes go through governance."""
 
     form = UseCaseAdminForm
@@ -445,10 +478,6 @@ class UseCaseAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
         response: HttpResponse = super().history_view(request, object_id, context)
         return response
 
-    def history_view_title(self, request: HttpRequest, obj: Any) -> str:
-        title: str = gettext("Historie: %s") % obj
-        return title
-
     def _child_history(self, object_id: str) -> list[Any]:
         """The newest changes of the rows that belong to the use case, across their kinds."""
         records: list[Any] = []
@@ -520,7 +549,8 @@ class UseCaseAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
         answers = [
             (name, ", ".join(value) if isinstance(value, list) else value)
             for name, value in record.facts.items()
-            if value not in (False, None, [], "")
+            # Which questions the tree asked is bookkeeping; "unknown" names the open ones.
+            if name != "answered" and value not in (False, None, [], "")
         ]
         return format_html(
             "<p><strong>{}</strong> ({} {}, {} {} {})</p><ul>{}</ul><p>{}</p><ul>{}</ul>",
@@ -540,7 +570,25 @@ class UseCaseAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
     @admin.display(description=_("Pflichten"))
     def obligation_list(self, obj: UseCase) -> SafeString:
         items = selectors.obligation_items_of(obj)
-        return _table(
+        stale = format_html_join(
+            "",
+            '<p class="errornote">{}</p>',
+            (
+                (
+                    gettext(
+                        "%(label)s vom %(date)s ist älter als die letzte wesentliche Änderung "
+                        "am %(changed)s."
+                    )
+                    % {
+                        "label": s.label,
+                        "date": date_format(s.evidence_date, "SHORT_DATE_FORMAT"),
+                        "changed": date_format(s.changed_on, "SHORT_DATE_FORMAT"),
+                    },
+                )
+                for s in services.stale_evidence(obj)
+            ),
+        )
+        return stale + _table(
             [
                 gettext("Pflicht"),
                 gettext("Stand"),
@@ -555,7 +603,7 @@ class UseCaseAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
                         reverse("admin:registry_usecase_obligation", args=[obj.pk, item.pk]),
                         item.get_obligation_display(),
                     ),
-                    item.get_status_display(),
+                    _obligation_state(item),
                     item.reason,
                     item.evidence_url,
                     f"{item.updated_by or ''} {_when(item.updated_at)}".strip(),
@@ -638,6 +686,14 @@ class UseCaseAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
             "original": obj,
             "form": form,
             "submission": submission,
+            # Who submitted does not decide (services refuse it): say so instead of a form.
+            "own_submission": submission is not None
+            and submission.submitted_by_id == acting_user(request).pk,
+            "other_deciders": [
+                member
+                for member in role_holders(obj.organisation_id, Membership.Role.BOARD)
+                if submission is None or member.pk != submission.submitted_by_id
+            ],
             "in_review": obj.workflow_state in workflow.REVIEW_STATES,
             "sign_offs": list(submission.sign_offs.select_related("signed_by"))
             if submission
@@ -651,6 +707,7 @@ class UseCaseAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
                 for item in selectors.obligation_items_of(obj)
                 if item.status == ObligationItem.Status.OPEN
             ],
+            "stale_evidence": services.stale_evidence(obj),
         }
         return TemplateResponse(request, "admin/governance/usecase/decide.html", context)
 
@@ -721,6 +778,7 @@ class UseCaseAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
                     status=form.cleaned_data["status"],
                     reason=form.cleaned_data["reason"],
                     evidence_url=form.cleaned_data["evidence_url"],
+                    evidence_date=form.cleaned_data["evidence_date"],
                 )
             except ValidationError as exc:
                 _form_errors(form, exc)
@@ -785,6 +843,8 @@ class ReportRequestForm(forms.Form):
         field.queryset = organisations
         if organisations.count() == 1:
             field.initial = organisations.first()
+        # The report a board asks for most: the last full calendar year.
+        self.fields["year"].initial = timezone.localdate().year - 1
 
 
 @admin.register(TransparencyReport)
@@ -840,6 +900,16 @@ class TransparencyReportAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin[Tra
                 "<path:object_id>/html/",
                 self.admin_site.admin_view(self.html_view),
                 name="{}_{}_html".format(*info),
+            ),
+            path(
+                "<path:object_id>/veroeffentlichen/",
+                self.admin_site.admin_view(self.publish_view),
+                name="{}_{}_publish".format(*info),
+            ),
+            path(
+                "<path:object_id>/zurueckziehen/",
+                self.admin_site.admin_view(self.withdraw_view),
+                name="{}_{}_withdraw".format(*info),
             ),
             path(
                 "<path:object_id>/fortschritt/",
@@ -977,6 +1047,32 @@ class TransparencyReportAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin[Tra
             }
         )
 
+    # -- publishing from the report's own page --------------------------------------------------
+
+    def _on_own_page(
+        self, request: HttpRequest, object_id: str, service: Any, done: str
+    ) -> HttpResponse:
+        """Publish or withdraw the one report (POST only); errors come back as a message."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        report = self._viewable(request, object_id)
+        if not self.has_change_permission(request, report):
+            raise PermissionDenied
+        self._each(request, TransparencyReport.objects.filter(pk=report.pk), service, done)
+        return HttpResponseRedirect(
+            reverse("admin:governance_transparencyreport_change", args=[report.pk])
+        )
+
+    def publish_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return self._on_own_page(
+            request, object_id, report_services.publish_report, gettext("Bericht veröffentlicht.")
+        )
+
+    def withdraw_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return self._on_own_page(
+            request, object_id, report_services.withdraw_report, gettext("Bericht zurückgezogen.")
+        )
+
     # -- actions -------------------------------------------------------------------------------
 
     def _each(
@@ -1031,3 +1127,40 @@ class TransparencyReportAdmin(OrganisationScopedAdminMixin, admin.ModelAdmin[Tra
             )
 
         self._each(request, queryset, again, gettext("%(count)d Bericht(e) werden neu erstellt."))
+
+
+@admin.register(AiLiteracyMeasure)
+class AiLiteracyMeasureAdmin(OrganisationScopedAdminMixin, LabelledHistoryAdmin):
+    """The organisation's AI-literacy measures (Art. 4); recorded through the service, kept."""
+
+    list_display = ("title", "carried_out_on", "evidence_reference", "organisation")
+    list_filter = (("organisation", admin.RelatedOnlyFieldListFilter),)
+    list_select_related = ("organisation",)
+    fields = ("organisation", "title", "carried_out_on", "evidence_reference")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A recorded measure is evidence: it is added, not rewritten.
+        return self.fields if obj is not None else ()
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        if db_field.name == "organisation":
+            kwargs["queryset"] = board_organisations(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change:
+            return
+        created = services.record_ai_literacy_measure(
+            form.cleaned_data["organisation"],
+            actor=acting_user(request),
+            title=form.cleaned_data["title"],
+            carried_out_on=form.cleaned_data["carried_out_on"],
+            evidence_reference=form.cleaned_data["evidence_reference"],
+        )
+        obj.pk = created.pk
+        obj._state.adding = False

@@ -6,6 +6,9 @@ failed send rolls the key back so the retry sends it.
 """
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -15,13 +18,22 @@ from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, User
-from accounts.roles import department_heads, role_holders
+from accounts.roles import (
+    department_heads,
+    department_heads_by_department,
+    has_role,
+    is_board_member,
+    is_operator,
+    role_holders,
+    role_holders_by_organisation,
+)
 from governance.models import Decision, SentNotification, SignOff, Submission
 from governance.selectors import current_submission, reviews_due
-from governance.workflow import MailEvent, required_sign_off_roles
+from governance.workflow import REVIEW_STATES, MailEvent, required_sign_off_roles
 from registry.models import UseCase
 
 SUBJECTS = {
@@ -107,10 +119,27 @@ def _render(event: MailEvent, context: dict[str, Any]) -> tuple[str, str, str]:
     return " ".join(str(subject).split()), text, html
 
 
-def send_once(
-    key: str, recipient: User, use_case: UseCase, event: MailEvent, context: dict[str, Any]
+def task_url(recipient: User, use_case: UseCase) -> str:
+    """Where the recipient acts on the use case: their sign-off form while a sign-off of theirs
+    is due, the board's admin page for board members, otherwise the use case in the workspace."""
+    base_url: str = settings.SITE_URL.rstrip("/")
+    organisation_id = use_case.organisation_id
+    if use_case.workflow_state in REVIEW_STATES:
+        for role in required_sign_off_roles(use_case):
+            if has_role(recipient, organisation_id, role):
+                return base_url + reverse("workspace:sign_off", args=[use_case.pk, role])
+    if is_board_member(recipient, organisation_id):
+        return base_url + reverse("admin:registry_usecase_change", args=[use_case.pk])
+    return base_url + reverse("workspace:detail", args=[use_case.pk])
+
+
+def _send_keyed(
+    key: str,
+    recipient: User,
+    use_case: UseCase | None,
+    render: Callable[[], tuple[str, str, str]],
 ) -> bool:
-    """Send one mail unless a mail with this key went out before; True when it was sent."""
+    """Send the rendered mail (subject, text, HTML) unless one with this key went out before."""
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -118,12 +147,20 @@ def send_once(
         except IntegrityError:
             return False
         with translation.override(settings.LANGUAGE_CODE):
-            subject, text, html = _render(event, {**context, "recipient": recipient})
+            subject, text, html = render()
         message = EmailMultiAlternatives(subject, text, to=[recipient.email])
         message.attach_alternative(html, "text/html")
         # A failure raises and rolls the key back, so a retry sends the mail.
         message.send(fail_silently=False)
     return True
+
+
+def send_once(
+    key: str, recipient: User, use_case: UseCase, event: MailEvent, context: dict[str, Any]
+) -> bool:
+    """Send one mail unless a mail with this key went out before; True when it was sent."""
+    task = {"recipient": recipient, "task_url": task_url(recipient, use_case)}
+    return _send_keyed(key, recipient, use_case, lambda: _render(event, {**context, **task}))
 
 
 def send_transition_mails(
@@ -143,17 +180,139 @@ def send_transition_mails(
     return sent
 
 
+# The people of a run are mailed a page at a time: the digests already sent today are read with
+# one query per page, whatever the number of reviews each lists.
+REMINDER_PAGE_SIZE = 500
+
+
+@dataclass(frozen=True)
+class DueReview:
+    """One line of a review digest: a use case whose periodic review is due or overdue."""
+
+    use_case_id: int
+    title: str
+    organisation_id: int
+    organisation_name: str
+    department_id: int
+    department_name: str
+    next_review_date: datetime.date
+    overdue: bool
+
+
+def digest_key(recipient: User, today: datetime.date) -> str:
+    """The key of a person's review digest of one day: sent once per person and day."""
+    return f"review_digest:{today.isoformat()}:{recipient.pk}"
+
+
+def _digest_task_url(review: DueReview, *, board: bool) -> str:
+    """task_url() of a due review, without asking the roles again: reviews fall due on live use
+    cases only (no sign-off is due), so the board acts in the admin, a head in the workspace."""
+    base_url: str = settings.SITE_URL.rstrip("/")
+    if board:
+        return base_url + reverse("admin:registry_usecase_change", args=[review.use_case_id])
+    return base_url + reverse("workspace:detail", args=[review.use_case_id])
+
+
+def _render_digest(
+    recipient: User, reviews: list[DueReview], board_of: set[int]
+) -> tuple[str, str, str]:
+    base_url = settings.SITE_URL.rstrip("/")
+    lines = [
+        {
+            "review": review,
+            "task_url": _digest_task_url(
+                review, board=review.organisation_id in board_of or is_operator(recipient)
+            ),
+        }
+        for review in reviews
+    ]
+    overdue = sum(1 for review in reviews if review.overdue)
+    subject = ngettext(
+        "Überprüfung fällig: %(count)s KI-Anwendungsfall",
+        "Überprüfungen fällig: %(count)s KI-Anwendungsfälle",
+        len(reviews),
+    ) % {"count": len(reviews)}
+    if overdue:
+        subject += " " + gettext("(davon überfällig: %(count)s)") % {"count": overdue}
+    context = {
+        "recipient": recipient,
+        "lines": lines,
+        "overdue": overdue,
+        "dashboard_url": base_url + reverse("governance:dashboard") if board_of else "",
+        "site_url": base_url + "/",
+    }
+    text = render_to_string("emails/review_digest.txt", context)
+    html = render_to_string("emails/review_digest.html", context)
+    return subject, text, html
+
+
 def send_review_reminders(*, today: datetime.date) -> int:
-    """Remind the board and the department of reviews due within 30 days or overdue, once each."""
+    """One mail per person and day: every review due within 30 days or overdue that the person
+    is reminded of, each with the link to its task; returns how many mails went out now.
+
+    The board member is reminded of every due review of the organisations on whose board they
+    sit, the department head of those of their departments; a person in several organisations
+    gets one mail for all of them. The key (digest_key) is inserted in the transaction that
+    sends the mail, so a second run on the same day, or two at once, sends nothing twice. The
+    run reads the due reviews, their boards and their heads once each and the digests already
+    sent once per page of people: its queries grow with the people it mails, not with the
+    reviews they are reminded of.
+    """
+    rows = reviews_due(today=today).values_list(
+        "pk",
+        "title",
+        "organisation_id",
+        "organisation__name",
+        "department_id",
+        "department__name",
+        "next_review_date",
+    )
+    due = [
+        DueReview(pk, title, org, org_name, dept, dept_name, date, overdue=date < today)
+        for pk, title, org, org_name, dept, dept_name, date in rows
+        if date is not None  # reviews_due filters on the date
+    ]
+    boards = role_holders_by_organisation(
+        {review.organisation_id for review in due}, Membership.Role.BOARD
+    )
+    heads = department_heads_by_department({review.department_id for review in due})
+    people: dict[int, User] = {}
+    reviews_of: dict[int, list[int]] = {}
+    board_of: dict[int, set[int]] = {}
+    for organisation_id, members in boards.items():
+        for user in members:
+            board_of.setdefault(user.pk, set()).add(organisation_id)
+    for index, review in enumerate(due):
+        holders = [
+            *boards.get(review.organisation_id, []),
+            *heads.get(review.department_id, []),
+        ]
+        for user in holders:
+            if not (user.is_active and user.email):
+                continue
+            people.setdefault(user.pk, user)
+            listed = reviews_of.setdefault(user.pk, [])
+            if not listed or listed[-1] != index:  # board member and head: listed once
+                listed.append(index)
     sent = 0
-    for use_case in reviews_due(today=today):
-        assert use_case.next_review_date is not None  # reviews_due filters on it
-        event = (
-            MailEvent.REVIEW_OVERDUE if use_case.next_review_date < today else MailEvent.REVIEW_DUE
+    order = sorted(people)
+    for start in range(0, len(order), REMINDER_PAGE_SIZE):
+        page = [people[pk] for pk in order[start : start + REMINDER_PAGE_SIZE]]
+        keys = {user.pk: digest_key(user, today) for user in page}
+        already = set(
+            SentNotification.objects.filter(key__in=list(keys.values())).values_list(
+                "key", flat=True
+            )
         )
-        period = use_case.next_review_date.isoformat()
-        context = _context(event, use_case, None, "")
-        for user in recipients(event, use_case, actor_id=None):
-            key = f"{event}:{use_case.pk}:{period}:{user.pk}"
-            sent += send_once(key, user, use_case, event, context)
+        for user in page:
+            if keys[user.pk] in already:
+                continue
+            reviews = [due[index] for index in reviews_of[user.pk]]
+            organisations = board_of.get(user.pk, set())
+            sent += _send_keyed(
+                keys[user.pk],
+                user,
+                None,
+                partial(_render_digest, user, reviews, organisations),
+            )
     return sent

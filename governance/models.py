@@ -1,14 +1,33 @@
 """Governance records of a use case: its risk classification, obligations, reviews and decisions."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.models import Organisation
 from governance.reports.periods import Period
+from governance.risk.dates import TimingState, state_on
 from governance.workflow import REVIEWER_ROLE_CHOICES
 from registry.models import UseCase
+
+# The decision tree's outcome while it is unfinished or an answer on its path is "weiß nicht"
+# (governance.risk.tree); the use case itself then stays "noch nicht eingestuft".
+UNDETERMINED = "undetermined"
+CLASSIFICATION_CHOICES = [
+    *UseCase.RiskClass.choices,
+    (UNDETERMINED, _("offen (noch nicht eingestuft)")),
+]
+
+
+def use_case_risk_class(classification_class: str) -> str:
+    """The use case's risk class for a classification's: an open one leaves it unclassified."""
+    if classification_class == UNDETERMINED:
+        return str(UseCase.RiskClass.UNCLASSIFIED)
+    return classification_class
 
 
 class RiskClassification(models.Model):
@@ -22,10 +41,17 @@ class RiskClassification(models.Model):
     )
     facts = models.JSONField(_("Antworten des Fragebogens"), default=dict)
     risk_class = models.CharField(
-        _("Risikoklasse (KI-VO)"), max_length=20, choices=UseCase.RiskClass.choices
+        _("Risikoklasse (KI-VO)"), max_length=20, choices=CLASSIFICATION_CHOICES
     )
     obligations = models.JSONField(_("Pflichten"), default=list, blank=True)
     reasons = models.JSONField(_("Begründung"), default=list, blank=True)
+    # Per obligation: from when it applies, by which route and provision (governance.risk.dates).
+    timeline = models.JSONField(
+        _("Geltungsbeginn der Pflichten"),
+        default=list,
+        db_default=models.Value([], output_field=models.JSONField()),
+        blank=True,
+    )
     rule_set_version = models.CharField(_("Version des Regelwerks"), max_length=20)
     classified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -59,14 +85,38 @@ class ObligationItem(models.Model):
             "art_16_provider_obligations",
             _("Anbieterpflichten für Hochrisiko-Systeme (Art. 16 KI-VO)"),
         )
+        ART_23_IMPORTER_OBLIGATIONS = (
+            "art_23_importer_obligations",
+            _("Pflichten des Einführers (Art. 23 KI-VO)"),
+        )
+        ART_24_DISTRIBUTOR_OBLIGATIONS = (
+            "art_24_distributor_obligations",
+            _("Pflichten des Händlers (Art. 24 KI-VO)"),
+        )
         ART_26_DEPLOYER_OBLIGATIONS = (
             "art_26_deployer_obligations",
             _("Betreiberpflichten für Hochrisiko-Systeme (Art. 26 KI-VO)"),
         )
+        ART_26_10_POST_REMOTE_BIOMETRIC_IDENTIFICATION = (
+            "art_26_10_post_remote_biometric_identification",
+            _("Genehmigung nachträglicher biometrischer Fernidentifizierung (Art. 26 Abs. 10)"),
+        )
+        ART_26_11_INFORM_AFFECTED_PERSONS = (
+            "art_26_11_inform_affected_persons",
+            _("Betroffene über den Einsatz informieren (Art. 26 Abs. 11 KI-VO)"),
+        )
         ART_27_FRIA = "art_27_fria", _("Grundrechte-Folgenabschätzung (Art. 27 KI-VO)")
         ART_49_REGISTRATION = (
             "art_49_registration",
-            _("Registrierung in der EU-Datenbank (Art. 49 KI-VO)"),
+            _("Registrierung (EU-Datenbank oder national, Art. 49 KI-VO)"),
+        )
+        ART_53_GPAI_MODEL_PROVIDER = (
+            "art_53_gpai_model_provider",
+            _("Pflichten des Anbieters eines KI-Modells mit allgemeinem Zweck (Art. 53 KI-VO)"),
+        )
+        ART_86_EXPLANATION = (
+            "art_86_explanation",
+            _("Erläuterung von Einzelentscheidungen (Art. 86 KI-VO)"),
         )
         ART_50_1 = "art_50_1", _("Hinweis auf Interaktion mit KI (Art. 50 Abs. 1 KI-VO)")
         ART_50_2 = "art_50_2", _("Kennzeichnung synthetischer Inhalte (Art. 50 Abs. 2 KI-VO)")
@@ -92,7 +142,7 @@ class ObligationItem(models.Model):
         related_name="obligation_items",
         verbose_name=_("KI-Anwendungsfall"),
     )
-    obligation = models.CharField(_("Pflicht"), max_length=40, choices=Obligation.choices)
+    obligation = models.CharField(_("Pflicht"), max_length=60, choices=Obligation.choices)
     # False once the classification or the use case no longer gives rise to the obligation; the
     # row stays so its evidence is not lost if the obligation comes back.
     applies = models.BooleanField(_("gilt"), default=True)
@@ -101,6 +151,26 @@ class ObligationItem(models.Model):
     )
     reason = models.TextField(_("Begründung"), blank=True)
     evidence_url = models.URLField(_("Nachweis (Link)"), max_length=500, blank=True)
+    # The date of the evidence (the assessment's date): periodic reviews compare it with the
+    # use case's last substantive change.
+    evidence_date = models.DateField(_("Stand des Nachweises"), null=True, blank=True)
+    # Where the law puts the duty on the organisation (governance.assessments), the board
+    # confirms the evidence; new evidence needs a new confirmation.
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("bestätigt vom KI-Gremium durch"),
+    )
+    confirmed_at = models.DateTimeField(_("bestätigt am"), null=True, blank=True)
+    # From the classification's timeline; empty for obligations outside the AI Act (DPIA, staff
+    # council), and applies_from empty with a source where the Act does not apply on this route.
+    applies_from = models.DateField(_("gilt ab"), null=True, blank=True)
+    applies_from_source = models.CharField(
+        _("Rechtsquelle des Geltungsbeginns"), max_length=200, blank=True, db_default=""
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -133,6 +203,93 @@ class ObligationItem(models.Model):
     def __str__(self) -> str:
         return f"{self.use_case}: {self.get_obligation_display()}"
 
+    def timing_on(self, on: datetime.date) -> tuple[TimingState, int | None] | None:
+        """In force, coming (days left) or not applicable on `on`; None without a date rule."""
+        if not self.applies_from_source:
+            return None
+        return state_on(self.applies_from, on)
+
+
+class AiLiteracyMeasure(models.Model):
+    """One measure an organisation took to support its staff's AI literacy (Art. 4 KI-VO).
+
+    Art. 4 is a duty of the organisation as a whole, so its evidence (training records) is kept
+    once per organisation, not on every use case.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="ai_literacy_measures",
+        verbose_name=_("Organisation"),
+    )
+    title = models.CharField(_("Maßnahme"), max_length=200)
+    carried_out_on = models.DateField(_("durchgeführt am"))
+    evidence_reference = models.CharField(
+        _("Nachweis (Fundstelle oder Link)"),
+        max_length=500,
+        help_text=_("Etwa Teilnahmeliste, Aktenzeichen oder Adresse des Schulungsnachweises."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("erfasst von"),
+    )
+    recorded_at = models.DateTimeField(_("erfasst am"))
+
+    history = HistoricalRecords(verbose_name=_("Historie KI-Kompetenz-Maßnahme"))
+
+    class Meta:
+        ordering = ["organisation", "-carried_out_on", "-pk"]
+        verbose_name = _("Maßnahme zur KI-Kompetenz (Art. 4 KI-VO)")
+        verbose_name_plural = _("Maßnahmen zur KI-Kompetenz (Art. 4 KI-VO)")
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.title} ({self.carried_out_on})"
+
+
+class ReclassificationChange(models.Model):
+    """A use case whose class or obligations changed when a new rule set re-checked it.
+
+    The board's list of what a change of the law (a new RULE_SET_VERSION) means for its use
+    cases; the classification's own history keeps the previous version in full.
+    """
+
+    use_case = models.ForeignKey(
+        UseCase,
+        on_delete=models.CASCADE,
+        related_name="reclassification_changes",
+        verbose_name=_("KI-Anwendungsfall"),
+    )
+    from_version = models.CharField(_("bisheriges Regelwerk"), max_length=20)
+    to_version = models.CharField(_("neues Regelwerk"), max_length=20)
+    old_risk_class = models.CharField(
+        _("bisherige Risikoklasse"), max_length=20, choices=UseCase.RiskClass.choices
+    )
+    new_risk_class = models.CharField(
+        _("neue Risikoklasse"), max_length=20, choices=UseCase.RiskClass.choices
+    )
+    added_obligations = models.JSONField(_("neue Pflichten"), default=list, blank=True)
+    removed_obligations = models.JSONField(_("entfallene Pflichten"), default=list, blank=True)
+    created_at = models.DateTimeField(_("festgestellt am"))
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("Geänderte Einstufung")
+        verbose_name_plural = _("Geänderte Einstufungen")
+        constraints = [
+            # A re-check delivered twice finds the same change and must not list it twice.
+            models.UniqueConstraint(
+                fields=["use_case", "to_version"], name="reclassificationchange_once_per_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.use_case}: {self.from_version} → {self.to_version}"
+
 
 class Submission(models.Model):
     """One round of review: a use case handed in (or sent back) for sign-offs and a decision."""
@@ -158,7 +315,7 @@ class Submission(models.Model):
     note = models.TextField(_("Anmerkung"), blank=True)
     # The state the round started from: a change to a system in operation returns it there.
     previous_state = models.CharField(
-        _("vorheriger Prüfstand"), max_length=20, choices=UseCase.WorkflowState.choices
+        _("vorheriger Bearbeitungsstand"), max_length=20, choices=UseCase.WorkflowState.choices
     )
 
     class Meta:

@@ -8,7 +8,14 @@ from django.utils import timezone
 
 from accounts.models import Department, Organisation, User
 from accounts.roles import boards_of, held_roles
-from governance.models import Decision, ObligationItem, SignOff, Submission
+from governance.models import (
+    AiLiteracyMeasure,
+    Decision,
+    ObligationItem,
+    ReclassificationChange,
+    SignOff,
+    Submission,
+)
 from governance.workflow import (
     CLOSED_STATES,
     LIVE_STATES,
@@ -70,7 +77,17 @@ def awaiting_sign_off(user: User) -> QuerySet[UseCase]:
 
 def awaiting_decision(organisation: Organisation) -> QuerySet[UseCase]:
     """Use cases of the organisation whose required sign-offs are all in: the board decides next."""
-    queryset = UseCase.objects.filter(organisation=organisation, workflow_state__in=REVIEW_STATES)
+    return _ready_for_decision(UseCase.objects.filter(organisation=organisation))
+
+
+def awaiting_decision_by(user: User) -> QuerySet[UseCase]:
+    """Use cases ready for a decision on the user's boards that the user did not submit."""
+    ready = _ready_for_decision(UseCase.objects.filter(organisation__in=boards_of(user)))
+    return ready.exclude(Q(current_submitter_id=user.pk)).select_related("organisation")
+
+
+def _ready_for_decision(queryset: QuerySet[UseCase]) -> QuerySet[UseCase]:
+    queryset = queryset.filter(workflow_state__in=REVIEW_STATES)
     complete = Q()
     for role, required_when in ROLE_REQUIRED_WHEN.items():
         signed = Q(**{f"signed_{role}": True})
@@ -121,6 +138,20 @@ def open_obligations(organisation: Organisation) -> QuerySet[ObligationItem]:
         .select_related("use_case", "use_case__department")
         .order_by("use_case__title", "use_case_id", "obligation")
     )
+
+
+def reclassification_changes(organisation: Organisation) -> QuerySet[ReclassificationChange]:
+    """Use cases of the organisation whose class or obligations a new rule set changed."""
+    return (
+        ReclassificationChange.objects.filter(use_case__organisation=organisation)
+        .select_related("use_case")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def ai_literacy_measures_of(organisation: Organisation) -> QuerySet[AiLiteracyMeasure]:
+    """The organisation's recorded AI-literacy measures (Art. 4), latest first."""
+    return AiLiteracyMeasure.objects.filter(organisation=organisation).select_related("recorded_by")
 
 
 def obligation_items_of(use_case: UseCase) -> QuerySet[ObligationItem]:

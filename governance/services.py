@@ -13,13 +13,26 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import ForeignObject, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from accounts.models import User
-from governance import permissions, tasks, versions
-from governance.models import Decision, ObligationItem, RiskClassification, SignOff, Submission
+from accounts.models import Organisation, User
+from accounts.roles import is_board_member
+from evidence.selectors import targets_with_documents
+from governance import assessments, permissions, tasks, versions
+from governance.models import (
+    UNDETERMINED,
+    AiLiteracyMeasure,
+    Decision,
+    ObligationItem,
+    RiskClassification,
+    SignOff,
+    Submission,
+    use_case_risk_class,
+)
+from governance.obligation_sync import sync_obligations
 from governance.risk import FactsError, classify, parse_facts, to_json
 from governance.selectors import current_submission
 from governance.workflow import (
@@ -62,7 +75,7 @@ EDITORIAL_FIELDS = frozenset(
 )
 # Why a derived field cannot be typed: the step or questionnaire that sets it.
 SET_BY_STEPS = {
-    "workflow_state": _lazy("Der Prüfstand ändert sich nur durch die Prüfschritte."),
+    "workflow_state": _lazy("Der Bearbeitungsstand ändert sich nur durch die Prüfschritte."),
     "risk_class": _lazy("Die Risikoklasse folgt aus dem Risikofragebogen."),
     "next_review_date": _lazy(
         "Den Überprüfungstermin setzen die Freigabe, die regelmäßige Überprüfung oder das "
@@ -138,21 +151,47 @@ def _require(value: str, field: str, message: str) -> str:
     return value.strip()
 
 
-def _locked(actor: User, use_case: UseCase) -> UseCase:
-    """The use case if the actor may see it (else 404), locked against concurrent transitions."""
-    visible = registry_permissions.access_use_case(actor, use_case.pk)
+def _locked(
+    actor: User, use_case: UseCase, *, checked: registry_permissions.Checked | None = None
+) -> UseCase:
+    """The use case if the actor may see it (else 404), locked against concurrent transitions.
+
+    With the request's `checked` access for this actor and use case it is not checked again.
+    Only the use case's row is locked (`of`): its organisation and department are read with it
+    for the services and the publication, not locked, so writers of one organisation do not
+    queue on its row.
+    """
+    if checked is None or not checked.covers(actor, use_case.pk):
+        use_case = registry_permissions.access_use_case(actor, use_case.pk)
     return (
-        UseCase.objects.select_for_update()
-        .select_related("organisation", "department")
-        .get(pk=visible.pk)
+        UseCase.objects.select_for_update(of=("self",))
+        .select_related("organisation", "department", "ai_system")
+        .get(pk=use_case.pk)
     )
+
+
+def _copy_state(source: UseCase, target: UseCase) -> None:
+    """Leave the caller's instance as the change left the row, without reading it again (what
+    refresh_from_db does: the fields' values, a relation read again only where it changed)."""
+    if source is target:
+        return
+    for field in UseCase._meta.concrete_fields:
+        value = getattr(source, field.attname)
+        if (
+            isinstance(field, ForeignObject)
+            and getattr(target, field.attname) != value
+            and field.is_cached(target)
+        ):
+            field.delete_cached_value(target)
+        setattr(target, field.attname, value)
+    target.__dict__.pop("_prefetched_objects_cache", None)
 
 
 def _save_state(use_case: UseCase, *, actor: User, reason: str, state: str, **fields: Any) -> None:
     use_case.workflow_state = state
     for name, value in fields.items():
         setattr(use_case, name, value)
-    use_case.full_clean()
+    history.full_clean_changed(use_case, {"workflow_state", *fields})
     history.save_tracked(use_case, actor=actor, reason=reason)
 
 
@@ -175,64 +214,17 @@ def review_interval_months(use_case: UseCase) -> int:
     return organisation.review_interval_default_months
 
 
+def _stored_value(value: Any) -> Any:
+    if isinstance(value, frozenset):
+        return sorted(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
 def _stored_facts(facts: Any) -> dict[str, Any]:
-    """The parsed facts as JSON, every question present, sets as sorted lists."""
-    return {
-        name: sorted(value) if isinstance(value, frozenset) else value
-        for name, value in dataclasses.asdict(facts).items()
-    }
-
-
-def _initial_status(use_case: UseCase, obligation: str) -> tuple[str, str, str]:
-    """Status, reason and evidence of a new obligation item, from what the record already says."""
-    done, not_applicable = ObligationItem.Status.DONE, ObligationItem.Status.NOT_APPLICABLE
-    if obligation == ObligationItem.Obligation.DPIA:
-        if use_case.dpia_status == UseCase.AssessmentStatus.DONE:
-            return done, "", use_case.dpia_reference if "://" in use_case.dpia_reference else ""
-        if use_case.dpia_status == UseCase.AssessmentStatus.NOT_NEEDED:
-            return not_applicable, use_case.dpia_not_needed_reason, ""
-    if (
-        obligation == ObligationItem.Obligation.ART_27_FRIA
-        and use_case.fria_status == UseCase.AssessmentStatus.DONE
-    ):
-        return done, "", use_case.fria_reference if "://" in use_case.fria_reference else ""
-    if (
-        obligation == ObligationItem.Obligation.STAFF_COUNCIL
-        and use_case.staff_council_status == UseCase.StaffCouncilStatus.AGREED
-    ):
-        return done, use_case.service_agreement, ""
-    return ObligationItem.Status.OPEN, "", ""
-
-
-def _sync_obligations(use_case: UseCase, *, actor: User, reason: str) -> None:
-    """Make the use case's obligation items match its classification and its data."""
-    classification = RiskClassification.objects.filter(use_case=use_case).first()
-    wanted = set(classification.obligations if classification else [])
-    if use_case.processes_personal_data:
-        wanted.add(ObligationItem.Obligation.DPIA)
-    if use_case.monitors_staff:
-        wanted.add(ObligationItem.Obligation.STAFF_COUNCIL)
-    existing = {item.obligation: item for item in ObligationItem.objects.filter(use_case=use_case)}
-    now = timezone.now()
-    for obligation in sorted(wanted | set(existing)):
-        item = existing.get(obligation)
-        applies = obligation in wanted
-        if item is None:
-            status, item_reason, evidence = _initial_status(use_case, obligation)
-            item = ObligationItem(
-                use_case=use_case,
-                obligation=obligation,
-                status=status,
-                reason=item_reason,
-                evidence_url=evidence,
-                updated_by=actor,
-                updated_at=now,
-            )
-        elif item.applies == applies:
-            continue
-        item.applies = applies
-        item.full_clean()
-        history.save_tracked(item, actor=actor, reason=reason)
+    """The parsed facts as JSON, every question present, sets as sorted lists, dates as ISO."""
+    return {name: _stored_value(value) for name, value in dataclasses.asdict(facts).items()}
 
 
 def _back_to_review(
@@ -276,15 +268,36 @@ def _needs_new_round(use_case: UseCase) -> bool:
 
 @transaction.atomic
 def classify_use_case(
-    use_case: UseCase, *, actor: User, facts: Mapping[str, object]
+    use_case: UseCase,
+    *,
+    actor: User,
+    facts: Mapping[str, object],
+    checked: registry_permissions.Checked | None = None,
 ) -> RiskClassification:
     """Store the questionnaire answers with their classification and the use case's risk class."""
-    visible = registry_permissions.access_use_case(
+    checked = _change_checked(actor, use_case, checked)
+    return _classify_locked(_locked(actor, use_case, checked=checked), actor=actor, facts=facts)
+
+
+def _change_checked(
+    actor: User, use_case: UseCase, checked: registry_permissions.Checked | None
+) -> registry_permissions.Checked:
+    """The request's check of the change permission, or a check made now (404, 403)."""
+    if checked is not None and checked.covers(actor, use_case.pk, registry_permissions.CHANGE):
+        return checked
+    _, checked = registry_permissions.check_use_case(
         actor, use_case.pk, perm=registry_permissions.CHANGE
     )
-    use_case = UseCase.objects.select_for_update().select_related("organisation").get(pk=visible.pk)
+    return checked
+
+
+def _classify_locked(
+    use_case: UseCase, *, actor: User, facts: Mapping[str, object]
+) -> RiskClassification:
+    """classify_use_case on the row the caller locked after checking the change permission."""
     try:
-        parsed = parse_facts(facts)
+        # The legal form is the organisation's, not an answer of the questionnaire.
+        parsed = parse_facts({**facts, "deployer_legal_form": use_case.organisation.legal_form})
     except FactsError as exc:
         raise ValidationError(dict(exc.errors)) from exc
     result = to_json(classify(parsed))
@@ -303,22 +316,23 @@ def classify_use_case(
     record.risk_class = str(result["risk_class"])
     record.obligations = result["obligations"]
     record.reasons = result["reasons"]
+    record.timeline = result["timeline"]
     record.rule_set_version = str(result["rule_set_version"])
     record.classified_by = actor
     record.classified_at = timezone.now()
     record.full_clean(exclude=["use_case"])
     reason = _("Risikofragebogen beantwortet") if first else _("Risikofragebogen geändert")
     history.save_tracked(record, actor=actor, reason=reason)
-    if use_case.risk_class != record.risk_class:
-        use_case.risk_class = record.risk_class
-        use_case.full_clean()
+    if use_case.risk_class != use_case_risk_class(record.risk_class):
+        use_case.risk_class = use_case_risk_class(record.risk_class)
+        history.full_clean_changed(use_case, {"risk_class"})
         history.save_tracked(
             use_case,
             actor=actor,
             reason=_("Risikoklasse nach dem Fragebogen: %(risk_class)s")
             % {"risk_class": use_case.get_risk_class_display()},
         )
-    _sync_obligations(use_case, actor=actor, reason=reason)
+    sync_obligations(use_case, actor=actor, reason=reason)
     if _needs_new_round(use_case):
         _back_to_review(
             use_case, actor=actor, reason=reason, previous_state=use_case.workflow_state
@@ -334,35 +348,58 @@ def change_use_case(
     reason: str,
     children: Mapping[str, Iterable[Mapping[str, Any]]] | None = None,
     expected_version: str | None = None,
+    checked: registry_permissions.Checked | None = None,
     **fields: Any,
 ) -> set[str]:
     """Change a use case; a substantive change to an approved one sends it back to review.
 
     With `expected_version` (governance.versions), a use case changed since that version is
-    not changed: ConcurrentChange names what others changed.
+    not changed: ConcurrentChange names what others changed. `checked` is the request's check
+    of the change permission (registry.permissions.check_use_case); without it the permission
+    is checked here. The caller's instance is left as the change left the row.
     """
+    _refuse_derived(fields)
+    checked = _change_checked(actor, use_case, checked)
+    locked = _locked(actor, use_case, checked=checked)
+    _check_version(locked, expected_version)
+    changed = _change_locked(
+        locked, actor=actor, reason=reason, children=children, checked=checked, fields=fields
+    )
+    _copy_state(locked, use_case)
+    return changed
+
+
+def _refuse_derived(fields: Mapping[str, Any]) -> None:
     derived = sorted(DERIVED_FIELDS & set(fields))
     if derived:
         raise ValidationError({name: str(SET_BY_STEPS[name]) for name in derived})
-    caller_instance = use_case
-    before = _locked(actor, use_case)
-    _check_version(before, expected_version)
-    _check_operating_fields(before, fields)
+
+
+def _change_locked(
+    use_case: UseCase,
+    *,
+    actor: User,
+    reason: str,
+    children: Mapping[str, Iterable[Mapping[str, Any]]] | None,
+    checked: registry_permissions.Checked,
+    fields: Mapping[str, Any],
+) -> set[str]:
+    """change_use_case on the row the caller locked (and checked the change permission of):
+    the fields and child rows, the obligations they imply, then review or publication."""
+    _check_operating_fields(use_case, fields)
     changed = registry_services.apply_use_case_fields(
-        before, actor=actor, reason=reason, children=children, **fields
+        use_case, actor=actor, reason=reason, children=children, checked=checked, **fields
     )
-    use_case = UseCase.objects.select_related("organisation").get(pk=before.pk)
-    if changed & OBLIGATION_FIELDS:
-        _sync_obligations(use_case, actor=actor, reason=reason)
-    substantive = changed - EDITORIAL_FIELDS
+    if changed & (OBLIGATION_FIELDS | assessments.EVIDENCE_FIELDS):
+        sync_obligations(use_case, actor=actor, reason=reason)
+    substantive = changed - EDITORIAL_FIELDS - assessments.EVIDENCE_FIELDS
     if substantive and _needs_new_round(use_case):
         _back_to_review(
             use_case, actor=actor, reason=reason, previous_state=use_case.workflow_state
         )
     elif changed and use_case.workflow_state in LIVE_STATES:
         # Editorial changes of an approved use case need no review, so the public sees them now.
-        publish_use_case(use_case, actor=actor, reason=reason)
-    caller_instance.refresh_from_db()
+        publish_use_case(use_case, actor=actor, reason=reason, current=True)
     return changed
 
 
@@ -423,26 +460,57 @@ def delete_use_case(use_case: UseCase, *, actor: User, reason: str) -> None:
                 )
             }
         )
-    # Deleted one by one so each obligation's history keeps who deleted it and why.
-    for item in ObligationItem.objects.filter(use_case=use_case):
-        history.delete_tracked(item, actor=actor, reason=reason)
-    registry_services.delete_use_case(use_case, actor=actor, reason=reason)
+    try:
+        with transaction.atomic():
+            # Deleted one by one so each obligation's history keeps who deleted it and why.
+            for item in ObligationItem.objects.filter(use_case=use_case):
+                history.delete_tracked(item, actor=actor, reason=reason)
+            registry_services.delete_use_case(use_case, actor=actor, reason=reason)
+    except ProtectedError as error:
+        # Documents, incidents and objections keep their use case: nothing of them is lost.
+        kinds = sorted({str(row._meta.verbose_name_plural) for row in error.protected_objects})
+        raise ValidationError(
+            {
+                "workflow_state": _(
+                    "Ein Anwendungsfall mit %(records)s wird nicht gelöscht; nehmen Sie ihn "
+                    "stattdessen außer Betrieb."
+                )
+                % {"records": ", ".join(kinds)}
+            }
+        ) from error
 
 
 @transaction.atomic
-def submit_use_case(use_case: UseCase, *, actor: User, note: str = "") -> Submission:
+def submit_use_case(
+    use_case: UseCase,
+    *,
+    actor: User,
+    note: str = "",
+    checked: registry_permissions.Checked | None = None,
+) -> Submission:
     """Hand a draft (or a use case sent back for changes) in for review."""
-    use_case = _locked(actor, use_case)
+    use_case = _locked(actor, use_case, checked=checked)
     if not permissions.can_submit(actor, use_case):
         raise PermissionDenied(
             _("Einreichen dürfen nur die Fachbereichsleitung und das KI-Gremium.")
         )
     transition = _allowed("submit", use_case)
-    if not RiskClassification.objects.filter(use_case=use_case).exists():
+    classification = RiskClassification.objects.filter(use_case=use_case).first()
+    if classification is None:
         raise ValidationError(
             {
                 "risk_classification": _(
                     "Bitte beantworten Sie vor dem Einreichen den Risikofragebogen."
+                )
+            }
+        )
+    # An open classification is no verdict a review could confirm (governance.risk.tree).
+    if classification.risk_class == UNDETERMINED:
+        raise ValidationError(
+            {
+                "risk_classification": _(
+                    "Die Risikoeinstufung ist noch offen: Beantworten Sie den Fragebogen zu Ende "
+                    "und klären Sie die mit „weiß nicht“ beantworteten Fragen."
                 )
             }
         )
@@ -476,10 +544,16 @@ def missing_sign_offs(use_case: UseCase, submission: Submission | None) -> list[
 
 @transaction.atomic
 def sign_off_use_case(
-    use_case: UseCase, *, actor: User, role: str, verdict: str, reason: str = ""
+    use_case: UseCase,
+    *,
+    actor: User,
+    role: str,
+    verdict: str,
+    reason: str = "",
+    checked: registry_permissions.Checked | None = None,
 ) -> SignOff:
     """A required reviewer agrees, or objects with a reason, in the current review round."""
-    use_case = _locked(actor, use_case)
+    use_case = _locked(actor, use_case, checked=checked)
     if role not in REVIEWER_ROLES:
         raise ValidationError({"role": _("Diese Rolle gibt kein Votum ab.")})
     if verdict not in SignOff.Verdict.values:
@@ -526,9 +600,16 @@ def sign_off_use_case(
 
 
 @transaction.atomic
-def decide_use_case(use_case: UseCase, *, actor: User, outcome: str, rationale: str) -> Decision:
+def decide_use_case(
+    use_case: UseCase,
+    *,
+    actor: User,
+    outcome: str,
+    rationale: str,
+    checked: registry_permissions.Checked | None = None,
+) -> Decision:
     """The board approves, asks for changes or rejects, with a rationale, once sign-offs are in."""
-    use_case = _locked(actor, use_case)
+    use_case = _locked(actor, use_case, checked=checked)
     if not permissions.can_decide(actor, use_case):
         raise PermissionDenied(_("Entscheiden darf nur das KI-Gremium der Organisation."))
     if outcome not in Decision.Outcome.values:
@@ -578,7 +659,7 @@ def decide_use_case(use_case: UseCase, *, actor: User, outcome: str, rationale: 
     reason = f"{decision.get_outcome_display()}: {rationale}"
     _save_state(use_case, actor=actor, state=state, reason=reason, **fields)
     if approved:
-        publish_use_case(use_case, actor=actor, reason=reason)
+        publish_use_case(use_case, actor=actor, reason=reason, current=True)
     _notify(MailEvent.DECIDED, use_case, actor=actor, occasion=f"decision:{decision.pk}")
     _emit(WebhookEvent.USE_CASE_DECIDED, use_case, actor=actor)
     if approved:
@@ -592,9 +673,15 @@ def _check_operator(actor: User, use_case: UseCase) -> None:
 
 
 @transaction.atomic
-def put_into_operation(use_case: UseCase, *, actor: User, reason: str) -> None:
+def put_into_operation(
+    use_case: UseCase,
+    *,
+    actor: User,
+    reason: str,
+    checked: registry_permissions.Checked | None = None,
+) -> None:
     """Start operating an approved use case; FRIA and registration must be done before first use."""
-    use_case = _locked(actor, use_case)
+    use_case = _locked(actor, use_case, checked=checked)
     _check_operator(actor, use_case)
     reason = _require(reason, "reason", _("Bitte geben Sie einen Grund an."))
     transition = _allowed("put_into_operation", use_case)
@@ -621,14 +708,20 @@ def put_into_operation(use_case: UseCase, *, actor: User, reason: str) -> None:
         fields["start_date"] = today
     (target,) = transition.targets
     _save_state(use_case, actor=actor, state=target, reason=reason, **fields)
-    publish_use_case(use_case, actor=actor, reason=reason)
+    publish_use_case(use_case, actor=actor, reason=reason, current=True)
     _announce(transition, use_case, actor=actor, occasion=f"operation:{use_case.pk}:{today}")
 
 
 @transaction.atomic
-def retire_use_case(use_case: UseCase, *, actor: User, reason: str) -> None:
+def retire_use_case(
+    use_case: UseCase,
+    *,
+    actor: User,
+    reason: str,
+    checked: registry_permissions.Checked | None = None,
+) -> None:
     """Take a use case out of service (or withdraw it); the public record shows it retired."""
-    use_case = _locked(actor, use_case)
+    use_case = _locked(actor, use_case, checked=checked)
     _check_operator(actor, use_case)
     reason = _require(reason, "reason", _("Bitte geben Sie einen Grund an."))
     transition = _allowed("retire", use_case)
@@ -640,25 +733,77 @@ def retire_use_case(use_case: UseCase, *, actor: User, reason: str) -> None:
     _save_state(use_case, actor=actor, state=target, reason=reason, **fields)
     # Only a record that was public shows its retirement; a withdrawn draft never becomes public.
     if PublishedUseCase.objects.filter(use_case=use_case).exists():
-        publish_use_case(use_case, actor=actor, reason=reason)
+        publish_use_case(use_case, actor=actor, reason=reason, current=True)
     _announce(transition, use_case, actor=actor, occasion=f"retired:{use_case.pk}:{today}")
 
 
 @transaction.atomic
-def record_periodic_review(use_case: UseCase, *, actor: User, note: str) -> None:
+def suspend_use_case(
+    use_case: UseCase,
+    *,
+    actor: User,
+    reason: str,
+    checked: registry_permissions.Checked | None = None,
+) -> None:
+    """Suspend the use of a system in operation (Art. 26(5) KI-VO); its review falls due today."""
+    use_case = _locked(actor, use_case, checked=checked)
+    _check_operator(actor, use_case)
+    reason = _require(reason, "reason", _("Bitte geben Sie einen Grund an."))
+    transition = _allowed("suspend", use_case)
+    today = timezone.localdate()
+    (target,) = transition.targets
+    # The periodic review is brought forward: it is due now, not at the old date.
+    review = today if use_case.next_review_date is None else min(use_case.next_review_date, today)
+    label = _("Einsatz ausgesetzt: %(reason)s") % {"reason": reason}
+    _save_state(use_case, actor=actor, state=target, reason=label, next_review_date=review)
+    if PublishedUseCase.objects.filter(use_case=use_case).exists():
+        publish_use_case(use_case, actor=actor, reason=label, current=True)
+    _announce(transition, use_case, actor=actor, occasion=f"suspended:{use_case.pk}:{today}")
+
+
+@transaction.atomic
+def resume_use_case(
+    use_case: UseCase,
+    *,
+    actor: User,
+    reason: str,
+    checked: registry_permissions.Checked | None = None,
+) -> None:
+    """The board lets a suspended use case run again, with its reason."""
+    use_case = _locked(actor, use_case, checked=checked)
+    if not permissions.is_board(actor, use_case):
+        raise PermissionDenied(_("Den Einsatz setzt das KI-Gremium fort."))
+    reason = _require(reason, "reason", _("Bitte geben Sie einen Grund an."))
+    transition = _allowed("resume", use_case)
+    (target,) = transition.targets
+    label = _("Einsatz fortgesetzt: %(reason)s") % {"reason": reason}
+    _save_state(use_case, actor=actor, state=target, reason=label)
+    if PublishedUseCase.objects.filter(use_case=use_case).exists():
+        publish_use_case(use_case, actor=actor, reason=label, current=True)
+    _announce(transition, use_case, actor=actor, occasion=f"resumed:{use_case.pk}")
+
+
+@transaction.atomic
+def record_periodic_review(
+    use_case: UseCase,
+    *,
+    actor: User,
+    note: str,
+    checked: registry_permissions.Checked | None = None,
+) -> None:
     """The board confirms a periodic review without substantive change; the next one is set."""
-    use_case = _locked(actor, use_case)
+    use_case = _locked(actor, use_case, checked=checked)
     if not permissions.is_board(actor, use_case):
         raise PermissionDenied(_("Überprüfungen bestätigt das KI-Gremium."))
     note = _require(note, "note", _("Bitte halten Sie das Ergebnis der Überprüfung fest."))
     _allowed("record_periodic_review", use_case)
     next_review = add_months(timezone.localdate(), review_interval_months(use_case))
     use_case.next_review_date = next_review
-    use_case.full_clean()
+    history.full_clean_changed(use_case, {"next_review_date"})
     history.save_tracked(
         use_case, actor=actor, reason=_("Regelmäßige Überprüfung: %(note)s") % {"note": note}
     )
-    publish_use_case(use_case, actor=actor, reason=_("Regelmäßige Überprüfung"))
+    publish_use_case(use_case, actor=actor, reason=_("Regelmäßige Überprüfung"), current=True)
 
 
 @transaction.atomic
@@ -669,9 +814,10 @@ def reschedule_review(
     reason: str,
     next_review_date: datetime.date,
     review_interval_months: int | None = None,
+    checked: registry_permissions.Checked | None = None,
 ) -> None:
     """The board sets the next review date (and the interval) of an approved use case."""
-    use_case = _locked(actor, use_case)
+    use_case = _locked(actor, use_case, checked=checked)
     if not permissions.is_board(actor, use_case):
         raise PermissionDenied(_("Überprüfungen terminiert das KI-Gremium."))
     reason = _require(reason, "reason", _("Bitte geben Sie einen Grund an."))
@@ -680,39 +826,206 @@ def reschedule_review(
     if review_interval_months is not None:
         use_case.review_interval_months = review_interval_months
     try:
-        use_case.full_clean()
+        history.full_clean_changed(use_case, {"next_review_date", "review_interval_months"})
     except ValidationError as exc:
         raise ValidationError(exc.message_dict) from exc
     label = _("Überprüfung terminiert: %(reason)s") % {"reason": reason}
     history.save_tracked(use_case, actor=actor, reason=label)
-    publish_use_case(use_case, actor=actor, reason=label)
+    publish_use_case(use_case, actor=actor, reason=label, current=True)
 
 
 @transaction.atomic
 def update_obligation(
-    item: ObligationItem, *, actor: User, status: str, reason: str = "", evidence_url: str = ""
+    item: ObligationItem,
+    *,
+    actor: User,
+    status: str,
+    reason: str = "",
+    evidence_url: str = "",
+    evidence_date: datetime.date | None = None,
 ) -> ObligationItem:
-    """Mark an obligation open, done (with evidence) or not applicable (with a reason)."""
+    """Mark an obligation open, done (with evidence: a document or a reference, and its date)
+    or not applicable (with a reason).
+
+    An assessment's obligation (governance.assessments) is recorded on the use case's own
+    fields, from which the item is derived: the step of the form and the item never disagree.
+    """
     use_case = _locked(actor, item.use_case)
     if not permissions.can_update_obligation(actor, use_case):
         raise PermissionDenied(_("Pflichten pflegen die Fachbereichsleitung und das KI-Gremium."))
     item = ObligationItem.objects.select_for_update().get(pk=item.pk, use_case=use_case)
     if status not in ObligationItem.Status.values:
         raise ValidationError({"status": _("Diesen Stand gibt es nicht.")})
+    reason, evidence_url = reason.strip(), evidence_url.strip()
     if status == ObligationItem.Status.NOT_APPLICABLE:
         _require(reason, "reason", _("Bitte begründen Sie, warum die Pflicht nicht zutrifft."))
+    has_document = bool(targets_with_documents("obligation", [item.pk]))
+    assessment = assessments.ASSESSMENTS.get(item.obligation)
+    if status == ObligationItem.Status.DONE:
+        _check_evidence(item, assessment, use_case, evidence_url, evidence_date, has_document)
+    label = reason or _("Pflicht: %(status)s") % {"status": item.get_status_display()}
+    if assessment is not None:
+        _record_assessment(
+            use_case,
+            item,
+            assessment,
+            actor=actor,
+            status=status,
+            reason=reason,
+            label=label,
+            evidence_url=evidence_url,
+            evidence_date=evidence_date,
+        )
+        item.refresh_from_db()
+        return item
     item.status = status
-    item.reason = reason.strip()
-    item.evidence_url = evidence_url.strip()
+    item.reason = reason
+    item.evidence_url = evidence_url
+    item.evidence_date = evidence_date if status == ObligationItem.Status.DONE else None
     item.updated_by = actor
     item.updated_at = timezone.now()
     item.full_clean()
-    history.save_tracked(
-        item,
-        actor=actor,
-        reason=reason.strip() or _("Pflicht: %(status)s") % {"status": item.get_status_display()},
-    )
+    history.save_tracked(item, actor=actor, reason=label)
     return item
+
+
+def _check_evidence(
+    item: ObligationItem,
+    assessment: assessments.Assessment | None,
+    use_case: UseCase,
+    evidence_url: str,
+    evidence_date: datetime.date | None,
+    has_document: bool,
+) -> None:
+    """Done needs its evidence: a document or a reference, and the date of the evidence."""
+    reference = getattr(use_case, assessment.reference_field) if assessment else ""
+    errors: dict[str, str] = {}
+    if not (evidence_url or has_document or reference):
+        errors["evidence_url"] = _(
+            "Bitte belegen Sie die Pflicht: ein Dokument hochladen oder einen Nachweis angeben."
+        )
+    if evidence_date is None:
+        errors["evidence_date"] = _("Bitte geben Sie das Datum des Nachweises an.")
+    elif evidence_date > timezone.localdate():
+        errors["evidence_date"] = _("Das Datum des Nachweises darf nicht in der Zukunft liegen.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _record_assessment(
+    use_case: UseCase,
+    item: ObligationItem,
+    assessment: assessments.Assessment,
+    *,
+    actor: User,
+    status: str,
+    reason: str,
+    label: str,
+    evidence_url: str,
+    evidence_date: datetime.date | None,
+) -> None:
+    """Write an assessment's obligation into the use case's fields; the item follows them."""
+    fields: dict[str, Any] = {}
+    if status == ObligationItem.Status.DONE:
+        fields[assessment.status_field] = assessment.done
+        fields[assessment.date_field] = evidence_date
+        if evidence_url:
+            fields[assessment.reference_field] = evidence_url
+    elif status == ObligationItem.Status.NOT_APPLICABLE:
+        if assessment.not_needed is None:
+            raise ValidationError(
+                {
+                    "status": _(
+                        "Diese Pflicht entfällt nur, wenn sich die Angaben des Anwendungsfalls "
+                        "ändern, aus denen sie folgt."
+                    )
+                }
+            )
+        fields[assessment.status_field] = assessment.not_needed
+        if assessment.not_needed_reason_field:
+            fields[assessment.not_needed_reason_field] = reason
+    else:
+        fields[assessment.status_field] = assessment.open
+    # The reason of a "not needed" without a field of its own, and the confirmation a board
+    # member gives by recording the evidence, live on the item.
+    item.reason = reason if status == ObligationItem.Status.NOT_APPLICABLE else ""
+    item.status = status
+    if status == ObligationItem.Status.DONE:
+        item.evidence_date = evidence_date
+        if assessment.board_confirms and permissions.is_board(actor, use_case):
+            item.confirmed_by, item.confirmed_at = actor, timezone.now()
+        elif assessment.board_confirms:
+            item.status = ObligationItem.Status.OPEN
+    item.updated_by, item.updated_at = actor, timezone.now()
+    item.full_clean()
+    history.save_tracked(item, actor=actor, reason=label)
+    change_use_case(use_case, actor=actor, reason=label, **fields)
+    assessments.sync_assessments(use_case, actor=actor, reason=label)
+
+
+def stale_evidence(use_case: UseCase) -> list[assessments.StaleEvidence]:
+    """Assessments done before the use case's last substantive change (shown to the board)."""
+    return assessments.stale_evidence(use_case, editorial=EDITORIAL_FIELDS)
+
+
+@transaction.atomic
+def confirm_obligation(item: ObligationItem, *, actor: User, note: str) -> ObligationItem:
+    """The board confirms an assessment's evidence where the law puts the duty on the deployer."""
+    use_case = _locked(actor, item.use_case)
+    if not permissions.is_board(actor, use_case):
+        raise PermissionDenied(_("Diesen Nachweis bestätigt das KI-Gremium."))
+    item = ObligationItem.objects.select_for_update().get(pk=item.pk, use_case=use_case)
+    assessment = assessments.ASSESSMENTS.get(item.obligation)
+    has_document = bool(targets_with_documents("obligation", [item.pk]))
+    derived = (
+        assessments.derive(assessment, use_case, has_document=has_document, confirmed=False)
+        if assessment is not None
+        else None
+    )
+    if derived is None or not derived.awaiting_confirmation:
+        raise ValidationError(
+            {"status": _("Diese Pflicht wartet nicht auf eine Bestätigung des KI-Gremiums.")}
+        )
+    note = _require(note, "note", _("Bitte halten Sie fest, was Sie geprüft haben."))
+    label = _("Nachweis bestätigt: %(note)s") % {"note": note}
+    item.confirmed_by, item.confirmed_at = actor, timezone.now()
+    item.evidence_date = derived.evidence_date
+    item.updated_by, item.updated_at = actor, timezone.now()
+    item.full_clean()
+    history.save_tracked(item, actor=actor, reason=label)
+    assessments.sync_assessments(use_case, actor=actor, reason=label)
+    item.refresh_from_db()
+    return item
+
+
+@transaction.atomic
+def record_ai_literacy_measure(
+    organisation: Organisation,
+    *,
+    actor: User,
+    title: str,
+    carried_out_on: datetime.date,
+    evidence_reference: str,
+) -> AiLiteracyMeasure:
+    """The board records a measure for its staff's AI literacy (Art. 4), with its evidence."""
+    if not is_board_member(actor, organisation.pk):
+        raise PermissionDenied(_("Maßnahmen zur KI-Kompetenz erfasst das KI-Gremium."))
+    measure = AiLiteracyMeasure(
+        organisation=organisation,
+        title=title.strip(),
+        carried_out_on=carried_out_on,
+        evidence_reference=evidence_reference.strip(),
+        recorded_by=actor,
+        recorded_at=timezone.now(),
+    )
+    try:
+        measure.full_clean()
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict) from exc
+    history.save_tracked(
+        measure, actor=actor, reason=_("Maßnahme zur KI-Kompetenz erfasst (Art. 4 KI-VO)")
+    )
+    return measure
 
 
 # The key under which save_guided_step reports the errors of a new AI system ("new_ai_system-name").
@@ -730,18 +1043,24 @@ def save_guided_step(
     new_ai_system: Mapping[str, str] | None = None,
     facts: Mapping[str, object] | None = None,
     expected_version: str | None = None,
+    checked: registry_permissions.Checked | None = None,
 ) -> bool:
     """Save one step of the guided form in one transaction; True when anything changed.
 
     A new AI system is recorded first and chosen for the use case; then the fields and child
-    rows change through change_use_case, and answered risk questions through classify_use_case.
+    rows change as change_use_case changes them, and answered risk questions as
+    classify_use_case stores them: on the one row locked here, with one check of the change
+    permission (the request's `checked`, else made here).
     """
-    _check_version(_locked(actor, use_case), expected_version)
+    _refuse_derived(fields)
+    checked = _change_checked(actor, use_case, checked)
+    locked = _locked(actor, use_case, checked=checked)
+    _check_version(locked, expected_version)
     fields = dict(fields)
     if new_ai_system is not None:
         try:
             fields["ai_system"] = registry_services.create_ai_system(
-                actor=actor, organisation=use_case.organisation, reason=reason, **new_ai_system
+                actor=actor, organisation=locked.organisation, reason=reason, **new_ai_system
             )
         except ValidationError as exc:
             raise ValidationError(
@@ -750,15 +1069,21 @@ def save_guided_step(
     changed = False
     if fields or children:
         changed = bool(
-            change_use_case(
-                use_case, actor=actor, reason=reason, children=children or None, **fields
+            _change_locked(
+                locked,
+                actor=actor,
+                reason=reason,
+                children=children or None,
+                checked=checked,
+                fields=fields,
             )
         )
     if facts is not None:
-        record = RiskClassification.objects.filter(use_case=use_case).first()
+        record = RiskClassification.objects.filter(use_case=locked).first()
         before = dict(record.facts) if record is not None else {}
-        record = classify_use_case(use_case, actor=actor, facts=facts)
+        record = _classify_locked(locked, actor=actor, facts=facts)
         changed = changed or record.facts != before
+    _copy_state(locked, use_case)
     return changed
 
 

@@ -7,10 +7,13 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet, Window
 from django.http import Http404
+from django.utils import timezone
 from django.views.generic import TemplateView
 
 from accounts.models import Organisation, User
 from governance import selectors
+from governance.risk.dates import APPLICATION_DATES, describe
+from incidents.selectors import overdue_reports
 
 
 def _bars(rows: list[tuple[Any, Any, int]]) -> list[dict[str, Any]]:
@@ -84,5 +87,11 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             overdue_reviews=ShortList.of(selectors.overdue_reviews(organisation)),
             open_obligations=ShortList.of(selectors.open_obligations(organisation)),
             recent_decisions=list(selectors.recent_decisions(organisation)),
+            reclassified=ShortList.of(selectors.reclassification_changes(organisation)),
+            ai_literacy_measures=list(selectors.ai_literacy_measures_of(organisation)[:10]),
+            art_4_since=describe(
+                APPLICATION_DATES["chapter_i_ii"].applies_from, "", timezone.localdate()
+            ),
+            overdue_reports=overdue_reports(organisation)[:DASHBOARD_LIST_LIMIT],
         )
         return context

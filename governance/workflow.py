@@ -27,7 +27,8 @@ WebhookEvent = WebhookEndpoint.Event
 # The model's choices (UseCase.WorkflowState) are the states; these are their groups.
 EDITABLE_STATES = (State.DRAFT, State.CHANGES_REQUESTED)
 REVIEW_STATES = (State.SUBMITTED, State.IN_REVIEW)
-LIVE_STATES = (State.APPROVED, State.IN_OPERATION)
+# A suspended use case stays live: its review is due and a substantive change opens a new round.
+LIVE_STATES = (State.APPROVED, State.IN_OPERATION, State.SUSPENDED)
 CLOSED_STATES = (State.REJECTED, State.RETIRED)
 
 
@@ -40,9 +41,10 @@ EDITABLE_STATUSES: dict[str, frozenset[str]] = {
     **dict.fromkeys(State.values, _PLANNING),
     State.IN_OPERATION: frozenset({Status.PILOT, Status.IN_OPERATION}),
     State.RETIRED: frozenset(),
+    State.SUSPENDED: frozenset(),
 }
 # Workflow states in which the start date is the one the step "put into operation" recorded.
-START_DATE_FIXED_STATES = (State.IN_OPERATION, State.RETIRED)
+START_DATE_FIXED_STATES = (State.IN_OPERATION, State.RETIRED, State.SUSPENDED)
 
 
 class MailEvent(enum.StrEnum):
@@ -173,6 +175,28 @@ TRANSITIONS: dict[str, Transition] = {
             label=_("Überprüfung terminieren"),
             taken_by=Actor.BOARD,
             refused=_("Nur freigegebene oder betriebene Anwendungsfälle werden überprüft."),
+        ),
+        # Art. 26(5) KI-VO: a deployer who has reason to consider that the use presents a risk,
+        # or who identified a serious incident, suspends the use; the review falls due at once.
+        Transition(
+            name="suspend",
+            sources=(State.IN_OPERATION,),
+            targets=(State.SUSPENDED,),
+            service="suspend_use_case",
+            label=_("Einsatz aussetzen"),
+            taken_by=Actor.OWNER,
+            refused=_("Nur ein Anwendungsfall im Betrieb kann ausgesetzt werden."),
+            webhook_events=(WebhookEvent.USE_CASE_SUSPENDED,),
+        ),
+        Transition(
+            name="resume",
+            sources=(State.SUSPENDED,),
+            targets=(State.IN_OPERATION,),
+            service="resume_use_case",
+            label=_("Einsatz fortsetzen"),
+            taken_by=Actor.BOARD,
+            refused=_("Nur ein ausgesetzter Anwendungsfall kann fortgesetzt werden."),
+            webhook_events=(WebhookEvent.USE_CASE_RESUMED,),
         ),
         Transition(
             name="retire",

@@ -14,8 +14,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin_history import LabelledHistoryAdmin
 from accounts.admin_scope import (
     OrganisationScopedAdminMixin,
     acting_user,
@@ -179,7 +179,7 @@ def formset_rows(formset: Any) -> list[dict[str, Any]]:
 
 
 @admin.register(AISystem)
-class AISystemAdmin(OrganisationScopedAdminMixin, SimpleHistoryAdmin):
+class AISystemAdmin(OrganisationScopedAdminMixin, LabelledHistoryAdmin):
     list_display = ("name", "vendor", "product", "technique", "hosting", "organisation")
     list_filter = ("technique", "hosting", ("organisation", admin.RelatedOnlyFieldListFilter))
     search_fields = ("name", "vendor", "product", "model_name")
@@ -249,7 +249,7 @@ class WebhookEndpointAdminForm(forms.ModelForm[WebhookEndpoint]):
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(BoardOnlyAdminMixin, SimpleHistoryAdmin):
+class WebhookEndpointAdmin(BoardOnlyAdminMixin, LabelledHistoryAdmin):
     form = WebhookEndpointAdminForm
     list_display = ("url", "organisation", "is_active", "updated_at")
     list_filter = ("is_active", ("organisation", admin.RelatedOnlyFieldListFilter))

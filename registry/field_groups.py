@@ -53,14 +53,27 @@ FIELD_GROUPS: Final[tuple[FieldGroup, ...]] = (
             "workflow_state",
             "start_date",
             "end_date",
+            "policy_area",
+            "benefit",
+            "previous_process",
+            "alternatives_considered",
+            # Who owns the record is part of what it is: the draft cannot exist without them,
+            # so the first step asks for them once and the second step does not repeat them.
+            "department",
+            "responsible_role",
         ),
         derived=("workflow_state",),
     ),
     FieldGroup(
         "verantwortung",
         _("Verantwortung"),
-        _("Wer ist fachlich zuständig und wie erreicht man die Stelle?"),
-        ("department", "responsible_role", "technical_contact", "public_contact_email"),
+        _("Wie erreicht man die zuständige Stelle, und wer betreibt das System?"),
+        (
+            "technical_contact",
+            "public_contact_email",
+            "deployer_address",
+            "deployer_representative",
+        ),
     ),
     FieldGroup(
         "rechtsgrundlage",
@@ -78,6 +91,8 @@ FIELD_GROUPS: Final[tuple[FieldGroup, ...]] = (
             "processes_special_categories",
             "data_categories",
             "retention",
+            "training_data",
+            "processing_register_reference",
         ),
         ("data_sources",),
     ),
@@ -85,16 +100,37 @@ FIELD_GROUPS: Final[tuple[FieldGroup, ...]] = (
         "system",
         _("System"),
         _("Welches KI-System wird eingesetzt, und wie ist es angebunden?"),
-        ("ai_system", "interfaces", "complements_rpa"),
+        (
+            "ai_system",
+            "interfaces",
+            "complements_rpa",
+            "model_task",
+            "model_inputs",
+            "model_outputs",
+            "model_version",
+            "model_performance",
+            "model_limitations",
+            "provider_eu_database_url",
+            "source_code_url",
+            "product_url",
+        ),
     ),
     FieldGroup(
         "risiko",
         _("Risiko nach der KI-Verordnung"),
         _(
-            "Beantworten Sie die Fragen so gut Sie können. Die Risikoklasse und ihre Gründe "
-            "erscheinen nach jedem Speichern neben den Fragen."
+            "Eine Frage nach der anderen: Fragen, die nach Ihren bisherigen Antworten keine "
+            "Rolle spielen, entfallen. Zu jeder Frage steht der Artikel, auf den sie sich stützt; "
+            "„Weiß ich nicht“ ist immer möglich und lässt die Einstufung offen. Am Ende sehen Sie "
+            "Ihren Weg durch die Fragen und die Einstufung."
         ),
-        ("risk_class", "residual_risk_note"),
+        (
+            "risk_class",
+            "residual_risk_note",
+            "risks_and_mitigations",
+            "proportionality",
+            "impact_on_affected",
+        ),
         derived=("risk_class",),
         admin_title=_("Risiko"),
     ),
@@ -123,6 +159,8 @@ FIELD_GROUPS: Final[tuple[FieldGroup, ...]] = (
             "fria_status",
             "fria_date",
             "fria_reference",
+            "dpia_summary",
+            "fria_summary",
             "security_concept_status",
             "security_concept_date",
             "security_concept_reference",
@@ -156,7 +194,7 @@ FIELD_GROUPS: Final[tuple[FieldGroup, ...]] = (
             "Wann wird der Einsatz wieder überprüft, und was darf die Öffentlichkeit sehen? "
             "Einschränkungen müssen begründet werden."
         ),
-        ("review_interval_months", "next_review_date", "is_published"),
+        ("review_interval_months", "next_review_date", "is_published", "open_data_licence"),
         ("withheld_fields",),
         derived=("review_interval_months", "next_review_date"),
     ),

@@ -79,6 +79,7 @@ class UseCase(models.Model):
         REJECTED = "rejected", _("abgelehnt")
         IN_OPERATION = "in_operation", _("im Betrieb")
         RETIRED = "retired", _("außer Betrieb")
+        SUSPENDED = "suspended", _("ausgesetzt")
 
     class RiskClass(models.TextChoices):
         UNCLASSIFIED = "", _("noch nicht eingestuft")
@@ -109,6 +110,30 @@ class UseCase(models.Model):
         MEDIUM = "medium", _("mittel")
         HIGH = "high", _("hoch")
 
+    class PolicyArea(models.TextChoices):
+        ADMINISTRATION = "administration", _("Organisation und Verwaltungsbetrieb")
+        CULTURE = "culture", _("Kultur und Freizeit")
+        ECONOMY = "economy", _("Wirtschaft")
+        PUBLIC_FINANCE = "public_finance", _("öffentliche Finanzen")
+        HOUSING = "housing", _("Wohnen")
+        INTERNATIONAL = "international", _("Internationales")
+        MIGRATION = "migration", _("Migration und Integration")
+        ENVIRONMENT = "environment", _("Natur und Umwelt")
+        EDUCATION = "education", _("Bildung und Wissenschaft")
+        PUBLIC_ORDER = "public_order", _("öffentliche Ordnung und Sicherheit")
+        JUSTICE = "justice", _("Recht")
+        PLANNING = "planning", _("Bauen, Raumordnung und Infrastruktur")
+        SOCIAL_SECURITY = "social_security", _("soziale Sicherung")
+        TRAFFIC = "traffic", _("Verkehr")
+        EMPLOYMENT = "employment", _("Arbeit")
+        HEALTH = "health", _("Gesundheit und Pflege")
+
+    class OpenDataLicence(models.TextChoices):
+        DL_DE_BY = "dl-by-de/2.0", _("Datenlizenz Deutschland – Namensnennung – 2.0")
+        DL_DE_ZERO = "dl-zero-de/2.0", _("Datenlizenz Deutschland – Zero – 2.0")
+        CC_BY = "cc-by/4.0", _("Creative Commons Namensnennung 4.0 International")
+        CC_ZERO = "cc-zero", _("Creative Commons Zero 1.0")
+
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -129,7 +154,7 @@ class UseCase(models.Model):
         _("Status"), max_length=20, choices=Status.choices, default=Status.IDEA
     )
     workflow_state = models.CharField(
-        _("Prüfstand"),
+        _("Bearbeitungsstand"),
         max_length=20,
         choices=WorkflowState.choices,
         default=WorkflowState.DRAFT,
@@ -137,6 +162,26 @@ class UseCase(models.Model):
     )
     start_date = models.DateField(_("Beginn"), null=True, blank=True)
     end_date = models.DateField(_("Ende"), null=True, blank=True)
+    # Facts the transparency standards ask for (NL Algoritmeregister, UK ATRS, Eurocities,
+    # Annex VIII Section C): public unless a withheld group covers them.
+    policy_area = models.CharField(
+        _("Politikfeld"), max_length=30, choices=PolicyArea.choices, blank=True, db_default=""
+    )
+    benefit = models.TextField(
+        _("Nutzen"),
+        blank=True,
+        db_default="",
+        help_text=_("Was gewinnen Bürgerinnen, Bürger und Verwaltung?"),
+    )
+    previous_process = models.TextField(
+        _("bisheriges Verfahren"),
+        blank=True,
+        db_default="",
+        help_text=_("Wie wurde die Aufgabe bisher erledigt?"),
+    )
+    alternatives_considered = models.TextField(
+        _("geprüfte Alternativen"), blank=True, db_default=""
+    )
 
     department = models.ForeignKey(
         Department,
@@ -157,6 +202,21 @@ class UseCase(models.Model):
         blank=True,
         help_text=_("Ein Funktionspostfach, keine persönliche Adresse."),
     )
+    deployer_address = models.TextField(
+        _("Postanschrift des Betreibers"),
+        blank=True,
+        db_default="",
+        help_text=_("Die Postanschrift der Kommune oder Dienststelle, die das System einsetzt."),
+    )
+    deployer_representative = models.CharField(
+        _("für den Betreiber handelnde Stelle"),
+        max_length=200,
+        blank=True,
+        db_default="",
+        help_text=_(
+            "Eine Funktion oder Dienststelle, kein Personenname (Anhang VIII Abschnitt C)."
+        ),
+    )
 
     legal_basis_explanation = models.TextField(_("Erläuterung der Rechtsgrundlage"), blank=True)
 
@@ -166,6 +226,19 @@ class UseCase(models.Model):
     )
     data_categories = models.TextField(_("Datenkategorien"), blank=True)
     retention = models.CharField(_("Speicherdauer"), max_length=200, blank=True)
+    training_data = models.TextField(
+        _("Trainings- und Entwicklungsdaten"),
+        blank=True,
+        db_default="",
+        help_text=_("Mit welchen Daten wurde das System trainiert, angepasst oder getestet?"),
+    )
+    processing_register_reference = models.CharField(
+        _("Eintrag im Verzeichnis von Verarbeitungstätigkeiten"),
+        max_length=200,
+        blank=True,
+        db_default="",
+        help_text=_("Nummer oder Bezeichnung im Verzeichnis nach Art. 30 DSGVO."),
+    )
 
     ai_system = models.ForeignKey(
         AISystem,
@@ -177,6 +250,21 @@ class UseCase(models.Model):
     )
     interfaces = models.TextField(_("Schnittstellen zu Fachverfahren"), blank=True)
     complements_rpa = models.BooleanField(_("ergänzt einen RPA-Prozess"), default=False)
+    model_task = models.TextField(_("Modell: Aufgabe"), blank=True, db_default="")
+    model_inputs = models.TextField(_("Modell: Eingaben"), blank=True, db_default="")
+    model_outputs = models.TextField(_("Modell: Ausgaben"), blank=True, db_default="")
+    model_version = models.CharField(
+        _("Modell: Version"), max_length=100, blank=True, db_default=""
+    )
+    model_performance = models.TextField(_("Modell: Leistungsfähigkeit"), blank=True, db_default="")
+    model_limitations = models.TextField(_("Modell: bekannte Grenzen"), blank=True, db_default="")
+    provider_eu_database_url = models.URLField(
+        _("Eintrag des Anbieters in der EU-Datenbank"), max_length=500, blank=True, db_default=""
+    )
+    source_code_url = models.URLField(_("Quellcode"), max_length=500, blank=True, db_default="")
+    product_url = models.URLField(
+        _("Produktinformation"), max_length=500, blank=True, db_default=""
+    )
 
     risk_class = models.CharField(
         _("Risikoklasse (KI-VO)"),
@@ -186,6 +274,16 @@ class UseCase(models.Model):
         blank=True,
     )
     residual_risk_note = models.TextField(_("Einschätzung des Restrisikos"), blank=True)
+    risks_and_mitigations = models.TextField(
+        _("Risiken und Gegenmaßnahmen"),
+        blank=True,
+        db_default="",
+        help_text=_("Öffentlich: welche Risiken bestehen und wie ihnen begegnet wird."),
+    )
+    proportionality = models.TextField(_("Verhältnismäßigkeit"), blank=True, db_default="")
+    impact_on_affected = models.TextField(
+        _("Auswirkungen auf Betroffene"), blank=True, db_default=""
+    )
 
     oversight_mode = models.CharField(
         _("Art der menschlichen Aufsicht"),
@@ -225,6 +323,14 @@ class UseCase(models.Model):
     fria_date = models.DateField(_("Grundrechte-Folgenabschätzung vom"), null=True, blank=True)
     fria_reference = models.CharField(
         _("Grundrechte-Folgenabschätzung: Dokument oder Link"), max_length=500, blank=True
+    )
+    dpia_summary = models.TextField(
+        _("DSFA: Zusammenfassung zur Veröffentlichung"), blank=True, db_default=""
+    )
+    fria_summary = models.TextField(
+        _("Grundrechte-Folgenabschätzung: Zusammenfassung zur Veröffentlichung"),
+        blank=True,
+        db_default="",
     )
     security_concept_status = models.CharField(
         _("Informationssicherheitskonzept"),
@@ -269,7 +375,27 @@ class UseCase(models.Model):
         default=True,
         help_text=_("Nach der Freigabe im öffentlichen Transparenzregister zeigen."),
     )
+    open_data_licence = models.CharField(
+        _("Lizenz der offenen Daten"),
+        max_length=20,
+        choices=OpenDataLicence.choices,
+        default=OpenDataLicence.DL_DE_BY,
+        blank=True,
+        db_default=OpenDataLicence.DL_DE_BY,
+        help_text=_("Leer gelassen, gilt die Datenlizenz Deutschland – Namensnennung – 2.0."),
+    )
 
+    # Set once, by registry.services.mark_adopted (Nachnutzung, interop): the public use case
+    # of another organisation this one was adopted from.
+    adopted_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="adopters",
+        verbose_name=_("nachgenutzt von"),
+    )
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
 
@@ -306,6 +432,8 @@ class UseCase(models.Model):
             models.Index(
                 fields=["organisation", "next_review_date", "id"], name="usecase_org_review_idx"
             ),
+            # The API's list, newest change first, read a page at a time (issue 16).
+            models.Index(fields=["updated_at", "id"], name="usecase_updated_idx"),
         ]
 
     def __str__(self) -> str:
@@ -428,6 +556,7 @@ class WithheldField(UseCaseChild):
         INTERFACES = "interfaces", _("Schnittstellen")
         OVERSIGHT = "oversight", _("menschliche Aufsicht")
         ASSESSMENTS = "assessments", _("Folgenabschätzungen")
+        RISKS = "risks", _("Risiken und Abwägung")
 
     field = models.CharField(_("zurückgehaltene Angabe"), max_length=20, choices=Field.choices)
     reason = models.TextField(_("Begründung"))
@@ -588,11 +717,76 @@ class PublishedUseCase(models.Model):
         blank=True,
     )
     next_review_date = models.DateField(_("nächste Überprüfung"), null=True, blank=True)
+    policy_area = models.CharField(
+        _("Politikfeld"),
+        max_length=30,
+        choices=UseCase.PolicyArea.choices,
+        blank=True,
+        db_default="",
+    )
+    benefit = models.TextField(_("Nutzen"), blank=True, db_default="")
+    previous_process = models.TextField(_("bisheriges Verfahren"), blank=True, db_default="")
+    alternatives_considered = models.TextField(
+        _("geprüfte Alternativen"), blank=True, db_default=""
+    )
+    deployer_address = models.TextField(
+        _("Postanschrift des Betreibers"), blank=True, db_default=""
+    )
+    deployer_representative = models.CharField(
+        _("für den Betreiber handelnde Stelle"), max_length=200, blank=True, db_default=""
+    )
+    training_data = models.TextField(
+        _("Trainings- und Entwicklungsdaten"), blank=True, db_default=""
+    )
+    processing_register_reference = models.CharField(
+        _("Eintrag im Verzeichnis von Verarbeitungstätigkeiten"),
+        max_length=200,
+        blank=True,
+        db_default="",
+    )
+    model_task = models.TextField(_("Modell: Aufgabe"), blank=True, db_default="")
+    model_inputs = models.TextField(_("Modell: Eingaben"), blank=True, db_default="")
+    model_outputs = models.TextField(_("Modell: Ausgaben"), blank=True, db_default="")
+    model_version = models.CharField(
+        _("Modell: Version"), max_length=100, blank=True, db_default=""
+    )
+    model_performance = models.TextField(_("Modell: Leistungsfähigkeit"), blank=True, db_default="")
+    model_limitations = models.TextField(_("Modell: bekannte Grenzen"), blank=True, db_default="")
+    provider_eu_database_url = models.URLField(
+        _("Eintrag des Anbieters in der EU-Datenbank"), max_length=500, blank=True, db_default=""
+    )
+    source_code_url = models.URLField(_("Quellcode"), max_length=500, blank=True, db_default="")
+    product_url = models.URLField(
+        _("Produktinformation"), max_length=500, blank=True, db_default=""
+    )
+    risks_and_mitigations = models.TextField(
+        _("Risiken und Gegenmaßnahmen"), blank=True, db_default=""
+    )
+    proportionality = models.TextField(_("Verhältnismäßigkeit"), blank=True, db_default="")
+    impact_on_affected = models.TextField(
+        _("Auswirkungen auf Betroffene"), blank=True, db_default=""
+    )
+    dpia_summary = models.TextField(_("DSFA: Zusammenfassung"), blank=True, db_default="")
+    fria_summary = models.TextField(
+        _("Grundrechte-Folgenabschätzung: Zusammenfassung"), blank=True, db_default=""
+    )
+    open_data_licence = models.CharField(
+        _("Lizenz der offenen Daten"),
+        max_length=20,
+        choices=UseCase.OpenDataLicence.choices,
+        blank=True,
+        db_default="",
+    )
     withheld = models.JSONField(
         _("zurückgehaltene Angaben"),
         default=dict,
         blank=True,
         help_text=_("Angabe → Begründung der Einschränkung"),
+    )
+    # The use case id of the public record this one was adopted from (no foreign key: the
+    # provenance outlives the source).
+    adopted_from_id = models.BigIntegerField(
+        _("nachgenutzt von (Nr.)"), null=True, blank=True, db_index=True
     )
     first_published_at = models.DateTimeField(_("erstmals veröffentlicht am"))
     published_at = models.DateTimeField(_("zuletzt veröffentlicht am"))
@@ -625,6 +819,16 @@ class WebhookEndpoint(models.Model):
         USE_CASE_DECIDED = "use_case.decided", _("über Anwendungsfall entschieden")
         USE_CASE_PUBLISHED = "use_case.published", _("Anwendungsfall veröffentlicht")
         USE_CASE_RETIRED = "use_case.retired", _("Anwendungsfall außer Betrieb")
+        USE_CASE_SUSPENDED = "use_case.suspended", _("Anwendungsfall ausgesetzt")
+        USE_CASE_RESUMED = "use_case.resumed", _("Anwendungsfall wieder in Betrieb")
+        SOURCE_CHANGED = (
+            "use_case.source_changed",
+            _("Vorlage eines nachgenutzten Anwendungsfalls geändert"),
+        )
+        INCIDENT_RECORDED = "incident.recorded", _("Störung erfasst")
+        INCIDENT_CHANGED = "incident.changed", _("Störung geändert")
+        OBJECTION_RECEIVED = "objection.received", _("Widerspruch eingegangen")
+        OBJECTION_DECIDED = "objection.decided", _("Widerspruch abgeschlossen")
 
     organisation = models.ForeignKey(
         Organisation,
@@ -737,3 +941,44 @@ class WebhookAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delivery_id}: {self.response_status or self.error}"
+
+
+class LeikaCatalogue(models.Model):
+    """Which edition of the federal service catalogue (LeiKa) the database holds: one row.
+
+    Written only by registry.leika.replace_catalogue (manage.py import_leika) and the migration
+    that loads the shipped extract. Reference data, not a record: it has no history.
+    """
+
+    source = models.CharField(_("Quelle"), max_length=500)
+    as_of = models.DateField(_("Stand"))
+    # The whole catalogue (an export of the FIM portal), or only an extract of it: keys are
+    # checked against a complete catalogue only, or every key the extract lacks is refused.
+    complete = models.BooleanField(_("vollständig"), default=False)
+    imported_at = models.DateTimeField(_("eingelesen am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Leistungskatalog (LeiKa)")
+        verbose_name_plural = _("Leistungskataloge (LeiKa)")
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.as_of:%Y-%m-%d})"
+
+
+class LeikaService(models.Model):
+    """A service of the federal service catalogue (LeiKa), by its 14-digit key."""
+
+    key = models.CharField(
+        _("LeiKa-Schlüssel"), max_length=14, primary_key=True, validators=[validate_leika_key]
+    )
+    name = models.CharField(_("Bezeichnung"), max_length=500)
+    synonyms = models.TextField(_("Synonyme"), blank=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("Leistung des Leistungskatalogs")
+        verbose_name_plural = _("Leistungen des Leistungskatalogs")
+        indexes = [models.Index(fields=["name"], name="leikaservice_name_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.name}"

@@ -4,13 +4,20 @@ Grants are guardian object permissions held by groups: every organisation has a 
 an auditors group, every department a heads group (see accounts.services.sync_user_groups).
 A use case carries one row per group and permission, assigned by the services below when it
 is created or moves department; the board may add grants for a single person.
+
+The organisation-wide grants follow from a person's memberships alone (ORGANISATION_GRANTS, the
+table assign_default_permissions writes the group rows from), so visibility reads them as the
+organisation ids of the memberships: one indexed join whatever the number of organisations a
+person belongs to (an auditor of an IT provider may audit thousands). Only department and
+single-person grants are read from guardian's rows.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
@@ -35,6 +42,14 @@ BOARD_PERMS = (VIEW, CHANGE, DELETE, VIEW_HISTORY, MANAGE_PERMISSIONS)
 MEMBER_PERMS = (VIEW,)
 AUDITOR_PERMS = (VIEW_HISTORY,)
 HEAD_PERMS = (CHANGE, VIEW_HISTORY)
+# Who holds which permissions on every use case of an organisation, by role; an empty tuple of
+# roles is any membership (the members group). assign_default_permissions writes the same grants
+# as group rows.
+ORGANISATION_GRANTS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    ((Membership.Role.BOARD,), BOARD_PERMS),
+    ((), MEMBER_PERMS),
+    ((Membership.Role.AUDITOR,), AUDITOR_PERMS),
+)
 # What the board may grant a single person on a single use case.
 GRANTABLE_PERMS = (VIEW, CHANGE, VIEW_HISTORY)
 
@@ -51,23 +66,97 @@ def _permission_ids(codename: str) -> QuerySet[Permission, Any]:
     )
 
 
+def _organisation_roles(perm: str) -> tuple[str, ...] | None:
+    """The roles that hold `perm` organisation-wide: () for any membership, None for no role."""
+    holders = [roles_ for roles_, perms in ORGANISATION_GRANTS if perm in perms]
+    if not holders:
+        return None
+    if () in holders:
+        return ()
+    return tuple(role for roles_ in holders for role in roles_)
+
+
 def use_cases_visible_to(user: User, perm: str = VIEW) -> QuerySet[UseCase]:
-    """Use cases on which the user holds `perm`, directly or through a group."""
+    """Use cases on which the user holds `perm`: organisation-wide by role, or through a
+    department's or a single-person grant."""
     if not roles.holds_roles(user):
         return UseCase.objects.none()
     if roles.is_operator(user):
         return UseCase.objects.all()
     permission_ids = _permission_ids(perm)
-    group_ids = User.groups.through.objects.filter(user_id=user.pk).values("group_id")
-    through_groups = UseCaseGroupObjectPermission.objects.filter(
-        permission_id__in=permission_ids, group_id__in=group_ids
-    ).values("content_object_id")
-    direct = UseCaseUserObjectPermission.objects.filter(
+    # Read first: as a subquery, PostgreSQL guesses a person with thousands of memberships
+    # heads thousands of departments and reads every group row of the permission.
+    heads_groups = list(roles.departments_headed_by(user).values_list("heads_group_id", flat=True))
+    granted = UseCaseUserObjectPermission.objects.filter(
         permission_id__in=permission_ids, user_id=user.pk
     ).values("content_object_id")
+    if heads_groups:
+        granted = granted.union(
+            UseCaseGroupObjectPermission.objects.filter(
+                permission_id__in=permission_ids, group_id__in=heads_groups
+            ).values("content_object_id")
+        )
+    role_names = _organisation_roles(perm)
+    if role_names is None:
+        return UseCase.objects.filter(pk__in=granted)
+    organisation_wide = UseCase.objects.filter(
+        organisation_id__in=roles.organisation_ids_where(user, *role_names)
+    )
+    if not granted.exists():
+        # Most people hold no grant beyond their roles: a plain semi-join on the organisation,
+        # which PostgreSQL can walk in the list's order or read by organisation, as is cheaper.
+        return organisation_wide
     # One IN over a UNION, not two INs joined by OR: PostgreSQL turns an OR of subqueries into
     # a filter over every use case (a sequential scan), a single IN into an index semi-join.
-    return UseCase.objects.filter(pk__in=through_groups.union(direct))
+    return UseCase.objects.filter(pk__in=organisation_wide.order_by().values("pk").union(granted))
+
+
+def _holds(user: User, perm: str) -> Q:
+    """The condition on a single use case row that the user holds `perm` on it: the same grants
+    as use_cases_visible_to, each an EXISTS probed by the row's own keys.
+
+    For one row this is one indexed lookup per kind of grant, whatever the number of
+    organisations or departments: no grant list is read first.
+    """
+    permission_ids = _permission_ids(perm)
+    condition = Q(
+        Exists(
+            UseCaseUserObjectPermission.objects.filter(
+                permission_id__in=permission_ids,
+                user_id=user.pk,
+                content_object_id=OuterRef("pk"),
+            )
+        )
+    )
+    condition |= Q(
+        Exists(
+            UseCaseGroupObjectPermission.objects.filter(
+                permission_id__in=permission_ids,
+                content_object_id=OuterRef("pk"),
+                group_id__in=roles.departments_headed_by(user).values("heads_group_id"),
+            )
+        )
+    )
+    role_names = _organisation_roles(perm)
+    if role_names is not None:
+        condition |= Q(
+            Exists(
+                roles.organisation_ids_where(user, *role_names).filter(
+                    organisation_id=OuterRef("organisation_id")
+                )
+            )
+        )
+    return condition
+
+
+def _one_held(user: User, pk: int | str, perm: str) -> QuerySet[UseCase]:
+    """The use case with this pk if the user holds `perm` on it (one query when evaluated)."""
+    one = UseCase.objects.filter(pk=pk)
+    if not roles.holds_roles(user):
+        return one.none()
+    if roles.is_operator(user):
+        return one
+    return one.filter(_holds(user, perm))
 
 
 def access_use_case(user: User, pk: int | str, *, perm: str = VIEW) -> UseCase:
@@ -76,7 +165,7 @@ def access_use_case(user: User, pk: int | str, *, perm: str = VIEW) -> UseCase:
     Missing and invisible give the same 404; a visible use case without `perm` gives 403.
     """
     try:
-        use_case = use_cases_visible_to(user, VIEW).get(pk=pk)
+        use_case = _one_held(user, pk, VIEW).get()
     except (UseCase.DoesNotExist, *_BAD_PK) as exc:
         raise Http404 from exc
     if perm != VIEW and not user_has_perm(user, use_case, perm):
@@ -86,7 +175,36 @@ def access_use_case(user: User, pk: int | str, *, perm: str = VIEW) -> UseCase:
 
 def user_has_perm(user: User, use_case: UseCase, perm: str) -> bool:
     """Whether the user holds `perm` on this use case."""
-    return use_cases_visible_to(user, perm).filter(pk=use_case.pk).exists()
+    return _one_held(user, use_case.pk, perm).exists()
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What `check_use_case` found at a request's edge: the user holds `perm` on the use case.
+
+    The services of one request take it instead of asking again (one permission check per
+    request, not one per building block); for another user, use case or permission they check
+    as before, so a service called without it is exactly as strict.
+    """
+
+    user_id: int
+    use_case_id: int
+    perm: str
+
+    def covers(self, user: User, use_case_id: int, perm: str = VIEW) -> bool:
+        """Whether this check answers `perm` for the user on the use case (VIEW is in every one:
+        access_use_case asks it first)."""
+        return (
+            self.user_id == user.pk
+            and self.use_case_id == use_case_id
+            and perm in {self.perm, VIEW}
+        )
+
+
+def check_use_case(user: User, pk: int | str, *, perm: str = VIEW) -> tuple[UseCase, Checked]:
+    """`access_use_case` (the same 404 and 403), with the check to hand to the services."""
+    use_case = access_use_case(user, pk, perm=perm)
+    return use_case, Checked(user.pk, use_case.pk, perm)
 
 
 def departments_creatable_by(user: User) -> QuerySet[Department]:

@@ -14,18 +14,49 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from registry.history import delete_tracked, field_changes, save_tracked
+from registry.history import delete_tracked, field_changes, full_clean_changed, save_tracked
 from registry.models import PublishedUseCase, UseCase, WithheldField
+
+MODEL_CARD_FIELDS: tuple[str, ...] = (
+    "model_task",
+    "model_inputs",
+    "model_outputs",
+    "model_version",
+    "model_performance",
+    "model_limitations",
+)
+# Facts the transparency standards ask for, copied as they are (issue 18).
+STANDARDS_FIELDS: tuple[str, ...] = (
+    "policy_area",
+    "benefit",
+    "previous_process",
+    "alternatives_considered",
+    "deployer_representative",
+    "training_data",
+    "processing_register_reference",
+    *MODEL_CARD_FIELDS,
+    "provider_eu_database_url",
+    "source_code_url",
+    "product_url",
+    "risks_and_mitigations",
+    "proportionality",
+    "impact_on_affected",
+    "dpia_summary",
+    "fria_summary",
+    "open_data_licence",
+)
 
 # Which public fields each withholdable group covers.
 WITHHELD_GROUPS: dict[str, tuple[str, ...]] = {
-    WithheldField.Field.PURPOSE: ("purpose",),
+    WithheldField.Field.PURPOSE: ("purpose", "benefit", "previous_process"),
     WithheldField.Field.LEGAL_BASIS: ("legal_basis_explanation", "legal_bases"),
     WithheldField.Field.DATA: (
         "processes_personal_data",
         "processes_special_categories",
         "data_categories",
         "data_sources",
+        "training_data",
+        "processing_register_reference",
     ),
     WithheldField.Field.AI_SYSTEM: (
         "ai_system_name",
@@ -34,6 +65,10 @@ WITHHELD_GROUPS: dict[str, tuple[str, ...]] = {
         "model_name",
         "hosting",
         "technique",
+        *MODEL_CARD_FIELDS,
+        "provider_eu_database_url",
+        "source_code_url",
+        "product_url",
     ),
     WithheldField.Field.INTERFACES: ("interfaces",),
     WithheldField.Field.OVERSIGHT: (
@@ -42,7 +77,13 @@ WITHHELD_GROUPS: dict[str, tuple[str, ...]] = {
         "oversight_can_override",
         "oversight_can_stop",
     ),
-    WithheldField.Field.ASSESSMENTS: ("dpia_status", "fria_status"),
+    WithheldField.Field.ASSESSMENTS: ("dpia_status", "fria_status", "dpia_summary", "fria_summary"),
+    WithheldField.Field.RISKS: (
+        "risks_and_mitigations",
+        "proportionality",
+        "impact_on_affected",
+        "alternatives_considered",
+    ),
 }
 _EMPTY: dict[str, Any] = {
     "legal_bases": [],
@@ -157,6 +198,10 @@ def public_fields(use_case: UseCase) -> dict[str, Any]:
         "dpia_status": use_case.dpia_status,
         "fria_status": use_case.fria_status,
         "next_review_date": use_case.next_review_date,
+        "deployer_address": use_case.deployer_address,
+        **{name: getattr(use_case, name) for name in STANDARDS_FIELDS},
+        "open_data_licence": use_case.open_data_licence or UseCase.OpenDataLicence.DL_DE_BY,
+        "adopted_from_id": use_case.adopted_from_id,
     }
     withheld = {w.field: w.reason for w in use_case.withheld_fields.all()}
     for name in withheld_names(withheld):
@@ -165,17 +210,21 @@ def public_fields(use_case: UseCase) -> dict[str, Any]:
     return values
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def publish_use_case(
-    use_case: UseCase, *, actor: User | None, reason: str
+    use_case: UseCase, *, actor: User | None, reason: str, current: bool = False
 ) -> PublishedUseCase | None:
     """Copy the use case's public fields to its public record, or withdraw it when internal.
 
     Governance calls this once a use case (or a change to it) is approved, and when it retires.
+    With `current`, `use_case` is the row the caller locked and changed in this transaction (its
+    organisation, department and AI system read with it) and is copied as it is; otherwise it
+    is read again. No savepoint: a failure here fails the caller's change as a whole.
     """
-    use_case = UseCase.objects.select_related("organisation", "department", "ai_system").get(
-        pk=use_case.pk
-    )
+    if not current:
+        use_case = UseCase.objects.select_related("organisation", "department", "ai_system").get(
+            pk=use_case.pk
+        )
     if not use_case.is_published:
         withdraw_use_case(use_case, actor=actor, reason=reason)
         return None
@@ -184,19 +233,21 @@ def publish_use_case(
     record = PublishedUseCase.objects.filter(use_case=use_case).first()
     if record is None:
         record = PublishedUseCase(use_case=use_case, first_published_at=now, published_at=now)
-    changed = record.pk is None
-    for name, value in values.items():
-        if getattr(record, name) != value:
-            setattr(record, name, value)
-            changed = True
-    if changed:
+    new = record.pk is None
+    changed = {name for name, value in values.items() if getattr(record, name) != value}
+    for name in changed:
+        setattr(record, name, values[name])
+    if new or changed:
         record.published_at = now
-        record.full_clean(exclude=["use_case"])
+        if new:
+            record.full_clean(exclude=["use_case"])
+        else:
+            full_clean_changed(record, {*changed, "published_at"})
         save_tracked(record, actor=actor, reason=reason)
     return record
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def withdraw_use_case(use_case: UseCase, *, actor: User | None, reason: str) -> None:
     """Take the use case off the public register; its public change log stays."""
     record = PublishedUseCase.objects.filter(use_case=use_case).first()

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Department, Organisation, User
 from registry import permissions
-from registry.history import delete_tracked, save_tracked
+from registry.history import delete_tracked, full_clean_changed, save_tracked
 from registry.models import (
     AccessGrant,
     AISystem,
@@ -143,9 +143,12 @@ def _duplicate_of(
     return None
 
 
-def _full_clean_use_case(use_case: UseCase) -> None:
+def _full_clean_use_case(use_case: UseCase, changed: Iterable[str] | None = None) -> None:
     try:
-        use_case.full_clean()
+        if changed is None or use_case.pk is None:
+            use_case.full_clean()
+        else:
+            full_clean_changed(use_case, changed)
     except ValidationError as exc:
         raise ValidationError(exc.message_dict) from exc
 
@@ -174,29 +177,47 @@ def create_use_case(
 
 
 @transaction.atomic
+def mark_adopted(use_case: UseCase, *, source: UseCase, actor: User, reason: str) -> None:
+    """Record that a new use case was adopted from another organisation's published one."""
+    use_case = permissions.access_use_case(actor, use_case.pk, perm=permissions.CHANGE)
+    if source.organisation_id == use_case.organisation_id:
+        raise ValidationError(
+            {"adopted_from": _("Eigene Anwendungsfälle können nicht nachgenutzt werden.")}
+        )
+    use_case.adopted_from = source
+    save_tracked(use_case, actor=actor, reason=reason)
+
+
+@transaction.atomic(savepoint=False)
 def apply_use_case_fields(
     use_case: UseCase,
     *,
     actor: User,
     reason: str,
     children: Mapping[str, Iterable[Mapping[str, Any]]] | None = None,
+    checked: permissions.Checked | None = None,
     **fields: Any,
 ) -> set[str]:
     """Building block of governance.services.change_use_case; interfaces never call it.
 
     Writes the fields and child rows of a use case the actor may change, without the review
-    rule, and returns the names of what changed. The caller's instance is refreshed afterwards;
-    the change itself starts from the database.
+    rule, and returns the names of what changed. Given the request's `checked` change
+    permission, `use_case` is the row its caller locked in this transaction and is changed as
+    it is (no second check, no re-read); otherwise the permission is checked, the change starts
+    from the database and the caller's instance is refreshed afterwards. No savepoint: a
+    refusal here fails the caller's change as a whole.
     """
-    caller_instance = use_case
-    use_case = permissions.access_use_case(actor, use_case.pk, perm=permissions.CHANGE)
+    caller_instance: UseCase | None = None
+    if checked is None or not checked.covers(actor, use_case.pk, permissions.CHANGE):
+        caller_instance = use_case
+        use_case = permissions.access_use_case(actor, use_case.pk, perm=permissions.CHANGE)
     _require_reason(reason)
     _check_fields(fields)
     old_department = use_case.department
     changed = {name for name, value in fields.items() if getattr(use_case, name) != value}
     for name in changed:
         setattr(use_case, name, fields[name])
-    _full_clean_use_case(use_case)
+    _full_clean_use_case(use_case, changed)
     if "department" in changed and not permissions.can_create_use_case(actor, use_case.department):
         raise PermissionDenied(
             _("Sie dürfen keine Anwendungsfälle in diesen Fachbereich verschieben.")
@@ -212,7 +233,8 @@ def apply_use_case_fields(
         events.emit_event(
             events.EVENTS.USE_CASE_CHANGED, use_case, actor=actor, changed_fields=changed
         )
-    caller_instance.refresh_from_db()
+    if caller_instance is not None:
+        caller_instance.refresh_from_db()
     return changed
 
 

@@ -234,7 +234,11 @@ def celery_worker(transactional_db: Any) -> Any:
     )
     task_postrun.connect(close_worker_connections, weak=False)
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as w:
+        # queues=: the worker consumes that queue only, whatever queues the app already knows
+        # (its queue table is cached from the first use, possibly with the shared default).
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=[queue]
+        ) as w:
             yield w
     finally:
         task_postrun.disconnect(close_worker_connections)
@@ -272,3 +276,15 @@ def admin_change_data(use_case: UseCase, **overrides: Any) -> dict[str, Any]:
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     data.update(overrides)
     return data
+
+
+# Tests that fail and are not yet fixed, each named in the stop's note and in its issue.
+# They still run and report XPASS when they pass.
+KNOWN_FAILURES: dict[str, str] = {}
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    for item in items:
+        for prefix, reason in KNOWN_FAILURES.items():
+            if item.nodeid.startswith(prefix):
+                item.add_marker(pytest.mark.xfail(reason=f"known failure: {reason}", strict=False))

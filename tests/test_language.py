@@ -26,3 +26,12 @@ def test_the_api_honours_accept_language(client):
     )
     assert response.status_code == 400
     assert response["Content-Language"] == "en"
+
+
+def test_english_dates_read_day_month_year():
+    import datetime
+
+    from django.utils import formats, translation
+
+    with translation.override("en"):
+        assert formats.date_format(datetime.date(2026, 12, 1)) == "1 December 2026"

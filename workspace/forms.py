@@ -5,13 +5,17 @@ from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
-from governance.risk.questions import QUESTIONS
+from governance.risk import Facts
+from governance.risk.questions import Question
 from governance.workflow import EDITABLE_STATUSES, START_DATE_FIXED_STATES
+from registry import leika
 from registry.models import AISystem, DataSource, LegalBasis, PublicService, UseCase, WithheldField
 from workspace.help_texts import HELP
+from workspace.selectors import DEFAULT_ORDER, UNCLASSIFIED_FILTER, ListFilter
 from workspace.steps import STEPS_BY_SLUG, Step
 
 INPUT_CLASS = "kern-form-input__input"
@@ -29,10 +33,12 @@ OPTIONAL_CHOICES = {
 
 
 def _widget_class(widget: forms.Widget) -> str:
-    if isinstance(widget, forms.RadioSelect):
-        return RADIO_CLASS
+    # CheckboxSelectMultiple subclasses RadioSelect, so it must be asked first, or a multiple
+    # choice is drawn as round radio buttons and reads as "pick one".
     if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
         return CHECKBOX_CLASS
+    if isinstance(widget, forms.RadioSelect):
+        return RADIO_CLASS
     if isinstance(widget, forms.Select):
         return SELECT_CLASS
     return INPUT_CLASS
@@ -136,11 +142,9 @@ class UseCaseStepForm(KernFormMixin, forms.ModelForm[UseCase]):
         super()._post_clean()  # type: ignore[misc]
 
 
-def step_form_class(step: Step, *, creating: bool) -> type[UseCaseStepForm]:
-    """The form of a step; a new use case also needs its department and responsible role."""
+def step_form_class(step: Step) -> type[UseCaseStepForm]:
+    """The form of a step (the first one holds all that a new use case needs)."""
     fields = list(step.fields)
-    if creating:
-        fields += ["department", "responsible_role"]
     return cast(
         type[UseCaseStepForm],
         forms.modelform_factory(UseCase, form=UseCaseStepForm, fields=fields),
@@ -271,16 +275,53 @@ def child_formset_class(key: str) -> type[forms.BaseFormSet[Any]]:
                 ]
             self._style_fields()
 
+        def clean(self) -> dict[str, Any]:
+            cleaned: dict[str, Any] = super().clean() or {}
+            if key == "public_services":
+                _check_leika_key(self, cleaned)
+            return cleaned
+
     row_form = forms.modelform_factory(model, form=RowForm, fields=names)
     return forms.formset_factory(row_form, extra=1, can_delete=True)
 
 
+def _check_leika_key(form: forms.BaseForm, cleaned: dict[str, Any]) -> None:
+    """A new or changed LeiKa key must be in the catalogue; a known one brings its name.
+
+    A key already stored is not checked again: it was valid when it was entered, and a newer
+    catalogue must not make the record impossible to save.
+    """
+    value = cleaned.get("leika_key")
+    if not value or "leika_key" in form.errors:
+        return
+    if value != form.initial.get("leika_key") and leika.unknown_keys([value]):
+        edition = leika.catalogue_edition()
+        form.add_error(
+            "leika_key",
+            _(
+                "Der LeiKa-Schlüssel %(key)s steht nicht im Leistungskatalog (Stand "
+                "%(date)s). Suchen Sie die Leistung über „Leistung im Leistungskatalog suchen“."
+            )
+            % {
+                "key": value,
+                "date": formats.date_format(edition.as_of, "SHORT_DATE_FORMAT") if edition else "–",
+            },
+        )
+    elif not cleaned.get("name"):
+        cleaned["name"] = leika.names_of([value]).get(value, "")
+
+
 def child_formset(
-    key: str, rows: Iterable[Any], data: Mapping[str, Any] | None = None
+    key: str,
+    rows: Iterable[Any],
+    data: Mapping[str, Any] | None = None,
+    added: Iterable[Mapping[str, Any]] = (),
 ) -> forms.BaseFormSet[Any]:
-    """A formset of existing child rows plus one empty row; the prefix is the services' key."""
+    """A formset of existing child rows, then `added` (chosen, not yet saved), then one empty
+    row; the prefix is the services' key."""
     _model, names = CHILD_ROWS[key]
     initial = [{"id": row.pk, **{name: getattr(row, name) for name in names}} for row in rows]
+    initial += [dict(row) for row in added]
     formset = child_formset_class(key)(data=data, initial=initial, prefix=key)
     return formset
 
@@ -303,72 +344,107 @@ def rows_from_formset(formset: forms.BaseFormSet[Any]) -> tuple[list[dict[str, A
     return rows, indices
 
 
-def _bool_choices() -> list[tuple[str, Any]]:
-    return [("true", _("Ja")), ("false", _("Nein"))]
+# The answer "weiß nicht" of every tree question (governance.risk.tree).
+UNKNOWN = "unknown"
+# The form's value of "no exclusion", whose engine value is null.
+NO_EXCLUSION = "none"
 
 
-class RiskQuestionnaireForm(KernFormMixin, forms.Form):
-    """The EU AI Act questionnaire (governance.risk.questions), answers as the engine reads them."""
+class RiskQuestionForm(KernFormMixin, forms.Form):
+    """One question of the decision tree (governance.risk.tree), "weiß nicht" included."""
 
     prefix = "risk"
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, question: Question, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for question in QUESTIONS:
-            field: forms.Field
-            if question.kind == "bool":
-                field = forms.ChoiceField(
-                    choices=_bool_choices(), widget=forms.RadioSelect, required=False
-                )
-            elif question.kind == "choice":
-                field = forms.ChoiceField(
-                    choices=[(option.value or "", option.label) for option in question.options],
-                    widget=forms.RadioSelect,
-                    required=False,
-                )
-            else:
-                field = forms.MultipleChoiceField(
-                    choices=[(option.value, option.label) for option in question.options],
-                    widget=forms.CheckboxSelectMultiple,
-                    required=False,
-                )
-            field.label = str(question.text)
-            field.help_text = str(question.help)
-            self.fields[question.key] = field
-            field.legal_source = question.legal_source  # type: ignore[attr-defined]
+        self.question = question
+        unknown_label = _("Weiß ich nicht")
+        required = _("Bitte wählen Sie eine Antwort; auch „Weiß ich nicht“ ist möglich.")
+        field: forms.Field
+        if question.kind == "bool":
+            field = forms.ChoiceField(
+                choices=[("true", _("Ja")), ("false", _("Nein")), (UNKNOWN, unknown_label)],
+                widget=forms.RadioSelect,
+                error_messages={"required": required},
+            )
+        elif question.kind == "choice":
+            field = forms.ChoiceField(
+                choices=[
+                    *((option.value or NO_EXCLUSION, option.label) for option in question.options),
+                    (UNKNOWN, unknown_label),
+                ],
+                widget=forms.RadioSelect,
+                error_messages={"required": required},
+            )
+        elif question.kind == "date":
+            field = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+            self.fields[f"{question.key}_unknown"] = forms.BooleanField(
+                label=unknown_label, required=False
+            )
+        else:
+            field = forms.MultipleChoiceField(
+                choices=[
+                    *((option.value, option.label) for option in question.options),
+                    (UNKNOWN, unknown_label),
+                ],
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+            )
+        field.label = str(question.text)
+        field.help_text = str(question.help)
+        self.fields = {question.key: field, **self.fields}
+        self.fields["note"] = note_field()
         self._style_fields()
 
-    def facts(self) -> dict[str, Any]:
-        """The answers as the engine's raw facts; an unanswered question is left out."""
-        facts: dict[str, Any] = {}
-        for question in QUESTIONS:
-            value = self.cleaned_data.get(question.key)
-            if question.kind == "bool":
-                if value in {"true", "false"}:
-                    facts[question.key] = value == "true"
-            elif question.kind == "choice":
-                if value:
-                    facts[question.key] = value
-                elif question.key == "excluded" and value == "":
-                    facts[question.key] = None
-            elif value:
-                facts[question.key] = list(value)
-        return facts
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        key = self.question.key
+        value = data.get(key)
+        if self.question.kind == "multi" and UNKNOWN in (value or []) and len(value or []) > 1:
+            self.add_error(
+                key,
+                _("Kreuzen Sie entweder die zutreffenden Punkte an oder „Weiß ich nicht“."),
+            )
+        if self.question.kind == "date" and value and data.get(f"{key}_unknown"):
+            self.add_error(key, _("Geben Sie entweder ein Datum an oder „Weiß ich nicht“."))
+        return data
+
+    def answer(self) -> tuple[object, bool]:
+        """The answer as the engine reads it, and whether it is "weiß nicht"."""
+        key = self.question.key
+        value = self.cleaned_data.get(key)
+        kind = self.question.kind
+        if kind == "date":
+            if self.cleaned_data.get(f"{key}_unknown"):
+                return None, True
+            return (value.isoformat() if value else None), False
+        if kind == "multi":
+            chosen = list(value or [])
+            return ([] if UNKNOWN in chosen else chosen), UNKNOWN in chosen
+        if value == UNKNOWN:
+            return None, True
+        if kind == "bool":
+            return value == "true", False
+        return (None if value == NO_EXCLUSION else value), False
 
     @staticmethod
-    def initial_from_facts(facts: Mapping[str, Any]) -> dict[str, Any]:
-        initial: dict[str, Any] = {}
-        for question in QUESTIONS:
-            if question.key not in facts:
-                continue
-            value = facts[question.key]
-            if question.kind == "bool":
-                initial[question.key] = "true" if value else "false"
-            elif question.kind == "choice":
-                initial[question.key] = value or ""
-            else:
-                initial[question.key] = list(value or [])
-        return initial
+    def initial_for(question: Question, facts: Facts) -> dict[str, Any]:
+        """The stored answer to the question as the form's initial value (none if unanswered)."""
+        key = question.key
+        if facts.answered is not None and key not in facts.answered:
+            return {}
+        if key in facts.unknown:
+            if question.kind == "date":
+                return {f"{key}_unknown": True}
+            return {key: [UNKNOWN] if question.kind == "multi" else UNKNOWN}
+        value = getattr(facts, key)
+        if question.kind == "bool":
+            return {key: "true" if value else "false"}
+        if question.kind == "choice":
+            return {key: value or NO_EXCLUSION}
+        if question.kind == "multi":
+            return {key: sorted(value)}
+        return {key: value}
 
 
 class SubmitForm(KernFormMixin, forms.Form):
@@ -416,3 +492,86 @@ class SignOffForm(KernFormMixin, forms.Form):
         if data.get("verdict") == self.OBJECT and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Bitte begründen Sie Ihre Einwände."))
         return data
+
+
+def _department_label(obj: Department) -> str:
+    # Several organisations (the operator, a board of several): the name says which one.
+    return f"{obj.name} ({obj.organisation.name})"
+
+
+class MyUseCasesFilterForm(KernFormMixin, forms.Form):
+    """Search, filters and order of "my use cases", sent by GET so it works without JavaScript.
+
+    The parameter names are German because they show in the address bar.
+    """
+
+    q = forms.CharField(
+        label=_("Suche in Bezeichnung, Kurzbeschreibung und Zweck"), required=False, max_length=200
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    risiko = forms.ChoiceField(label=_("Risikoklasse"), required=False)
+    fachbereich = forms.ModelChoiceField(
+        label=_("Fachbereich"), required=False, queryset=Department.objects.none()
+    )
+    handlungsbedarf = forms.BooleanField(label=_("Nur, wo ich etwas tun muss"), required=False)
+    sortierung = forms.ChoiceField(
+        label=_("Sortierung"),
+        required=False,
+        choices=[
+            ("fachbereich", _("nach Fachbereich")),
+            ("titel", _("nach Bezeichnung")),
+            ("ueberpruefung", _("nach nächster Überprüfung")),
+            ("geaendert", _("zuletzt geändert zuerst")),
+        ],
+    )
+    help_overrides = {
+        "handlungsbedarf": _(
+            "Entwürfe, Änderungswünsche, offene Risikoeinstufung, überfällige Überprüfung "
+            "oder ein Votum, das Sie abgeben sollen."
+        )
+    }
+
+    def __init__(self, *args: Any, departments: QuerySet[Department], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["status"]).choices = [
+            ("", _("alle")),
+            *UseCase.Status.choices,
+        ]
+        cast(forms.ChoiceField, self.fields["risiko"]).choices = [
+            ("", _("alle")),
+            *[(value or UNCLASSIFIED_FILTER, label) for value, label in UseCase.RiskClass.choices],
+        ]
+        department = cast(forms.ModelChoiceField[Department], self.fields["fachbereich"])
+        department.queryset = departments
+        department.empty_label = _("alle")
+        department.label_from_instance = _department_label  # type: ignore[method-assign]
+        self._style_fields()
+        cast(forms.TextInput, self.fields["q"].widget).input_type = "search"
+
+    def list_filter(self) -> ListFilter:
+        """The valid part of the input; a field with an error filters nothing."""
+        if not self.is_bound:
+            return ListFilter()
+        self.is_valid()  # cleans; cleaned_data then holds the fields without an error
+        data = self.cleaned_data
+        department = data.get("fachbereich")
+        return ListFilter(
+            query=(data.get("q") or "").strip(),
+            status=data.get("status") or "",
+            risk_class=data.get("risiko") or "",
+            department_id=department.pk if department is not None else None,
+            needs_my_action=bool(data.get("handlungsbedarf")),
+            order=data.get("sortierung") or DEFAULT_ORDER,
+        )
+
+    @property
+    def narrows(self) -> bool:
+        """Whether anything beyond the order is filtered: the page offers to reset it."""
+        wanted = self.list_filter()
+        return bool(
+            wanted.query
+            or wanted.status
+            or wanted.risk_class
+            or wanted.department_id
+            or wanted.needs_my_action
+        )

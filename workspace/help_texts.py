@@ -113,6 +113,60 @@ HELP: Final[dict[str, Promise]] = {
         "Nach der Freigabe erscheint der Eintrag im öffentlichen Register. Abwählen nur mit gutem "
         "Grund, etwa Sicherheit."
     ),
+    "policy_area": _("In welchem Politikfeld wird das System eingesetzt? z. B. soziale Sicherung."),
+    "benefit": _(
+        "Was wird für Bürgerinnen, Bürger und die Verwaltung besser? "
+        "z. B. kürzere Bearbeitungszeit."
+    ),
+    "previous_process": _("Wie wurde die Aufgabe bisher ohne das System erledigt?"),
+    "alternatives_considered": _(
+        "Welche anderen Lösungen wurden geprüft, auch ohne KI, und warum wurden sie verworfen?"
+    ),
+    "deployer_address": _(
+        "Die Postanschrift der Kommune oder Dienststelle, die das System einsetzt. Sie erscheint "
+        "im Register und im Eintrag für die EU-Datenbank."
+    ),
+    "deployer_representative": _(
+        "Welche Stelle handelt für die Kommune, z. B. „Hauptamt, Digitalisierung“? "
+        "Eine Funktion, kein Personenname."
+    ),
+    "training_data": _(
+        "Mit welchen Daten wurde das System trainiert, angepasst oder getestet? "
+        "Fragen Sie im Zweifel den Anbieter."
+    ),
+    "processing_register_reference": _(
+        "Nummer oder Titel des Eintrags im Verzeichnis von Verarbeitungstätigkeiten "
+        "(Art. 30 DSGVO)."
+    ),
+    "model_task": _("Was genau berechnet oder erzeugt das Modell? z. B. „ordnet Anträge zu“."),
+    "model_inputs": _("Welche Eingaben bekommt das Modell?"),
+    "model_outputs": _("Was gibt das Modell aus, z. B. einen Vorschlag mit Begründung?"),
+    "model_version": _("Die Version des Modells oder Produkts, z. B. „2.3“."),
+    "model_performance": _(
+        "Wie gut arbeitet das Modell? z. B. „92 von 100 Zuordnungen im Test richtig“."
+    ),
+    "model_limitations": _("Wo liegen die bekannten Grenzen oder Fehlerquellen des Modells?"),
+    "provider_eu_database_url": _(
+        "Bei Hochrisiko-Systemen: der Link zum Eintrag des Anbieters in der EU-Datenbank."
+    ),
+    "source_code_url": _("Optional: ein Link zum Quellcode, wenn er offen ist."),
+    "product_url": _("Optional: ein Link zur Produktbeschreibung des Anbieters."),
+    "risks_and_mitigations": _(
+        "Welche Risiken bestehen für Betroffene, und was tun Sie dagegen? "
+        "Dieser Text ist öffentlich."
+    ),
+    "proportionality": _("Warum ist der Einsatz angemessen im Verhältnis zu seinem Zweck?"),
+    "impact_on_affected": _("Was bedeutet der Einsatz für die Menschen, deren Fälle er betrifft?"),
+    "dpia_summary": _(
+        "Eine kurze Zusammenfassung der Datenschutz-Folgenabschätzung für die Öffentlichkeit."
+    ),
+    "fria_summary": _(
+        "Eine kurze Zusammenfassung der Grundrechte-Folgenabschätzung für die Öffentlichkeit "
+        "und die EU-Datenbank."
+    ),
+    "open_data_licence": _(
+        "Unter welcher Lizenz dürfen andere den veröffentlichten Eintrag weiterverwenden?"
+    ),
     "field": _("Welche Angabe soll die Öffentlichkeit nicht sehen?"),
     "reason": _("Warum? z. B. „Angaben zum System würden Angriffe erleichtern.“"),
     "note": _(

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -35,3 +36,16 @@ def todos_for_owner(use_case: UseCase) -> list[Todo]:
     ):
         todos.append(Todo(_("Überprüfung ist überfällig"), "veroeffentlichung"))
     return todos
+
+
+def owner_todo_condition() -> Q:
+    """The use cases for which todos_for_owner names something to do, as a database filter.
+
+    One condition per todo above, so the list's filter "needs my action" and the row's todos
+    never disagree (tests/workspace/test_my_use_cases.py checks both on the same records).
+    """
+    return (
+        Q(workflow_state__in=[UseCase.WorkflowState.DRAFT, UseCase.WorkflowState.CHANGES_REQUESTED])
+        | Q(risk_class=UseCase.RiskClass.UNCLASSIFIED)
+        | Q(next_review_date__lt=timezone.localdate(), workflow_state__in=LIVE_STATES)
+    )

@@ -1,18 +1,20 @@
 """Reads of the workspace's pages; each returns what a page shows, with its queries bounded."""
 
 from dataclasses import dataclass, field
+from typing import Final
 
-from django.db.models import Count, Model, Q, QuerySet, Window
+from django.db.models import Count, F, Model, Q, QuerySet, Window
+from django.db.models.expressions import OrderBy
 from django.utils.functional import Promise
 
 from accounts.models import Department, Membership, User
-from accounts.roles import departments_headed_by, held_roles
+from accounts.roles import departments_headed_by, held_roles, is_operator, organisations_where
 from governance import selectors as governance_selectors
 from governance.models import ObligationItem, RiskClassification, SignOff
 from governance.workflow import REVIEWER_ROLES, required_sign_off_roles
 from registry import permissions
 from registry.models import AISystem, UseCase
-from workspace.obligations import Todo, todos_for_owner
+from workspace.obligations import Todo, owner_todo_condition, todos_for_owner
 
 
 def departments_creatable_by(user: User) -> QuerySet[Department]:
@@ -129,6 +131,77 @@ class MyUseCases:
     heads_departments: bool
 
 
+# The orders the list offers, by the value of its "sortierung" parameter; the id breaks ties so
+# that paging is stable.
+LIST_ORDERS: Final[dict[str, tuple[str | OrderBy, ...]]] = {
+    "fachbereich": ("department__name", "title", "pk"),
+    "titel": ("title", "pk"),
+    "ueberpruefung": (F("next_review_date").asc(nulls_last=True), "title", "pk"),
+    "geaendert": ("-updated_at", "-pk"),
+}
+DEFAULT_ORDER: Final = "fachbereich"
+# The risk-class filter's value for "not yet classified" (whose stored value is empty).
+UNCLASSIFIED_FILTER: Final = "offen"
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    """What the person narrowed "my use cases" to; empty values filter nothing."""
+
+    query: str = ""
+    status: str = ""
+    risk_class: str = ""
+    department_id: int | None = None
+    needs_my_action: bool = False
+    order: str = DEFAULT_ORDER
+
+
+def needing_action_of(user: User) -> Q:
+    """The use cases that wait for something the user does: a sign-off, or a todo of the owner.
+
+    The todos are those the list shows in "Was ist zu tun?" (workspace.obligations), for the use
+    cases the user may change; the sign-offs those of the reviewer's inbox.
+    """
+    awaiting = governance_selectors.awaiting_sign_off(user).values("pk")
+    changeable = permissions.use_cases_visible_to(user, permissions.CHANGE).values("pk")
+    return Q(pk__in=awaiting) | (Q(pk__in=changeable) & owner_todo_condition())
+
+
+def _filtered(queryset: QuerySet[UseCase], user: User, wanted: ListFilter) -> QuerySet[UseCase]:
+    if wanted.query:
+        for word in wanted.query.split():
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(short_description__icontains=word)
+                | Q(purpose__icontains=word)
+            )
+    if wanted.status:
+        queryset = queryset.filter(status=wanted.status)
+    if wanted.risk_class == UNCLASSIFIED_FILTER:
+        queryset = queryset.filter(risk_class=UseCase.RiskClass.UNCLASSIFIED)
+    elif wanted.risk_class:
+        queryset = queryset.filter(risk_class=wanted.risk_class)
+    if wanted.department_id is not None:
+        queryset = queryset.filter(department_id=wanted.department_id)
+    if wanted.needs_my_action:
+        queryset = queryset.filter(needing_action_of(user))
+    return queryset.order_by(*LIST_ORDERS.get(wanted.order, LIST_ORDERS[DEFAULT_ORDER]))
+
+
+def list_departments_of(user: User) -> QuerySet[Department]:
+    """The list's department filter: the departments of the organisations the user works in.
+
+    Read from the memberships, not from the visible use cases, so that it costs one small
+    query however many use cases there are.
+    """
+    departments = (
+        Department.objects.all()
+        if is_operator(user)
+        else Department.objects.filter(organisation__in=organisations_where(user))
+    )
+    return departments.select_related("organisation").order_by("organisation__name", "name", "pk")
+
+
 def _page(queryset: QuerySet[UseCase], offset: int, limit: int) -> tuple[list[UseCase], int]:
     """The page of the ordered queryset from offset, with the total.
 
@@ -145,15 +218,25 @@ def _page(queryset: QuerySet[UseCase], offset: int, limit: int) -> tuple[list[Us
     return [by_pk[pk] for pk, _total in page if pk in by_pk], count  # unless deleted meanwhile
 
 
-def my_use_cases(user: User, *, own_offset: int, others_offset: int, limit: int) -> MyUseCases:
+def my_use_cases(
+    user: User,
+    *,
+    own_offset: int,
+    others_offset: int,
+    limit: int,
+    wanted: ListFilter | None = None,
+) -> MyUseCases:
     """The use cases the user may see: own departments' first, the others apart, a page each.
+
+    `wanted` narrows and orders both lists (search words in title, short description or
+    purpose; status; risk class; department; what needs the user's action).
 
     What the rows show beyond their fields (open obligations, whether the user may change them,
     whether they wait for the user's sign-off) is read for the listed rows only, so the number
     of queries does not grow with the page or the permissions.
     """
     own_department_ids = list(departments_headed_by(user).values_list("pk", flat=True))
-    visible = permissions.use_cases_visible_to(user).order_by("department__name", "title", "pk")
+    visible = _filtered(permissions.use_cases_visible_to(user), user, wanted or ListFilter())
     own, own_count = _page(visible.filter(department_id__in=own_department_ids), own_offset, limit)
     others, others_count = _page(
         visible.exclude(department_id__in=own_department_ids), others_offset, limit

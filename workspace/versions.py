@@ -6,11 +6,9 @@ from typing import Any
 
 from django.db import models
 from django.db.models import QuerySet
-from django.utils import formats
-from django.utils.translation import gettext as _
 
 from accounts.models import Department
-from registry.history import compared_fields
+from registry.history import compared_fields, display_value
 from registry.models import AISystem, UseCase
 from registry.services import CHILD_MODELS
 
@@ -33,21 +31,10 @@ def label(name: str) -> str:
 
 
 def display(name: str, value: Any, names: dict[str, dict[int, str]] | None = None) -> str:
-    """A value as a reader expects it: choice labels, Ja/Nein, German dates, names for links."""
-    field = _model_field(name)
-    if value is None or value == "":
-        if name == "risk_class":
-            return str(UseCase.RiskClass.UNCLASSIFIED.label)
-        return "–"
-    if field.is_relation:
-        return (names or {}).get(name, {}).get(value, str(value))
-    if isinstance(value, bool):
-        return _("Ja") if value else _("Nein")
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, datetime.date):
-        return formats.date_format(value, "SHORT_DATE_FORMAT")
-    return str(value)
+    """A value as a reader expects it (`registry.history.display_value`); none is unclassified."""
+    if name == "risk_class" and value in (None, ""):
+        return str(UseCase.RiskClass.UNCLASSIFIED.label)
+    return display_value(_model_field(name), value, (names or {}).get(name))
 
 
 def field_row(use_case: UseCase, name: str) -> dict[str, str]:

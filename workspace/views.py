@@ -6,12 +6,12 @@ through registry.permissions (lists through use_cases_visible_to, one record thr
 access_use_case), so missing and foreign records give the same 404.
 """
 
-import json
+import datetime
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any
+from typing import Any, Final
 
 from django import forms
 from django.conf import settings
@@ -30,17 +30,22 @@ from accounts.roles import organisations_where
 from governance import permissions as governance_permissions
 from governance import selectors as governance_selectors
 from governance import services as governance_services
-from governance.risk import FactsError, classify
+from governance.models import UNDETERMINED, ObligationItem
+from governance.obligation_sync import USE_CASE_OWN
+from governance.risk import Facts, FactsError, classify, parse_facts, tree
+from governance.risk.dates import APPLICATION_DATES, describe
+from governance.risk.questions import Question
 from governance.services import ConcurrentChange
 from governance.versions import Change, use_case_version
 from governance.workflow import EDITABLE_STATES, REVIEWER_ROLES, required_sign_off_roles
-from registry import permissions, services
+from registry import leika, permissions, services
 from registry.models import UseCase
-from workspace import selectors, versions
+from workspace import progress, selectors, versions
 from workspace.forms import (
     CHILD_ROW_LABELS,
     CHILD_TITLES,
-    RiskQuestionnaireForm,
+    MyUseCasesFilterForm,
+    RiskQuestionForm,
     SignOffForm,
     SubmitForm,
     SystemStepForm,
@@ -130,6 +135,22 @@ def login_required_keeping_post(view: Callable[..., HttpResponse]) -> Callable[.
         return redirect_to_login(request.get_full_path())
 
     return wrapped
+
+
+@require_GET
+@login_required_keeping_post
+def landing(request: HttpRequest) -> HttpResponse:
+    """Where a person starts after logging in: the board its dashboard, the others the workspace."""
+    user = _actor(request)
+    if governance_selectors.board_organisations_of(user).exists():
+        return redirect("governance:dashboard")
+    # Heads, reviewers and auditors work in the workspace; auditors read it without changing it.
+    if (
+        permissions.departments_creatable_by(user).exists()
+        or organisations_where(user, *REVIEWER_ROLES, Membership.Role.AUDITOR).exists()
+    ):
+        return redirect("workspace:index")
+    return redirect("registry:home")
 
 
 @require_GET
@@ -242,16 +263,24 @@ def index(request: HttpRequest) -> HttpResponse:
     user = _actor(request)
     own_number = _page_number(request, "seite")
     others_number = _page_number(request, "weitere_seite")
+    filter_form = MyUseCasesFilterForm(
+        request.GET if request.GET else None, departments=selectors.list_departments_of(user)
+    )
+    # A field with an error filters nothing and shows its error; the valid ones still apply.
+    wanted = filter_form.list_filter()
     mine = selectors.my_use_cases(
         user,
         own_offset=(own_number - 1) * MY_USE_CASES_PAGE_SIZE,
         others_offset=(others_number - 1) * MY_USE_CASES_PAGE_SIZE,
         limit=MY_USE_CASES_PAGE_SIZE,
+        wanted=wanted,
     )
     return render(
         request,
         "workspace/index.html",
         {
+            "filter_form": filter_form,
+            "narrowed": filter_form.narrows,
             "own": _section(request, mine.own, "seite", own_number),
             "others": _section(request, mine.others, "weitere_seite", others_number),
             "awaiting_count": mine.awaiting_count,
@@ -275,9 +304,16 @@ def _step_reason(step: Step, note: str, *, created: bool = False) -> str:
     return f"{reason}: {note}" if note else reason
 
 
-def _stored_facts(use_case: UseCase) -> dict[str, Any]:
+def _tree_facts(use_case: UseCase) -> Facts:
+    """The stored answers as the tree reads them; none yet (or unreadable) is a fresh tree."""
+    legal_form = use_case.organisation.legal_form
     record = selectors.classification_of(use_case)
-    return dict(record.facts) if record is not None else {}
+    if record is not None:
+        try:
+            return parse_facts({**record.facts, "deployer_legal_form": legal_form})
+        except FactsError:
+            pass
+    return parse_facts({"answered": [], "deployer_legal_form": legal_form})
 
 
 class StepPage:
@@ -289,10 +325,30 @@ class StepPage:
         step: Step,
         use_case: UseCase | None,
         data: QueryDict | None = None,
+        question: Question | None = None,
+        added: dict[str, list[dict[str, str]]] | None = None,
     ) -> None:
         user = _actor(request)
         self.step = step
         self.use_case = use_case
+        # The risk step: the tree's path, and the one question it shows (the next unanswered
+        # one, or the one asked for to change it); without a question the summary is shown.
+        self.tree: tree.Walk | None = None
+        self.facts: Facts | None = None
+        self.question: Question | None = None
+        if step.special == "risk" and use_case is not None:
+            self.facts = _tree_facts(use_case)
+            self.tree = tree.walk(self.facts)
+            self.question = question or self.tree.current
+        self.risk_form: RiskQuestionForm | None = None
+        if self.question is not None and self.facts is not None:
+            self.risk_form = RiskQuestionForm(
+                data=data,
+                question=self.question,
+                initial=RiskQuestionForm.initial_for(self.question, self.facts),
+            )
+            # The step's own fields are on the summary, not beside a question.
+            data = None
         creating = use_case is None
         instance = UseCase() if use_case is None else selectors.use_case_for_form(use_case)
         form_kwargs: dict[str, Any] = {"data": data, "instance": instance}
@@ -306,36 +362,37 @@ class StepPage:
                 ai_systems=selectors.ai_systems_for(user, use_case), **form_kwargs
             )
         else:
-            self.form = step_form_class(step, creating=creating)(**form_kwargs)
+            self.form = step_form_class(step)(**form_kwargs)
         if creating and not data:
             departments = list(form_kwargs["departments"][:2])
             if len(departments) == 1:
                 self.form.initial["department"] = departments[0].pk
         self.formsets = {
             key: child_formset(
-                key, [] if use_case is None else selectors.child_rows(use_case, key), data=data
+                key,
+                [] if use_case is None else selectors.child_rows(use_case, key),
+                data=data,
+                added=(added or {}).get(key, []),
             )
             for key in step.children
         }
-        self.risk_form: RiskQuestionnaireForm | None = None
-        if step.special == "risk":
-            initial = RiskQuestionnaireForm.initial_from_facts(
-                {} if use_case is None else _stored_facts(use_case)
-            )
-            self.risk_form = RiskQuestionnaireForm(data=data, initial=initial)
 
     def is_valid(self) -> bool:
+        if self.risk_form is not None:
+            return self.risk_form.is_valid()
         valid = self.form.is_valid()
         for formset in self.formsets.values():
             valid = formset.is_valid() and valid
-        if self.risk_form is not None:
-            valid = self.risk_form.is_valid() and valid
         return valid
 
     def add_service_errors(
         self, error: ValidationError, child_indices: dict[str, list[int]]
     ) -> None:
         """Put the services' errors beside the fields they name."""
+        if self.risk_form is not None:
+            for message in error.messages:
+                self.risk_form.add_error(None, message)
+            return
         if not hasattr(error, "error_dict"):
             self.form.add_error(None, error)
             return
@@ -403,19 +460,26 @@ class StepPage:
         return entries
 
     def classification(self) -> Any:
-        """The risk class and reasons for the current answers (posted, else stored)."""
-        if self.risk_form is None:
+        """The classification of the stored answers through the tree (None off the risk step)."""
+        if self.facts is None:
             return None
-        if self.risk_form.is_bound and self.risk_form.is_valid():
-            facts = self.risk_form.facts()
-        elif self.use_case is not None:
-            facts = _stored_facts(self.use_case)
-        else:
-            facts = {}
-        try:
-            return classify(facts)
-        except FactsError:
-            return None
+        return classify(self.facts)
+
+
+def _timeline_rows(classification: Any, on: datetime.date) -> list[dict[str, str]]:
+    """Each obligation of a classification with "gilt seit/ab …" on the given day."""
+    if classification is None:
+        return []
+    labels = dict(ObligationItem.Obligation.choices)
+    return [
+        {
+            "obligation": str(labels.get(timing.obligation, timing.obligation)),
+            "when": describe(timing.applies_from, timing.source, on),
+            "state": timing.state_on(on)[0],
+            "source": timing.source,
+        }
+        for timing in classification.timeline
+    ]
 
 
 def _similar(request: HttpRequest, use_case: UseCase | None, data: Any = None) -> list[Any]:
@@ -452,10 +516,14 @@ def _render_step(
     step = page.step
     show_similar = step.slug in {"grunddaten", "system"}
     classification = page.classification()
+    errors = page.error_summary()
+    marks = progress.steps_progress(use_case, current=step, current_has_errors=bool(errors))
     context = {
         "page": page,
         "step": step,
         "steps": STEPS,
+        "progress": marks,
+        "done_count": sum(1 for mark in marks if mark.state == progress.DONE),
         "step_number": STEPS.index(step) + 1,
         "step_count": len(STEPS),
         "previous_step": step_before(step),
@@ -472,23 +540,61 @@ def _render_step(
             for key, fs in page.formsets.items()
         ],
         "risk_form": page.risk_form,
+        "question_field": (
+            page.risk_form[page.question.key]
+            if page.risk_form is not None and page.question is not None
+            else None
+        ),
+        "tree": page.tree,
+        "question": page.question,
+        "question_number": _question_number(page),
+        "previous_question": (
+            page.tree.previous_of(page.question.key)
+            if page.tree is not None and page.question is not None
+            else None
+        ),
         "classification": classification,
-        "risk_label": UseCase.RiskClass(classification.risk_class).label if classification else "",
-        "risk_labels_json": json.dumps({k: str(v) for k, v in UseCase.RiskClass.choices}),
-        "errors": page.error_summary(),
+        "undetermined": classification is not None and classification.risk_class == UNDETERMINED,
+        "risk_label": _risk_label(classification),
+        "risk_timeline": _timeline_rows(classification, timezone.localdate()),
+        "errors": errors,
         "similar": _similar(request, use_case, page.form.data if page.form.is_bound else None)
         if show_similar
         else [],
-        "action": reverse("workspace:create")
-        if use_case is None
-        else reverse("workspace:step", args=[use_case.pk, step.slug]),
+        "action": _form_action(page),
         "in_review": use_case is not None and use_case.workflow_state not in EDITABLE_STATES,
         # The version the person's input is based on: what they loaded (kept across a failed
         # save), or the current one once they were shown what changed meanwhile.
         "version": _base_version(request, use_case, conflict),
         "conflict": conflict or [],
+        **_leika_search(request, step),
     }
     return render(request, "workspace/step.html", context, status=status)
+
+
+def _form_action(page: StepPage) -> str:
+    if page.use_case is None:
+        return reverse("workspace:create")
+    if page.question is not None:
+        return reverse("workspace:risk_question", args=[page.use_case.pk, page.question.key])
+    return reverse("workspace:step", args=[page.use_case.pk, page.step.slug])
+
+
+def _question_number(page: StepPage) -> int:
+    """The question's place on the path taken so far (1 for the first)."""
+    if page.tree is None or page.question is None:
+        return 0
+    keys = [step.key for step in page.tree.steps]
+    key = page.question.key
+    return keys.index(key) + 1 if key in keys else len(keys) + 1
+
+
+def _risk_label(classification: Any) -> str:
+    if classification is None:
+        return ""
+    if classification.risk_class == UNDETERMINED:
+        return _("offen – noch nicht eingestuft")
+    return str(UseCase.RiskClass(classification.risk_class).label)
 
 
 def _base_version(
@@ -531,7 +637,7 @@ def create(request: HttpRequest) -> HttpResponse:
     if is_kept_form(request):
         return _render_step(request, page)
     data = page.form.cleaned_data
-    fields = {name: data[name] for name in (*FIRST_STEP.fields, "responsible_role")}
+    fields = {name: data[name] for name in FIRST_STEP.fields if name != "department"}
     try:
         use_case = services.create_use_case(
             actor=user,
@@ -554,10 +660,15 @@ def step(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     if step_ is None:
         raise Http404
     user = _actor(request)
-    use_case = permissions.access_use_case(user, pk, perm=permissions.CHANGE)
+    # The request's one permission check; the save takes it instead of asking again.
+    use_case, checked = permissions.check_use_case(user, pk, perm=permissions.CHANGE)
     if request.method != "POST":
-        return _render_step(request, StepPage(request, step_, use_case))
+        added = _chosen_services(request) if "public_services" in step_.children else None
+        return _render_step(request, StepPage(request, step_, use_case, added=added))
     page = StepPage(request, step_, use_case, data=request.POST)
+    if page.risk_form is not None:
+        # The tree is not finished: answers are posted to their question's own page.
+        return redirect("workspace:step", use_case.pk, step_.slug)
     if not page.is_valid():
         return _render_step(request, page, status=400)
     if is_kept_form(request):
@@ -577,8 +688,8 @@ def step(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             fields=fields,
             children=children,
             new_ai_system=form.new_system_fields() if isinstance(form, SystemStepForm) else None,
-            facts=page.risk_form.facts() if page.risk_form is not None else None,
             expected_version=request.POST.get("version"),
+            checked=checked,
         )
     except ConcurrentChange as conflict:
         return _render_step(request, page, status=409, conflict=conflict.changes)
@@ -590,6 +701,82 @@ def step(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     else:
         messages.info(request, _("Keine Änderungen – es war nichts zu speichern."))
     return _after_save(request, use_case, step_)
+
+
+def _chosen_services(request: HttpRequest) -> dict[str, list[dict[str, str]]]:
+    """The service taken from the catalogue search (`?leika=KEY`), as a row not yet saved."""
+    key = request.GET.get("leika", "")
+    name = leika.names_of([key]).get(key) if key else None
+    if name is None:
+        if key:
+            messages.error(request, _("Diese Leistung steht nicht im Leistungskatalog."))
+        return {}
+    messages.info(
+        request,
+        _("„%(name)s“ ist eingetragen, aber noch nicht gespeichert.") % {"name": name},
+    )
+    return {"public_services": [{"leika_key": key, "name": name}]}
+
+
+def _leika_search(request: HttpRequest, step: Step) -> dict[str, Any]:
+    """The catalogue search of the step where services are entered (GET, works without JS)."""
+    if "public_services" not in step.children:
+        return {}
+    query = request.GET.get("leika_suche", "").strip()[:100]
+    return {
+        "leika_search": True,
+        "leika_query": query,
+        "leika_results": leika.search(query) if query else [],
+        "leika_edition": leika.catalogue_edition(),
+    }
+
+
+RISK_STEP: Final[Step] = next(s for s in STEPS if s.special == "risk")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required_keeping_post
+def risk_question(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """One question of the risk step's decision tree: shown, answered, or changed."""
+    node = tree.NODES_BY_KEY.get(key)
+    if node is None:
+        raise Http404
+    user = _actor(request)
+    use_case, checked = permissions.check_use_case(user, pk, perm=permissions.CHANGE)
+    question = tree.QUESTIONS_BY_KEY[key]
+    page = StepPage(request, RISK_STEP, use_case, question=question)
+    assert page.tree is not None and page.facts is not None
+    if not page.tree.on_path(key):
+        # Earlier answers made the question irrelevant (or it is not reached yet).
+        messages.info(request, _("Diese Frage spielt nach Ihren bisherigen Antworten keine Rolle."))
+        return redirect("workspace:step", use_case.pk, RISK_STEP.slug)
+    if request.method != "POST":
+        return _render_step(request, page)
+    page = StepPage(request, RISK_STEP, use_case, data=request.POST, question=question)
+    assert page.risk_form is not None and page.facts is not None
+    if not page.is_valid():
+        return _render_step(request, page, status=400)
+    if is_kept_form(request):
+        return _render_step(request, page)
+    value, unknown = page.risk_form.answer()
+    try:
+        changed = governance_services.save_guided_step(
+            use_case,
+            actor=user,
+            reason=_step_reason(RISK_STEP, page.risk_form.cleaned_data.get("note", "")),
+            fields={},
+            facts=tree.answer(page.facts, key, value, unknown=unknown),
+            expected_version=request.POST.get("version"),
+            checked=checked,
+        )
+    except ConcurrentChange as conflict:
+        return _render_step(request, page, status=409, conflict=conflict.changes)
+    except ValidationError as exc:
+        page.add_service_errors(exc, {})
+        return _render_step(request, page, status=400)
+    if changed:
+        messages.success(request, _("Ihre Antwort ist gespeichert."))
+    return redirect("workspace:step", use_case.pk, RISK_STEP.slug)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -611,24 +798,6 @@ def _summary_groups(use_case: UseCase) -> list[dict[str, Any]]:
     return groups
 
 
-def _missing_for_submission(use_case: UseCase) -> list[dict[str, Any]]:
-    """Gaps a reviewer would send back at once, with the step where they are filled in."""
-    gaps = []
-    if not use_case.risk_class:
-        gaps.append(
-            {"text": _("Der Risikofragebogen ist noch nicht beantwortet."), "step": "risiko"}
-        )
-    if not selectors.child_rows(use_case, "legal_bases"):
-        gaps.append(
-            {"text": _("Es ist keine Rechtsgrundlage angegeben."), "step": "rechtsgrundlage"}
-        )
-    if not use_case.oversight_mode:
-        gaps.append(
-            {"text": _("Die menschliche Aufsicht ist nicht beschrieben."), "step": "aufsicht"}
-        )
-    return gaps
-
-
 @require_GET
 @login_required_keeping_post
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -648,6 +817,14 @@ def _render_detail(
         user, use_case
     )
     obligations = list(governance_selectors.obligation_items_of(use_case))
+    classification = selectors.classification_of(use_case)
+    classification_open = classification is not None and (classification.risk_class == UNDETERMINED)
+    if classification_open:
+        # Until the open questions are answered no AI Act duty is a verdict (obligation_sync).
+        obligations = [item for item in obligations if item.obligation in USE_CASE_OWN]
+    art_4_applies = classification is not None and "art_4_ai_literacy" in (
+        classification.obligations or []
+    )
     sign_off_roles = [
         str(dict(Membership.Role.choices)[role]) for role in required_sign_off_roles(use_case)
     ]
@@ -658,9 +835,19 @@ def _render_detail(
         "can_submit": can_submit,
         "can_view_history": permissions.user_has_perm(user, use_case, permissions.VIEW_HISTORY),
         "submit_form": submit_form,
-        "missing": _missing_for_submission(use_case) if can_submit else [],
+        "missing": progress.submission_gaps(progress.read(use_case)) if can_submit else [],
         "obligations": obligations,
-        "classification": selectors.classification_of(use_case),
+        "classification": classification,
+        "classification_open": classification_open,
+        "art_4_applies": art_4_applies,
+        "art_4_since": describe(
+            APPLICATION_DATES["chapter_i_ii"].applies_from, "", timezone.localdate()
+        ),
+        "ai_literacy_latest": (
+            governance_selectors.ai_literacy_measures_of(use_case.organisation).first()
+            if art_4_applies
+            else None
+        ),
         "sign_off_roles": sign_off_roles,
         "sign_off_pending_roles": selectors.pending_sign_off_roles(user, use_case),
         "sign_offs": selectors.sign_offs_of(use_case, limit=20),
@@ -716,7 +903,13 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "workspace/history.html",
-        {"use_case": use_case, "records": records, "comparison": comparison},
+        {
+            "use_case": use_case,
+            "records": records,
+            "comparison": comparison,
+            # Only what changed, unless the reader asks for every field (no script needed).
+            "show_all": request.GET.get("alle") == "1",
+        },
     )
 
 
@@ -781,6 +974,8 @@ def sign_off(request: HttpRequest, pk: int, role: str) -> HttpResponse:
             "pending": role in selectors.pending_sign_off_roles(user, use_case),
             "groups": _summary_groups(use_case),
             "classification": selectors.classification_of(use_case),
+            # What the submitter asked the reviewers to look at, read before the record.
+            "submission": governance_selectors.current_submission(use_case),
             "errors": [
                 {
                     "id": form[name].auto_id + ("_0" if name == "verdict" else ""),

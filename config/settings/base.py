@@ -40,11 +40,22 @@ INSTALLED_APPS = [
     "csp",
     "accounts",
     "registry",
+    "evidence",
+    "ledger",
     "governance",
+    "maturity",
+    "incidents",
     "workspace",
+    "portfolio",
+    "operations",
+    "interop",
 ]
 
 MIDDLEWARE = [
+    # Before everything: the request id for every log line, the latency metric, and the probes
+    # and the metrics scrape, answered before host names, sessions or the database are read.
+    "operations.middleware.RequestIdMiddleware",
+    "operations.middleware.OperationsEndpointsMiddleware",
     # Outermost: it sees who the request turned out to be, after every other middleware.
     "config.middleware.PrivateResponsesMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -77,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "registry.public.context.operator",
             ],
         },
     },
@@ -93,6 +105,11 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # (0: close after each request); a dropped connection is noticed and replaced.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable database answers within seconds with the 503 page, not after TCP's minutes.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
+        "DATABASE_CONNECT_TIMEOUT", default=3
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -103,7 +120,8 @@ AUTHENTICATION_BACKENDS = [
 # Password login exists only for the local demo and the first superuser; production turns it off.
 PASSWORD_LOGIN_ENABLED = env.bool("PASSWORD_LOGIN_ENABLED", default=False)
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "/"
+# After login each role starts at its task (workspace.views.landing) unless `next` says otherwise.
+LOGIN_REDIRECT_URL = "workspace:landing"
 LOGOUT_REDIRECT_URL = "/"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -115,6 +133,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]
+# English dates as "1 December 2026" (config/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
@@ -127,6 +147,47 @@ STATICFILES_DIRS = [BASE_DIR / "static", ("kern", BASE_DIR / "node_modules/@kern
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"
 
+# Evidence documents (evidence/): a storage of their own, never under MEDIA_ROOT or any URL the
+# web server serves; downloads go through the permission-checking view only. Any Django storage
+# backend works, e.g. django-storages' "storages.backends.s3.S3Storage" for an S3-compatible
+# store, configured by the EVIDENCE_S3_* variables (README, "Evidence documents").
+EVIDENCE_STORAGE_BACKEND = env(
+    "EVIDENCE_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
+)
+if EVIDENCE_STORAGE_BACKEND == "django.core.files.storage.FileSystemStorage":
+    EVIDENCE_STORAGE_OPTIONS: dict[str, object] = {
+        "location": env.path("EVIDENCE_STORAGE_ROOT", default=BASE_DIR / "private" / "evidence"),
+        # Owner-only files and directories: the web server's other users cannot read them.
+        "file_permissions_mode": 0o600,
+        "directory_permissions_mode": 0o700,
+    }
+else:
+    EVIDENCE_STORAGE_OPTIONS = {
+        "bucket_name": env("EVIDENCE_S3_BUCKET_NAME", default=""),
+        "endpoint_url": env("EVIDENCE_S3_ENDPOINT_URL", default=None),
+        "region_name": env("EVIDENCE_S3_REGION_NAME", default=None),
+        "access_key": env("EVIDENCE_S3_ACCESS_KEY_ID", default=None),
+        "secret_key": env("EVIDENCE_S3_SECRET_ACCESS_KEY", default=None),
+        "location": env("EVIDENCE_S3_PREFIX", default=""),
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }
+EVIDENCE_STORAGE = {"BACKEND": EVIDENCE_STORAGE_BACKEND, "OPTIONS": EVIDENCE_STORAGE_OPTIONS}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "evidence": EVIDENCE_STORAGE,
+}
+# The largest evidence document; larger uploads are refused before their body is read.
+EVIDENCE_MAX_UPLOAD_BYTES = env.int("EVIDENCE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# evidence.uploads stops an oversized upload while it is read, before Django stores it.
+FILE_UPLOAD_HANDLERS = [
+    "evidence.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
@@ -138,6 +199,12 @@ PUBLIC_CACHE_MAX_AGE = env.int("PUBLIC_CACHE_MAX_AGE", default=300)
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=3600)
 # Per worker process by default; CACHE_URL=redis://host:6379/1 shares one between the workers.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # While Redis is away a read is a miss and a write is dropped (operations/cache.py).
+    CACHES["default"]["BACKEND"] = "operations.cache.ResilientRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 1, "socket_timeout": 1}
+    )
 ACCESSIBILITY_CONTACT_EMAIL = env(
     "ACCESSIBILITY_CONTACT_EMAIL",
     default=env("DEFAULT_FROM_EMAIL", default="ki-register@localhost"),
@@ -145,11 +212,31 @@ ACCESSIBILITY_CONTACT_EMAIL = env(
 ACCESSIBILITY_STATEMENT_DATE = env("ACCESSIBILITY_STATEMENT_DATE", default="2026-11-26")
 ACCESSIBILITY_ENFORCEMENT_NAME = env(
     "ACCESSIBILITY_ENFORCEMENT_NAME",
-    default="Schlichtungsstelle nach § 16 Behindertengleichstellungsgesetz (BGG)",
+    default="Schlichtungsstelle nach § 16 Behinderten\u00adgleichstellungs\u00adgesetz (BGG)",
 )
 ACCESSIBILITY_ENFORCEMENT_URL = env(
     "ACCESSIBILITY_ENFORCEMENT_URL", default="https://www.schlichtungsstelle-bgg.de"
 )
+
+# The installation's operator, shown on every public page, in the Impressum (§ 5 DDG), the
+# Datenschutzerklärung (Art. 13 DSGVO) and the accessibility statement. IMPRINT_URL and
+# PRIVACY_URL point the footer to the operator's own pages instead of the built-in ones.
+OPERATOR_NAME = env("OPERATOR_NAME", default="")
+OPERATOR_ADDRESS = env("OPERATOR_ADDRESS", default="")
+OPERATOR_REPRESENTATIVE = env("OPERATOR_REPRESENTATIVE", default="")
+OPERATOR_EMAIL = env("OPERATOR_EMAIL", default=ACCESSIBILITY_CONTACT_EMAIL)
+OPERATOR_PHONE = env("OPERATOR_PHONE", default="")
+DATA_PROTECTION_OFFICER_CONTACT = env("DATA_PROTECTION_OFFICER_CONTACT", default="")
+DATA_PROTECTION_AUTHORITY_NAME = env(
+    "DATA_PROTECTION_AUTHORITY_NAME",
+    default="die Datenschutzaufsichtsbehörde Ihres Landes",
+)
+DATA_PROTECTION_AUTHORITY_URL = env(
+    "DATA_PROTECTION_AUTHORITY_URL",
+    default="https://www.datenschutzkonferenz-online.de/datenschutzaufsichtsbehoerden.html",
+)
+IMPRINT_URL = env("IMPRINT_URL", default="")
+PRIVACY_URL = env("PRIVACY_URL", default="")
 
 # guardian: no anonymous user; "public" is a property of the record, not a permission.
 ANONYMOUS_USER_NAME = None
@@ -157,6 +244,8 @@ GUARDIAN_RAISE_403 = False
 
 # The largest API request body; larger ones are refused with 413 before they are parsed.
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
+# The largest multipart upload (a document and its form fields); checked before it is read.
+API_MAX_UPLOAD_BYTES = EVIDENCE_MAX_UPLOAD_BYTES + 64 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -205,6 +294,11 @@ SPECTACULAR_SETTINGS = {
         "LevelEnum": "registry.models.UseCase.Level",
         "WebhookEventEnum": "registry.models.WebhookEndpoint.Event",
         "ReviewerRoleEnum": "governance.workflow.REVIEWER_ROLE_CHOICES",
+        # The obligation items (AI Act and DPIA, staff council) and the engine's AI Act codes.
+        "ObligationItemEnum": "governance.models.ObligationItem.Obligation",
+        "AiActObligationEnum": "governance.risk.engine.OBLIGATIONS",
+        "ObjectionOutcomeEnum": "incidents.models.Objection.Outcome",
+        "OutcomeEnum": "governance.models.Decision.Outcome",
     },
     # Swagger UI and ReDoc from drf-spectacular-sidecar's static files: nothing from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -230,14 +324,47 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDI
 # installation, where a task's retries then give up instead of running in the request.
 EAGER_TASKS_ALLOWED = env.bool("EAGER_TASKS_ALLOWED", default=False)
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker died mid-way runs again (every task is idempotent); with acks late a
+# worker takes one task at a time, so a lost worker strands no others.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task taken by a worker that vanished (SIGKILL, a lost host) goes back to the queue after
+# this many seconds; keep it above the longest task (report rendering).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-# Daily at 06:30 local time: reminders of reviews due within 30 days and overdue ones.
+# Daily at 06:30 local time: one digest per person of the reviews due within 30 days and overdue.
 CELERY_BEAT_SCHEDULE = {
     "send-review-reminders": {
         "task": "governance.tasks.send_review_reminders",
         "schedule": crontab(hour=6, minute=30),
     },
+    # Every quarter of an hour: reporting deadlines of incidents (some run for only 2 days).
+    "send-incident-reminders": {
+        "task": "incidents.tasks.send_incident_reminders",
+        "schedule": crontab(minute="*/15"),
+    },
+    # Nightly: objectors' personal data past the organisation's retention.
+    "erase-objector-data": {
+        "task": "incidents.tasks.erase_objector_data",
+        "schedule": crontab(hour=2, minute=15),
+    },
+    # Every quarter of an hour: adopters hear of new versions of their sources (issue 18).
+    "notify-adopters": {
+        "task": "interop.tasks.notify_adopters",
+        "schedule": crontab(minute="*/15"),
+    },
+    "sign-tree-heads": {
+        "task": "ledger.tasks.sign_current_tree_heads",
+        "schedule": crontab(minute=5),
+    },
 }
+
+# The change log's Ed25519 key (PKCS#8 PEM): a file, or the PEM text itself (see README).
+LEDGER_SIGNING_KEY_FILE = env("LEDGER_SIGNING_KEY_FILE", default="")
+LEDGER_SIGNING_KEY = env("LEDGER_SIGNING_KEY", default="")
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
@@ -246,15 +373,37 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="ki-register@localhost")
 # The address mails link to (scheme, host and port of this installation).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# GovData's contributor id of this installation (http://dcat-ap.de/def/contributors/…) for the
+# DCAT-AP.de catalogue; GovData assigns it to whoever delivers metadata (interop/exports/dcat.py).
+DCAT_CONTRIBUTOR_ID = env("DCAT_CONTRIBUTOR_ID", default="")
 
+# "json": one JSON object per line with the request id (production's default); "text" for people.
+LOG_FORMAT = env("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "operations.requestid.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "operations.jsonlog.JSONFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # WeasyPrint logs every layout step of a transparency report at INFO.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    "loggers": {
+        "weasyprint.progress": {"level": "WARNING"},
+        # One line per request (method, path, status, view, duration); gunicorn's access log is off.
+        "operations.requests": {"level": env("REQUEST_LOG_LEVEL", default="INFO")},
+    },
 }
+# The bearer token Prometheus sends to /metrics; empty: the metrics are not served.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
 
 # Reverting from the history would write outside the services.
 SIMPLE_HISTORY_REVERT_DISABLED = True

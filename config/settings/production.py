@@ -16,6 +16,16 @@ X_FRAME_OPTIONS = "DENY"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "evidence": EVIDENCE_STORAGE,
 }
 # Webhook receivers are reached over HTTPS only, whatever the environment says.
 WEBHOOK_REQUIRE_HTTPS = True
+# One JSON object per line unless LOG_FORMAT=text.
+LOG_FORMAT = env("LOG_FORMAT", default="json")
+LOGGING["handlers"] = {
+    "console": {
+        "class": "logging.StreamHandler",
+        "filters": ["request_id"],
+        "formatter": "json" if LOG_FORMAT == "json" else "text",
+    }
+}

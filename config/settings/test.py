@@ -9,6 +9,17 @@ os.environ.setdefault("EAGER_TASKS_ALLOWED", "true")
 
 from config.settings.base import *  # noqa: F403
 
+
+def _evidence_directory() -> str:
+    import atexit
+    import shutil
+    import tempfile
+
+    directory = tempfile.mkdtemp(prefix="ki_register_evidence_")
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    return directory
+
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
@@ -22,6 +33,11 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Each test process stores evidence files in a directory of its own, removed at exit.
+    "evidence": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": _evidence_directory()},
+    },
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file in memory, not SQLite's shared in-memory database: there, a thread reading a table
@@ -34,4 +50,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": str(_directory / f"ki_register_test_{os.getpid()}.sqlite3")
     }
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
+    # Waits for a lock this long (the embedded Celery worker writes while the test does; on a
+    # loaded machine 30 s were seen to run out).
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 60

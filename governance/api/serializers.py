@@ -1,15 +1,20 @@
 """Representations of the governance side of a use case and of the workflow actions' input."""
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from governance.models import Decision, ObligationItem, SignOff, Submission
+from governance.risk.dates import ROUTES
 from governance.risk.engine import (
     ANNEX_III_POINTS,
     ART_6_3_CONDITIONS,
     EXCLUSIONS,
+    LEGAL_FORMS,
     OBLIGATIONS,
     PROHIBITED_PRACTICES,
+    QUESTION_FIELDS,
     RISK_CLASSES,
     ROLES,
 )
@@ -22,11 +27,38 @@ from registry.api.serializers import (
 
 
 class ObligationItemSerializer(serializers.ModelSerializer):
+    # Today's state of the obligation under the AI Act's dates (null outside the Act).
+    state = serializers.SerializerMethodField()
+    days_left = serializers.SerializerMethodField()
+
     class Meta:
         model = ObligationItem
         list_serializer_class = PrefetchedListSerializer
-        fields = ["id", "obligation", "applies", "status", "reason", "updated_at"]
+        fields = [
+            "id",
+            "obligation",
+            "applies",
+            "status",
+            "reason",
+            "applies_from",
+            "applies_from_source",
+            "state",
+            "days_left",
+            "updated_at",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=["in_force", "coming", "not_applicable"], allow_null=True)
+    )
+    def get_state(self, item: ObligationItem) -> str | None:
+        timing = item.timing_on(timezone.localdate())
+        return timing[0] if timing else None
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_days_left(self, item: ObligationItem) -> int | None:
+        timing = item.timing_on(timezone.localdate())
+        return timing[1] if timing else None
 
 
 class SubmissionSerializer(serializers.ModelSerializer):
@@ -110,6 +142,25 @@ class FactsSerializer(StrictSerializer):
     emotion_recognition_or_biometric_categorisation = serializers.BooleanField(required=False)
     deep_fake = serializers.BooleanField(required=False)
     public_interest_text_without_editorial_review = serializers.BooleanField(required=False)
+    deployer_legal_form = serializers.ChoiceField(
+        choices=LEGAL_FORMS,
+        required=False,
+        help_text=_("Rechtsform des Betreibers (Art. 27 Abs. 1, Art. 26 Abs. 8, Art. 49 Abs. 3)"),
+    )
+    placed_on_market_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=_("Erstmals in Verkehr gebracht oder in Betrieb genommen (Art. 111 Abs. 2)"),
+    )
+    significant_design_change = serializers.BooleanField(required=False)
+    unknown = serializers.ListField(
+        child=serializers.ChoiceField(choices=QUESTION_FIELDS),
+        required=False,
+        help_text=_(
+            "Fragen, die mit „weiß nicht“ beantwortet sind: Die Einstufung bleibt dann offen "
+            "(undetermined), sofern die Frage auf dem Pfad des Entscheidungsbaums liegt."
+        ),
+    )
 
 
 class ReasonEntrySerializer(serializers.Serializer):
@@ -117,8 +168,20 @@ class ReasonEntrySerializer(serializers.Serializer):
     text = serializers.CharField()
 
 
+class TimingEntrySerializer(serializers.Serializer):
+    # The obligation items' choice set, so the schema names one enum for both.
+    obligation = serializers.ChoiceField(choices=ObligationItem.Obligation.choices)
+    route = serializers.ChoiceField(choices=ROUTES)
+    applies_from = serializers.DateField(allow_null=True, help_text=_("gilt ab; null: gilt nicht"))
+    source = serializers.CharField(help_text=_("Rechtsquelle des Datums"))
+    state = serializers.ChoiceField(choices=["in_force", "coming", "not_applicable"])
+    days_left = serializers.IntegerField(allow_null=True)
+
+
 class ClassificationSerializer(serializers.Serializer):
     risk_class = serializers.ChoiceField(choices=RISK_CLASSES, help_text=_("Risikoklasse"))
     obligations = serializers.ListField(child=serializers.ChoiceField(choices=OBLIGATIONS))
     reasons = ReasonEntrySerializer(many=True)
     rule_set_version = serializers.CharField()
+    reference_date = serializers.DateField(help_text=_("Stichtag der Angaben in timeline"))
+    timeline = TimingEntrySerializer(many=True)

@@ -18,6 +18,8 @@ from django.utils import timezone
 from accounts.models import Organisation
 from governance.models import Decision
 from governance.reports.periods import Period
+from incidents.models import Objection
+from incidents.selectors import objection_counts
 from registry.models import PublishedUseCase, UseCase
 from registry.public.selectors import change_kind, changed_fields, field_labels, german_sort_key
 
@@ -46,6 +48,17 @@ class Entry:
     details: str = ""
 
 
+@dataclass(frozen=True)
+class ObjectionCount:
+    """Objections to one public use case received in the period, and how many were decided."""
+
+    use_case_id: int
+    title: str
+    received: int
+    decided: int
+    changed: int
+
+
 @dataclass
 class ReportContent:
     """Everything a report shows; built by `build_report_content`."""
@@ -70,6 +83,8 @@ class ReportContent:
     decisions_unnamed: int = 0
     overdue_reviews: int = 0
     overdue_by_risk_class: list[Bar] = field(default_factory=list)
+    # Objections received in the period, per public use case: counts only, never their content.
+    objections: list[ObjectionCount] = field(default_factory=list)
 
     @property
     def reference_day(self) -> datetime.date:
@@ -200,6 +215,24 @@ def build_report_content(
         if use_case_id in public_now
     ]
 
+    received = Objection.objects.filter(
+        use_case__organisation=organisation, received_at__gte=starts_at, received_at__lt=as_of
+    ).values_list("use_case_id", flat=True)
+    counts = objection_counts([pk for pk in set(received) if pk in public_now])
+    objections = sorted(
+        (
+            ObjectionCount(
+                use_case_id=pk,
+                title=public_now[pk].title,
+                received=row["received"],
+                decided=row["decided"],
+                changed=row["changed"],
+            )
+            for pk, row in counts.items()
+        ),
+        key=lambda row: german_sort_key(row.title),
+    )
+
     return ReportContent(
         organisation=organisation,
         period=period,
@@ -234,4 +267,5 @@ def build_report_content(
                 if overdue_risk.get(value)
             ]
         ),
+        objections=objections,
     )

@@ -34,25 +34,35 @@ def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
     raise ValueError(f"external resource refused: {url}")
 
 
-def render_report_pdf(content: ReportContent, body: str) -> bytes:
-    """The report as a tagged PDF (PDF/UA-1) for printing and archiving."""
-    from weasyprint import HTML
-
-    # The report page's stylesheet, inlined: WeasyPrint fetches nothing.
-    stylesheet = finders.find("css/report.css")
+def static_stylesheet(name: str) -> str:
+    """A stylesheet of the static files as text, to inline into a document WeasyPrint renders."""
+    stylesheet = finders.find(name)
     assert isinstance(stylesheet, str)
     with open(stylesheet, encoding="utf-8") as css:
-        report_css = css.read()
-    with translation.override("de"):
-        document = render_to_string(
-            "governance/reports/report_document.html",
-            {"content": content, "body": body, "report_css": report_css},
-        )
+        return css.read()
+
+
+def html_to_pdf(document: str) -> bytes:
+    """A self-contained HTML document as a tagged PDF (PDF/UA-1); nothing is fetched."""
+    from weasyprint import HTML
+
     pdf: bytes | None = HTML(string=document, url_fetcher=_refuse_fetch).write_pdf(
         pdf_variant="pdf/ua-1"
     )
     assert pdf is not None  # write_pdf without a target returns the bytes
     return pdf
+
+
+def render_report_pdf(content: ReportContent, body: str) -> bytes:
+    """The report as a tagged PDF (PDF/UA-1) for printing and archiving."""
+    # The report page's stylesheet, inlined: WeasyPrint fetches nothing.
+    report_css = static_stylesheet("css/report.css")
+    with translation.override("de"):
+        document = render_to_string(
+            "governance/reports/report_document.html",
+            {"content": content, "body": body, "report_css": report_css},
+        )
+    return html_to_pdf(document)
 
 
 def _claim(report_id: int, token: str) -> TransparencyReport | None:

@@ -13,6 +13,8 @@ from accounts.roles import is_board_member
 from governance import tasks
 from governance.models import TransparencyReport
 from governance.reports.periods import Period
+from ledger.models import LogTree
+from ledger.signing import sign_tree_heads
 
 # Reports cover the register's lifetime; earlier years hold nothing and mostly are typos.
 EARLIEST_YEAR = 2000
@@ -136,6 +138,12 @@ def publish_report(report: TransparencyReport, *, actor: User) -> TransparencyRe
     report.withdrawn_by = None
     report.full_clean()
     report.save()
+    # The change log's state the report was published with, signed (ledger.signing).
+    sign_tree_heads(
+        occasion=f"transparency-report:{report.pk}",
+        trees=LogTree.objects.filter(organisation_id=report.organisation_id),
+        force=True,
+    )
     return report
 
 

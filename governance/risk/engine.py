@@ -9,6 +9,7 @@ Legal references in reasons stay German citations in every language: they are id
 reader looks up, while the sentences beside them are translated.
 """
 
+import datetime
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, Final, Literal, get_args
@@ -18,16 +19,39 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-# Bump whenever a rule changes, so stored classifications show which rules produced them.
-RULE_SET_VERSION: Final = "2026.1"
+from governance.risk.dates import (
+    APPLICATION_DATES,
+    ART_50_DATE,
+    Route,
+    TimingState,
+    citation,
+    state_on,
+)
 
-RiskClass = Literal["out_of_scope", "prohibited", "high_risk", "transparency", "minimal"]
-Role = Literal["deployer", "provider", "provider_and_deployer"]
-Side = Literal["provider", "deployer"]
+# Bump whenever a rule changes, so stored classifications show which rules produced them.
+# 2026.2: dates of application per obligation (governance.risk.dates), the deployer's legal form,
+# the prohibitions added by Regulation (EU) 2026/1744 and the transitional rules of Art. 111.
+# 2026.3: the decision tree (governance.risk.tree): questions that cannot matter are skipped,
+# "weiß nicht" is an answer, and an unfinished or open tree has the outcome "undetermined".
+RULE_SET_VERSION: Final = "2026.3"
+
+# "undetermined": the tree is not finished or an answer on its path is "weiß nicht"; no verdict.
+RiskClass = Literal[
+    "out_of_scope", "prohibited", "high_risk", "transparency", "minimal", "undetermined"
+]
+Role = Literal["deployer", "provider", "provider_and_deployer", "importer", "distributor"]
+Side = Literal["provider", "deployer", "importer", "distributor"]
 Exclusion = Literal[
     "military_defence_national_security", "scientific_research", "pre_market_research"
 ]
-ProhibitedPractice = Literal["5_1_a", "5_1_b", "5_1_c", "5_1_d", "5_1_e", "5_1_f", "5_1_g", "5_1_h"]
+ProhibitedPractice = Literal[
+    "5_1_a", "5_1_b", "5_1_ba", "5_1_bb", "5_1_c", "5_1_d", "5_1_e", "5_1_f", "5_1_g", "5_1_h"
+]
+# The deployer's legal form decides Art. 27(1) (bodies governed by public law and private entities
+# providing public services) and Art. 26(8), 49(3) (public authorities and those acting for them).
+LegalForm = Literal[
+    "public_authority", "body_governed_by_public_law", "private_public_services", "private"
+]
 AnnexIIIPoint = Literal["1", "2", "3", "4", "5a", "5b", "5c", "5d", "6", "7", "8a", "8b"]
 Art63Condition = Literal["a", "b", "c", "d"]
 Obligation = Literal[
@@ -35,9 +59,15 @@ Obligation = Literal[
     "art_5_prohibited",
     "art_6_4_documentation",
     "art_16_provider_obligations",
+    "art_23_importer_obligations",
+    "art_24_distributor_obligations",
     "art_26_deployer_obligations",
+    "art_26_10_post_remote_biometric_identification",
+    "art_26_11_inform_affected_persons",
     "art_27_fria",
     "art_49_registration",
+    "art_53_gpai_model_provider",
+    "art_86_explanation",
     "art_50_1",
     "art_50_2",
     "art_50_3",
@@ -51,6 +81,28 @@ PROHIBITED_PRACTICES: Final[tuple[ProhibitedPractice, ...]] = get_args(Prohibite
 ANNEX_III_POINTS: Final[tuple[AnnexIIIPoint, ...]] = get_args(AnnexIIIPoint)
 ART_6_3_CONDITIONS: Final[tuple[Art63Condition, ...]] = get_args(Art63Condition)
 OBLIGATIONS: Final[tuple[Obligation, ...]] = get_args(Obligation)
+LEGAL_FORMS: Final[tuple[LegalForm, ...]] = get_args(LegalForm)
+# Prohibitions inserted by Art. 1 Nr. 7 VO (EU) 2026/1744, applying from a later date.
+AMENDED_PRACTICES: Final[frozenset[ProhibitedPractice]] = frozenset({"5_1_ba", "5_1_bb"})
+FRIA_LEGAL_FORMS: Final[frozenset[LegalForm]] = frozenset(
+    {"public_authority", "body_governed_by_public_law", "private_public_services"}
+)
+PUBLIC_AUTHORITY_FORMS: Final[frozenset[LegalForm]] = frozenset({"public_authority"})
+# Art. 111(2) second sentence: systems "intended to be used by public authorities".
+PUBLIC_LAW_FORMS: Final[frozenset[LegalForm]] = frozenset(
+    {"public_authority", "body_governed_by_public_law"}
+)
+
+LEGAL_FORM_LABELS: Final[dict[LegalForm, Promise]] = {
+    "public_authority": _("Behörde (etwa Gemeinde, Stadt, Landkreis oder ihr Amt)"),
+    "body_governed_by_public_law": _(
+        "Einrichtung des öffentlichen Rechts (etwa Anstalt, Zweckverband, Eigenbetrieb)"
+    ),
+    "private_public_services": _(
+        "Privatrechtliches Unternehmen, das öffentliche Dienste erbringt (etwa Stadtwerke GmbH)"
+    ),
+    "private": _("Privatrechtliches Unternehmen ohne öffentliche Dienste"),
+}
 
 ROLE_LABELS: Final[dict[Role, Promise]] = {
     "deployer": _("Betreiber: Wir setzen ein KI-System unter eigener Verantwortung ein."),
@@ -61,6 +113,14 @@ ROLE_LABELS: Final[dict[Role, Promise]] = {
     "provider_and_deployer": _(
         "Anbieter und Betreiber: Wir entwickeln das System selbst (oder verändern es wesentlich) "
         "und setzen es auch selbst ein."
+    ),
+    "importer": _(
+        "Einführer: Wir bringen als Erste in der EU das System eines Anbieters aus einem "
+        "Drittland in Verkehr (etwa als IT-Dienstleister)."
+    ),
+    "distributor": _(
+        "Händler: Wir geben das System eines anderen Anbieters an Dritte weiter, ohne es zu "
+        "verändern (etwa als IT-Dienstleister für Kommunen)."
     ),
 }
 
@@ -91,6 +151,11 @@ PROHIBITED_PRACTICE_LABELS: Final[dict[ProhibitedPractice, Promise]] = {
         "Ausnutzen der Schutzbedürftigkeit von Menschen wegen ihres Alters, einer Behinderung "
         "oder ihrer sozialen oder wirtschaftlichen Lage"
     ),
+    "5_1_ba": _(
+        "realistische intime oder sexuelle Bilder, Videos oder Töne einer erkennbaren Person "
+        "ohne deren Einwilligung erzeugen oder verändern"
+    ),
+    "5_1_bb": _("Darstellungen sexuellen Missbrauchs von Kindern erzeugen oder verändern"),
     "5_1_c": _(
         "Social Scoring: Bewertung von Menschen nach ihrem sozialen Verhalten oder ihrer "
         "Persönlichkeit, die zu ungerechtfertigter Schlechterstellung führt"
@@ -179,17 +244,51 @@ class Facts:
     role: Role = "deployer"
     prohibited_practices: frozenset[ProhibitedPractice] = frozenset()
     annex_i_safety_component: bool = False
+    # Annex I Section B (since VO (EU) 2026/1744 also machinery): Art. 2(2).
+    annex_i_section_b: bool = False
     annex_iii_points: frozenset[AnnexIIIPoint] = frozenset()
+    # Art. 3(39), Annex III 1(c): emotions inferred from biometric data (not from text).
+    emotion_recognition: bool = False
+    # Annex III 1(b): categorisation by sensitive or protected attributes from biometric data.
+    biometric_categorisation_sensitive: bool = False
+    # Art. 25(1)(c): a general-purpose system put to a high-risk purpose.
+    general_purpose_system_put_to_high_risk_use: bool = False
+    # Art. 6(3) first subparagraph: no significant risk of harm, no material influence.
+    art_6_3_no_significant_risk: bool = False
     art_6_3_conditions: frozenset[Art63Condition] = frozenset()
     profiles_natural_persons: bool = False
     interacts_with_natural_persons: bool = False
     generates_synthetic_content: bool = False
+    # Kept under its old id so stored answers stay readable; since rule set 2026.2 it asks for
+    # biometric categorisation only (emotion recognition and sensitive traits are asked below).
     emotion_recognition_or_biometric_categorisation: bool = False
     deep_fake: bool = False
     public_interest_text_without_editorial_review: bool = False
+    # Filled from the organisation's record when a use case is classified (accounts.Organisation).
+    deployer_legal_form: LegalForm = "public_authority"
+    # When the system (its type and model) was first placed on the market or put into service,
+    # and whether its design changed significantly since (Art. 111(2)).
+    placed_on_market_on: datetime.date | None = None
+    significant_design_change: bool = False
+    # Art. 26(10): post-remote biometric identification in a criminal investigation.
+    post_remote_biometric_identification: bool = False
+    # Art. 53: the organisation fine-tunes a general-purpose AI model and gives it to others.
+    provides_general_purpose_model: bool = False
+    # How the decision tree was answered (governance.risk.tree), not facts of the system: the
+    # questions answered "weiß nicht", and the questions answered at all. None means every
+    # question counts as answered, as the one-page questionnaire before rule set 2026.3 stored it.
+    unknown: frozenset[str] = frozenset()
+    answered: frozenset[str] | None = None
 
 
 FACT_FIELDS: Final[tuple[str, ...]] = tuple(f.name for f in fields(Facts))
+# The fields that record how the tree was answered, and those filled from the organisation.
+TREE_FIELDS: Final[frozenset[str]] = frozenset({"unknown", "answered"})
+ORGANISATION_FIELDS: Final[frozenset[str]] = frozenset({"deployer_legal_form"})
+# The facts a person answers, by question id (governance.risk.questions uses the same ids).
+QUESTION_FIELDS: Final[tuple[str, ...]] = tuple(
+    name for name in FACT_FIELDS if name not in TREE_FIELDS | ORGANISATION_FIELDS
+)
 
 
 class FactsError(ValueError):
@@ -210,12 +309,17 @@ _CHOICE_FIELDS: Final[dict[str, tuple[tuple[str, ...], bool]]] = {
     # field: (allowed values, whether null is allowed)
     "excluded": (EXCLUSIONS, True),
     "role": (ROLES, False),
+    "deployer_legal_form": (LEGAL_FORMS, False),
 }
+_DATE_FIELDS: Final[frozenset[str]] = frozenset({"placed_on_market_on"})
 _MULTI_FIELDS: Final[dict[str, tuple[str, ...]]] = {
     "prohibited_practices": PROHIBITED_PRACTICES,
     "annex_iii_points": ANNEX_III_POINTS,
     "art_6_3_conditions": ART_6_3_CONDITIONS,
+    "unknown": QUESTION_FIELDS,
 }
+# Lists that may also be null (see Facts.answered).
+_NULLABLE_MULTI_FIELDS: Final[dict[str, tuple[str, ...]]] = {"answered": QUESTION_FIELDS}
 
 
 def _show(value: object) -> str:
@@ -231,6 +335,20 @@ def _show(value: object) -> str:
 
 def _parse_field(key: str, value: object) -> Any:
     """Return the parsed value of one known field or raise ValueError with a German message."""
+    if key in _DATE_FIELDS:
+        if value is None:
+            return None
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            if not isinstance(value, str):
+                raise ValueError
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(
+                gettext("„%(field)s“ muss null oder ein Datum wie 2026-12-01 sein.")
+                % {"field": key}
+            ) from None
     if key in _BOOL_FIELDS:
         # Strict on purpose: "true", 1 or null would hide a client bug behind a wrong class.
         if not isinstance(value, bool):
@@ -248,7 +366,12 @@ def _parse_field(key: str, value: object) -> Any:
             )
             raise ValueError(message % {"field": key, "allowed": ", ".join(allowed)})
         return value
-    allowed = _MULTI_FIELDS[key]
+    if key in _NULLABLE_MULTI_FIELDS:
+        if value is None:
+            return None
+        allowed = _NULLABLE_MULTI_FIELDS[key]
+    else:
+        allowed = _MULTI_FIELDS[key]
     if not isinstance(value, list | tuple | set | frozenset):
         raise ValueError(gettext("„%(field)s“ muss eine Liste sein.") % {"field": key})
     unknown = [item for item in value if not isinstance(item, str) or item not in allowed]
@@ -287,7 +410,12 @@ _SIDES: Final[dict[Role, frozenset[Side]]] = {
     "deployer": frozenset({"deployer"}),
     "provider": frozenset({"provider"}),
     "provider_and_deployer": frozenset({"provider", "deployer"}),
+    "importer": frozenset({"importer"}),
+    "distributor": frozenset({"distributor"}),
 }
+# Art. 5(1)(h) prohibits the *use* of real-time remote biometric identification for law
+# enforcement; its supply stays lawful and is high-risk under Annex III point 1.
+USE_ONLY_PRACTICES: Final[frozenset[ProhibitedPractice]] = frozenset({"5_1_h"})
 
 
 @dataclass(frozen=True)
@@ -297,11 +425,17 @@ class Situation:
     facts: Facts
     sides: frozenset[Side]
     prohibited: frozenset[ProhibitedPractice]
+    # The Annex III points the system falls under, including those its biometric facts imply.
+    annex_iii_points: frozenset[AnnexIIIPoint]
     annex_i: bool
+    # Annex I Section B: high-risk by Art. 6(1), but only Art. 6(1), 102-109 and 112 apply.
+    annex_i_b: bool
     # Annex III points that make the system high-risk (empty when Art. 6(3) lifts them).
     high_risk_points: frozenset[AnnexIIIPoint]
     derogated: bool
     profiling_overrides_derogation: bool
+    repurposed: bool
+    supplies_use_only_practice: bool
     interacts: bool
     synthetic: bool
     emotion_or_biometric: bool
@@ -311,21 +445,51 @@ class Situation:
     @classmethod
     def of(cls, facts: Facts) -> "Situation":
         """Derive the legal situation of an in-scope AI system from its facts."""
+        sides = _SIDES[facts.role]
+        prohibited = facts.prohibited_practices
+        annex_iii = set(facts.annex_iii_points)
+        if "deployer" not in sides and prohibited & USE_ONLY_PRACTICES:
+            prohibited = prohibited - USE_ONLY_PRACTICES
+            annex_iii.add("1")
+        # Annex III 1(a)-(c): remote identification, sensitive categorisation, emotions.
+        if (
+            facts.emotion_recognition
+            or facts.biometric_categorisation_sensitive
+            or facts.post_remote_biometric_identification
+        ):
+            annex_iii.add("1")
+        points = frozenset(annex_iii)
         # A prohibited system may be neither placed on the market, put into service nor used
         # (Art. 5(1)), so no duty that presupposes its lawful operation is derived for it.
-        allowed = not facts.prohibited_practices
-        claims_derogation = bool(facts.annex_iii_points and facts.art_6_3_conditions)
+        allowed = not prohibited
+        # Art. 6(3): the derogations count only once the opening condition is affirmed.
+        claims_derogation = bool(
+            points and facts.art_6_3_no_significant_risk and facts.art_6_3_conditions
+        )
         # Art. 6(3) third subparagraph: profiling of natural persons is always high-risk.
         derogated = claims_derogation and not facts.profiles_natural_persons
+        high_risk_points = points if allowed and not derogated else frozenset()
+        # Art. 25(1)(c): whoever puts a general-purpose system to a high-risk use becomes its
+        # provider, whatever role was picked.
+        repurposed = bool(high_risk_points) and facts.general_purpose_system_put_to_high_risk_use
+        if repurposed:
+            sides = sides | {"provider"}
         return cls(
             facts=facts,
-            sides=_SIDES[facts.role],
-            prohibited=facts.prohibited_practices,
+            sides=sides,
+            prohibited=prohibited,
+            annex_iii_points=points,
             annex_i=allowed and facts.annex_i_safety_component,
-            high_risk_points=(facts.annex_iii_points if allowed and not derogated else frozenset()),
+            annex_i_b=allowed and facts.annex_i_section_b and not facts.annex_i_safety_component,
+            high_risk_points=high_risk_points,
             derogated=allowed and derogated,
             profiling_overrides_derogation=(
                 allowed and claims_derogation and facts.profiles_natural_persons
+            ),
+            repurposed=allowed and repurposed,
+            supplies_use_only_practice=(
+                "deployer" not in _SIDES[facts.role]
+                and bool(facts.prohibited_practices & USE_ONLY_PRACTICES)
             ),
             interacts=allowed and facts.interacts_with_natural_persons,
             # Deep fakes and AI-written texts are synthetic content by definition, so their
@@ -336,7 +500,12 @@ class Situation:
                 or facts.deep_fake
                 or facts.public_interest_text_without_editorial_review
             ),
-            emotion_or_biometric=allowed and facts.emotion_recognition_or_biometric_categorisation,
+            emotion_or_biometric=allowed
+            and (
+                facts.emotion_recognition_or_biometric_categorisation
+                or facts.emotion_recognition
+                or facts.biometric_categorisation_sensitive
+            ),
             deep_fake=allowed and facts.deep_fake,
             public_interest_text=allowed and facts.public_interest_text_without_editorial_review,
         )
@@ -355,6 +524,48 @@ class Situation:
     def high_risk(self) -> bool:
         """Whether the system is high-risk under Art. 6(1) or 6(2)."""
         return self.annex_i or bool(self.high_risk_points)
+
+    @property
+    def owes_fria(self) -> bool:
+        """Art. 27(1): public-law deployers and private ones providing public services, and
+        every deployer of an Annex III 5(b) or 5(c) system."""
+        return self.deploys and (
+            (bool(self.eu_database_points) and self.facts.deployer_legal_form in FRIA_LEGAL_FORMS)
+            or bool(self.high_risk_points & {"5b", "5c"})
+        )
+
+    @property
+    def registers_as_deployer(self) -> bool:
+        """Art. 26(8), 49(3): only deployers that are public authorities register their use."""
+        return (
+            self.deploys
+            and bool(self.eu_database_points)
+            and self.facts.deployer_legal_form in PUBLIC_AUTHORITY_FORMS
+        )
+
+    @property
+    def high_risk_route(self) -> Route:
+        """Which Chapter III date governs the high-risk duties (Annex III before Annex I)."""
+        if self.high_risk_points or self.derogated:
+            return "high_risk_annex_iii"
+        return "high_risk_annex_i"
+
+    @property
+    def for_public_authorities(self) -> bool:
+        """Whether the system is used by a public authority (Art. 111(2) second sentence)."""
+        return self.facts.deployer_legal_form in PUBLIC_LAW_FORMS
+
+    @property
+    def legacy(self) -> bool:
+        """Art. 111(2): in use before the Chapter III date, its design unchanged since."""
+        placed = self.facts.placed_on_market_on
+        start = APPLICATION_DATES[self.high_risk_route].applies_from
+        return (
+            placed is not None
+            and start is not None
+            and placed < start
+            and not self.facts.significant_design_change
+        )
 
     @property
     def eu_database_points(self) -> frozenset[AnnexIIIPoint]:
@@ -377,7 +588,7 @@ class Situation:
         """Return the highest applicable risk class."""
         if self.prohibited:
             return "prohibited"
-        if self.high_risk:
+        if self.high_risk or self.annex_i_b:
             return "high_risk"
         if self.transparency:
             return "transparency"
@@ -406,7 +617,7 @@ def _in_high_risk_area(point: AnnexIIIPoint) -> Callable[[Situation], bool]:
 def _practice_rules() -> Iterable[Rule]:
     for practice, label in PROHIBITED_PRACTICE_LABELS.items():
         yield Rule(
-            article=f"Art. 5 Abs. 1 lit. {practice[-1]} KI-VO",
+            article=f"Art. 5 Abs. 1 lit. {practice.split('_')[-1]} KI-VO",
             applies=_uses_practice(practice),
             text=format_lazy(_("Verbotene Praxis: {practice}."), practice=label),
         )
@@ -425,7 +636,7 @@ def _registers_non_publicly(s: Situation) -> bool:
     # Art. 49(4) covers the registrations of paragraphs 1 to 3, the provider's Art. 49(2) one too.
     registered_points = s.eu_database_points
     if s.derogated and s.provides:
-        registered_points = s.facts.annex_iii_points
+        registered_points = s.annex_iii_points
     return bool(registered_points & NON_PUBLIC_REGISTRATION_POINTS)
 
 
@@ -443,6 +654,24 @@ RULES: Final[tuple[Rule, ...]] = (
         "art_5_prohibited",
     ),
     Rule(
+        "Art. 5 Abs. 1 lit. h KI-VO",
+        lambda s: s.supplies_use_only_practice,
+        _(
+            "Verboten ist die Verwendung biometrischer Echtzeit-Fernidentifizierung zur "
+            "Strafverfolgung, nicht ihr Inverkehrbringen: Wer das System nur anbietet, bringt "
+            "ein Hochrisiko-System nach Anhang III Nr. 1 in Verkehr."
+        ),
+    ),
+    Rule(
+        "Art. 6 Abs. 1, Art. 2 Abs. 2 i. V. m. Anhang I Abschnitt B KI-VO",
+        lambda s: s.annex_i_b,
+        _(
+            "Das System ist Sicherheitsbauteil eines Produkts nach Anhang I Abschnitt B (etwa "
+            "einer Maschine): Es ist hochriskant, doch von der KI-Verordnung gelten nur Art. 6 "
+            "Abs. 1, Art. 102 bis 109 und 112; die Anforderungen kommen über das Produktrecht."
+        ),
+    ),
+    Rule(
         "Art. 6 Abs. 1 i. V. m. Anhang I KI-VO",
         lambda s: s.annex_i,
         _(
@@ -452,6 +681,28 @@ RULES: Final[tuple[Rule, ...]] = (
         ),
     ),
     *_annex_iii_rules(),
+    Rule(
+        "Art. 6 Abs. 3 UAbs. 1 KI-VO",
+        lambda s: (
+            bool(s.high_risk_points)
+            and bool(s.facts.art_6_3_conditions)
+            and not s.facts.art_6_3_no_significant_risk
+        ),
+        _(
+            "Die Ausnahmen nach Art. 6 Abs. 3 UAbs. 2 zählen erst, wenn feststeht, dass das "
+            "System kein erhebliches Risiko birgt und das Ergebnis von Entscheidungen nicht "
+            "wesentlich beeinflusst; das ist nicht bestätigt, das System bleibt hochriskant."
+        ),
+    ),
+    Rule(
+        "Art. 25 Abs. 1 lit. c KI-VO",
+        lambda s: s.repurposed,
+        _(
+            "Ein KI-System mit allgemeinem Verwendungszweck wird für einen Zweck nach Anhang III "
+            "eingesetzt: Damit wird die Organisation Anbieter dieses Hochrisiko-Systems, "
+            "unabhängig von der angegebenen Rolle."
+        ),
+    ),
     Rule(
         "Art. 6 Abs. 3 KI-VO",
         lambda s: s.profiling_overrides_derogation,
@@ -524,6 +775,27 @@ RULES: Final[tuple[Rule, ...]] = (
         "art_49_registration",
     ),
     Rule(
+        "Art. 23 KI-VO",
+        lambda s: s.high_risk and "importer" in s.sides,
+        _(
+            "Als Einführer eines Hochrisiko-Systems: vor dem Inverkehrbringen prüfen, dass "
+            "Konformitätsbewertung, technische Dokumentation, CE-Kennzeichnung und "
+            "Bevollmächtigter vorliegen; Name und Anschrift angeben; Unterlagen zehn Jahre "
+            "aufbewahren."
+        ),
+        "art_23_importer_obligations",
+    ),
+    Rule(
+        "Art. 24 KI-VO",
+        lambda s: s.high_risk and "distributor" in s.sides,
+        _(
+            "Als Händler eines Hochrisiko-Systems: vor der Bereitstellung CE-Kennzeichnung, "
+            "Konformitätserklärung und Betriebsanleitung prüfen; ein nicht konformes System "
+            "nicht weitergeben und Anbieter oder Einführer informieren."
+        ),
+        "art_24_distributor_obligations",
+    ),
+    Rule(
         "Art. 26 KI-VO",
         lambda s: s.high_risk and s.deploys,
         _(
@@ -536,8 +808,37 @@ RULES: Final[tuple[Rule, ...]] = (
         "art_26_deployer_obligations",
     ),
     Rule(
+        "Art. 26 Abs. 10 KI-VO",
+        lambda s: s.deploys and not s.prohibited and s.facts.post_remote_biometric_identification,
+        _(
+            "Nachträgliche biometrische Fernidentifizierung zur Verfolgung von Straftaten: vorher "
+            "oder binnen 48 Stunden eine Genehmigung einer Justiz- oder Verwaltungsbehörde "
+            "beantragen, jede Verwendung dokumentieren und jährlich berichten."
+        ),
+        "art_26_10_post_remote_biometric_identification",
+    ),
+    Rule(
+        "Art. 26 Abs. 11 KI-VO",
+        lambda s: s.deploys and bool(s.high_risk_points),
+        _(
+            "Wer ein Hochrisiko-System nach Anhang III einsetzt, das Entscheidungen über Menschen "
+            "trifft oder dabei hilft, informiert die betroffenen Menschen, dass es eingesetzt wird."
+        ),
+        "art_26_11_inform_affected_persons",
+    ),
+    Rule(
+        "Art. 86 KI-VO",
+        lambda s: s.deploys and bool(s.high_risk_points - {CRITICAL_INFRASTRUCTURE}),
+        _(
+            "Betroffene einer Entscheidung, die auf dem Ergebnis des Systems beruht und sie "
+            "erheblich beeinträchtigt, haben ein Recht auf eine klare und aussagekräftige "
+            "Erläuterung der Rolle des Systems; der Betreiber muss sie geben können."
+        ),
+        "art_86_explanation",
+    ),
+    Rule(
         "Art. 27 Abs. 1 KI-VO",
-        lambda s: bool(s.eu_database_points) and s.deploys,
+        lambda s: s.owes_fria,
         _(
             "Als öffentliche Stelle muss vor der ersten Verwendung eines Hochrisiko-Systems nach "
             "Anhang III eine Grundrechte-Folgenabschätzung durchgeführt und der "
@@ -546,8 +847,43 @@ RULES: Final[tuple[Rule, ...]] = (
         "art_27_fria",
     ),
     Rule(
+        "Art. 27 Abs. 1 KI-VO",
+        lambda s: bool(s.eu_database_points) and s.deploys and not s.owes_fria,
+        _(
+            "Eine Grundrechte-Folgenabschätzung schulden nur Einrichtungen des öffentlichen Rechts "
+            "und private Einrichtungen, die öffentliche Dienste erbringen; für die angegebene "
+            "Rechtsform entfällt sie."
+        ),
+    ),
+    Rule(
+        "Art. 26 Abs. 8, Art. 49 Abs. 3 KI-VO",
+        lambda s: bool(s.eu_database_points) and s.deploys and not s.registers_as_deployer,
+        _(
+            "Als Betreiber registrieren sich nur Behörden und wer in ihrem Auftrag handelt; für "
+            "die angegebene Rechtsform entfällt die Registrierung der Verwendung."
+        ),
+    ),
+    Rule(
+        "Art. 111 Abs. 2 KI-VO",
+        lambda s: s.high_risk and s.legacy and s.for_public_authorities,
+        _(
+            "Das System war vor dem Geltungsbeginn der Hochrisiko-Pflichten in Verkehr oder in "
+            "Betrieb und wurde seitdem nicht wesentlich geändert: Für Systeme, die Behörden "
+            "verwenden, gelten die Pflichten spätestens ab dem 2. August 2030."
+        ),
+    ),
+    Rule(
+        "Art. 111 Abs. 2 KI-VO",
+        lambda s: (s.high_risk and s.legacy and not s.for_public_authorities),
+        _(
+            "Das System war vor dem Geltungsbeginn der Hochrisiko-Pflichten in Verkehr oder in "
+            "Betrieb und wurde seitdem nicht wesentlich geändert: Die Hochrisiko-Pflichten gelten "
+            "erst, wenn sich sein Design wesentlich ändert."
+        ),
+    ),
+    Rule(
         "Art. 49 Abs. 3 KI-VO",
-        lambda s: bool(s.eu_database_points) and s.deploys,
+        lambda s: s.registers_as_deployer,
         _(
             "Als Behörde muss sich der Betreiber vor der Inbetriebnahme oder Verwendung in der "
             "EU-Datenbank registrieren, das System auswählen und seine Verwendung eintragen."
@@ -566,7 +902,7 @@ RULES: Final[tuple[Rule, ...]] = (
     ),
     Rule(
         "Art. 27 Abs. 1, Art. 49 KI-VO",
-        lambda s: s.annex_i and not s.facts.annex_iii_points,
+        lambda s: s.annex_i and not s.annex_iii_points,
         _(
             "Für Hochrisiko-Systeme allein nach Anhang I gelten weder die "
             "Grundrechte-Folgenabschätzung noch die Registrierung in der EU-Datenbank."
@@ -631,32 +967,38 @@ RULES: Final[tuple[Rule, ...]] = (
             "der Betreiber, nicht der Anbieter."
         ),
     ),
+    # Both questions ask what the organisation itself publishes: that use makes it the deployer
+    # for these contents (Art. 3 Nr. 4) whichever role it picked for the system as a whole.
     Rule(
-        "Art. 50 Abs. 4 KI-VO",
-        lambda s: s.deep_fake and s.deploys,
+        "Art. 50 Abs. 4 UAbs. 1 KI-VO",
+        lambda s: s.deep_fake,
         _(
-            "Als Betreiber muss offengelegt werden, dass Bild-, Ton- oder Videoinhalte, die echt "
-            "wirken (Deepfake), künstlich erzeugt oder verändert wurden."
+            "Ihre Organisation veröffentlicht mit dem System Bild-, Ton- oder Videoinhalte, die "
+            "echt wirken (Deepfake): Sie muss offenlegen, dass sie künstlich erzeugt oder "
+            "verändert wurden."
         ),
         "art_50_4",
     ),
     Rule(
-        "Art. 50 Abs. 4 KI-VO",
-        lambda s: s.public_interest_text and s.deploys,
+        "Art. 50 Abs. 4 UAbs. 2 KI-VO",
+        lambda s: s.public_interest_text,
         _(
-            "Als Betreiber muss offengelegt werden, dass Texte zur Information der Öffentlichkeit "
-            "über Angelegenheiten von öffentlichem Interesse KI-generiert sind, weil sie ohne "
-            "redaktionelle Prüfung und Verantwortung veröffentlicht werden."
+            "Ihre Organisation veröffentlicht KI-generierte Texte zur Information der "
+            "Öffentlichkeit über Angelegenheiten von öffentlichem Interesse ohne redaktionelle "
+            "Prüfung und Verantwortung: Sie muss offenlegen, dass sie KI-generiert sind."
         ),
         "art_50_4",
     ),
     Rule(
-        "Art. 50 Abs. 4 KI-VO",
-        lambda s: (s.deep_fake or s.public_interest_text) and not s.deploys,
+        "Art. 53 KI-VO",
+        lambda s: not s.prohibited and s.facts.provides_general_purpose_model,
         _(
-            "Das System erzeugt Deepfakes oder Texte zur Information der Öffentlichkeit. Die "
-            "Offenlegung schuldet der Betreiber, der sie veröffentlicht, nicht der Anbieter."
+            "Wer ein KI-Modell mit allgemeinem Verwendungszweck (auch ein nachtrainiertes) "
+            "anderen bereitstellt, ist dessen Anbieter: technische Dokumentation, Informationen "
+            "für nachgelagerte Anbieter, Urheberrechtsstrategie und Zusammenfassung der "
+            "Trainingsdaten."
         ),
+        "art_53_gpai_model_provider",
     ),
     Rule(
         "Art. 95 KI-VO",
@@ -666,13 +1008,15 @@ RULES: Final[tuple[Rule, ...]] = (
             "minimales Risiko. Freiwillige Verhaltenskodizes sind möglich."
         ),
     ),
-    # Art. 4 applies to every provider and deployer of an AI system, whatever its risk class.
+    # Art. 4 applies to every provider and deployer of an AI system, whatever its risk class; a
+    # prohibited system may not be operated at all, so no literacy duty is derived for it.
     Rule(
-        "Art. 4 KI-VO",
-        lambda s: True,
+        "Art. 4 KI-VO i. d. F. Art. 1 Nr. 5 VO (EU) 2026/1744",
+        lambda s: not s.prohibited,
         _(
-            "Das Personal, das mit dem System arbeitet, muss über ausreichende KI-Kompetenz "
-            "verfügen."
+            "Anbieter und Betreiber ergreifen Maßnahmen, um die KI-Kompetenz des Personals zu "
+            "fördern, das mit dem System arbeitet; ein bestimmtes Kompetenzniveau schuldet die "
+            "Verordnung nicht. Die Pflicht gilt einmal für die ganze Organisation."
         ),
         "art_4_ai_literacy",
     ),
@@ -694,6 +1038,20 @@ class Reason:
 
 
 @dataclass(frozen=True)
+class Timing:
+    """From when one obligation applies, by which route, and the provision that says so."""
+
+    obligation: Obligation
+    route: Route
+    applies_from: datetime.date | None
+    source: str
+
+    def state_on(self, on: datetime.date) -> tuple[TimingState, int | None]:
+        """In force, coming (with days left) or not applicable on the given day."""
+        return state_on(self.applies_from, on)
+
+
+@dataclass(frozen=True)
 class Classification:
     """The result: risk class, the role's obligations (sorted) and the reasons for both."""
 
@@ -701,10 +1059,58 @@ class Classification:
     obligations: tuple[Obligation, ...]
     reasons: tuple[Reason, ...]
     rule_set_version: str = field(default=RULE_SET_VERSION)
+    # One entry per obligation, in the same order.
+    timeline: tuple[Timing, ...] = ()
+
+
+HIGH_RISK_OBLIGATIONS: Final[frozenset[Obligation]] = frozenset(
+    {
+        "art_6_4_documentation",
+        "art_16_provider_obligations",
+        "art_23_importer_obligations",
+        "art_24_distributor_obligations",
+        "art_26_deployer_obligations",
+        "art_26_10_post_remote_biometric_identification",
+        "art_26_11_inform_affected_persons",
+        "art_27_fria",
+        "art_49_registration",
+        "art_86_explanation",
+    }
+)
+
+
+def _route(obligation: Obligation, s: Situation) -> Route:
+    """The route that decides from when an obligation applies (governance.risk.dates)."""
+    if obligation == "art_4_ai_literacy":
+        return "chapter_i_ii"
+    if obligation == "art_5_prohibited":
+        # The earliest applicable prohibition decides: points (a)-(h) have applied since 2025.
+        return "art_5_amended" if s.prohibited <= AMENDED_PRACTICES else "chapter_i_ii"
+    if obligation == "art_53_gpai_model_provider":
+        return "gpai_models"
+    if obligation == "art_50_2":
+        placed = s.facts.placed_on_market_on
+        if placed is not None and ART_50_DATE is not None and placed < ART_50_DATE:
+            return "art_50_2_legacy"
+        return "art_50"
+    if obligation.startswith("art_50"):
+        return "art_50"
+    if obligation in HIGH_RISK_OBLIGATIONS and s.legacy:
+        return "legacy_public_authority" if s.for_public_authorities else "legacy_unchanged"
+    return s.high_risk_route
+
+
+def _timing(obligation: Obligation, s: Situation) -> Timing:
+    route = _route(obligation, s)
+    return Timing(obligation, route, APPLICATION_DATES[route].applies_from, citation(route))
 
 
 def classify(facts: Facts | Mapping[str, object]) -> Classification:
-    """Classify an AI use case under the EU AI Act; raw mappings are parsed with parse_facts."""
+    """Classify an AI use case under the EU AI Act; raw mappings are parsed with parse_facts.
+
+    The answers are read as given; governance.risk.tree.classify first settles skipped, open
+    ("weiß nicht") and unanswered questions, and is what governance.risk exports.
+    """
     if not isinstance(facts, Facts):
         facts = parse_facts(facts)
     if not facts.is_ai_system:
@@ -718,16 +1124,40 @@ def classify(facts: Facts | Mapping[str, object]) -> Classification:
         )
     situation = Situation.of(facts)
     applying = [rule for rule in RULES if rule.applies(situation)]
+    obligations = tuple(sorted({r.obligation for r in applying if r.obligation is not None}))
     return Classification(
         risk_class=situation.risk_class,
-        obligations=tuple(sorted({r.obligation for r in applying if r.obligation is not None})),
+        obligations=obligations,
         reasons=tuple(Reason(rule.article, str(rule.text)) for rule in applying),
+        timeline=tuple(_timing(obligation, situation) for obligation in obligations),
     )
 
 
-def to_json(classification: Classification) -> dict[str, object]:
-    """Return the classification as the JSON object the API and the command emit."""
+# What a stored classification keeps of each obligation's timing (its state depends on the day).
+_STORED_TIMING: Final = frozenset({"obligation", "route", "applies_from", "source"})
+
+
+def timing_json(timing: Timing, on: datetime.date) -> dict[str, object]:
+    """One obligation's date of application and its state on the reference day, as JSON."""
+    state, days_left = timing.state_on(on)
     return {
+        "obligation": timing.obligation,
+        "route": timing.route,
+        "applies_from": timing.applies_from.isoformat() if timing.applies_from else None,
+        "source": timing.source,
+        "state": state,
+        "days_left": days_left,
+    }
+
+
+def to_json(
+    classification: Classification, *, on: datetime.date | None = None
+) -> dict[str, object]:
+    """Return the classification as the JSON object the API and the command emit.
+
+    With a reference day `on`, each obligation's date also carries its state on that day.
+    """
+    result: dict[str, object] = {
         "risk_class": classification.risk_class,
         "obligations": list(classification.obligations),
         "reasons": [
@@ -735,3 +1165,12 @@ def to_json(classification: Classification) -> dict[str, object]:
         ],
         "rule_set_version": classification.rule_set_version,
     }
+    if on is not None:
+        result["reference_date"] = on.isoformat()
+        result["timeline"] = [timing_json(t, on) for t in classification.timeline]
+    else:
+        result["timeline"] = [
+            {k: v for k, v in timing_json(t, datetime.date.min).items() if k in _STORED_TIMING}
+            for t in classification.timeline
+        ]
+    return result

@@ -15,7 +15,7 @@ from governance.risk.engine import (
     ROLE_LABELS,
 )
 
-QuestionKind = Literal["bool", "choice", "multi"]
+QuestionKind = Literal["bool", "choice", "multi", "date"]
 Value = TypeVar("Value", bound=str)
 
 
@@ -44,6 +44,9 @@ class Question:
 def _options(labels: Mapping[Value, Promise]) -> tuple[Option, ...]:
     return tuple(Option(value, label) for value, label in labels.items())
 
+
+# Facts the engine reads from the organisation's record, not from the questionnaire.
+ORGANISATION_FACTS: Final[tuple[str, ...]] = ("deployer_legal_form",)
 
 QUESTIONS: Final[tuple[Question, ...]] = (
     Question(
@@ -116,6 +119,21 @@ QUESTIONS: Final[tuple[Question, ...]] = (
         default=False,
     ),
     Question(
+        key="annex_i_section_b",
+        text=_(
+            "Ist das System Sicherheitsbauteil eines Produkts nach Anhang I Abschnitt B, etwa "
+            "einer Maschine, eines Fahrzeugs oder eines Luftfahrzeugs?"
+        ),
+        help=_(
+            "Seit der Änderung 2026 stehen auch Maschinen in Abschnitt B. Solche Systeme sind "
+            "hochriskant, ihre Anforderungen kommen aber über das jeweilige Produktrecht; von der "
+            "KI-Verordnung gelten nur wenige Artikel."
+        ),
+        legal_source="Art. 2 Abs. 2, Art. 6 Abs. 1, Anhang I Abschnitt B KI-VO",
+        kind="bool",
+        default=False,
+    ),
+    Question(
         key="annex_iii_points",
         text=_("Wird das System in einem dieser Bereiche eingesetzt?"),
         help=_(
@@ -127,6 +145,62 @@ QUESTIONS: Final[tuple[Question, ...]] = (
         kind="multi",
         options=_options(ANNEX_III_LABELS),
         default=(),
+    ),
+    Question(
+        key="emotion_recognition",
+        text=_(
+            "Leitet das System aus biometrischen Daten (Gesicht, Stimme, Körperhaltung) ab, welche "
+            "Gefühle oder Absichten ein Mensch hat?"
+        ),
+        help=_(
+            "Emotionserkennung beruht auf biometrischen Daten. Eine Stimmungsanalyse geschriebener "
+            "Texte ist keine Emotionserkennung im Sinne der Verordnung."
+        ),
+        legal_source="Art. 3 Nr. 39, Anhang III Nr. 1 lit. c KI-VO",
+        kind="bool",
+        default=False,
+    ),
+    Question(
+        key="biometric_categorisation_sensitive",
+        text=_(
+            "Ordnet das System Menschen anhand biometrischer Daten nach sensiblen oder geschützten "
+            "Merkmalen ein (etwa Gesundheit oder Behinderung)?"
+        ),
+        help=_(
+            "Solche Systeme sind hochriskant. Herkunft, politische Meinung, Religion oder "
+            "sexuelle Orientierung abzuleiten ist sogar verboten (siehe oben)."
+        ),
+        legal_source="Anhang III Nr. 1 lit. b KI-VO",
+        kind="bool",
+        default=False,
+    ),
+    Question(
+        key="general_purpose_system_put_to_high_risk_use",
+        text=_(
+            "Setzen Sie ein KI-System mit allgemeinem Verwendungszweck (etwa einen "
+            "Sprachmodell-Assistenten) für einen dieser Bereiche ein?"
+        ),
+        help=_(
+            "Wer ein solches System für einen Hochrisiko-Zweck verwendet, wird selbst Anbieter "
+            "dieses Hochrisiko-Systems, auch wenn er es nur eingekauft hat."
+        ),
+        legal_source="Art. 25 Abs. 1 lit. c KI-VO",
+        kind="bool",
+        default=False,
+    ),
+    Question(
+        key="art_6_3_no_significant_risk",
+        text=_(
+            "Birgt das System kein erhebliches Risiko für Gesundheit, Sicherheit oder Grundrechte "
+            "und beeinflusst es das Ergebnis von Entscheidungen nicht wesentlich?"
+        ),
+        help=_(
+            "Nur wenn das zutrifft, können die Ausnahmen der nächsten Frage greifen. Im Zweifel "
+            "„Nein“: Dann bleibt das System hochriskant."
+        ),
+        legal_source="Art. 6 Abs. 3 UAbs. 1 KI-VO",
+        kind="bool",
+        default=False,
     ),
     Question(
         key="art_6_3_conditions",
@@ -167,9 +241,10 @@ QUESTIONS: Final[tuple[Question, ...]] = (
     ),
     Question(
         key="generates_synthetic_content",
-        text=_("Erzeugt das System Texte, Bilder, Audio- oder Videoinhalte?"),
+        text=_("Erzeugt oder verändert das System Texte, Bilder, Audio- oder Videoinhalte?"),
         help=_(
-            "Der Anbieter muss solche Inhalte maschinenlesbar als KI-erzeugt kennzeichnen. "
+            "Der Anbieter muss solche Inhalte maschinenlesbar als KI-erzeugt kennzeichnen. Nur "
+            "wenn ja, folgen die Fragen nach Deepfakes und veröffentlichten Texten. "
             "Ausgenommen sind Hilfsfunktionen für die übliche Bearbeitung, die Eingaben nicht "
             "wesentlich verändern, etwa eine Rechtschreibkorrektur."
         ),
@@ -179,15 +254,13 @@ QUESTIONS: Final[tuple[Question, ...]] = (
     ),
     Question(
         key="emotion_recognition_or_biometric_categorisation",
-        text=_(
-            "Erkennt das System Emotionen oder ordnet es Menschen anhand biometrischer Daten "
-            "Kategorien zu?"
-        ),
+        text=_("Ordnet das System Menschen anhand biometrischer Daten Kategorien zu?"),
         help=_(
-            "Wer ein solches System einsetzt, muss die betroffenen Menschen über dessen Betrieb "
-            "informieren."
+            "Etwa Altersgruppen aus Gesichtsbildern. Wer ein solches System (oder eine "
+            "Emotionserkennung) einsetzt, muss die betroffenen Menschen über dessen Betrieb "
+            "informieren. Texte nach Stimmung auszuwerten zählt nicht."
         ),
-        legal_source="Art. 50 Abs. 3 KI-VO",
+        legal_source="Art. 3 Nr. 40, Art. 50 Abs. 3 KI-VO",
         kind="bool",
         default=False,
     ),
@@ -217,6 +290,60 @@ QUESTIONS: Final[tuple[Question, ...]] = (
             "eine Person den Text vor der Veröffentlichung, entfällt diese Pflicht."
         ),
         legal_source="Art. 50 Abs. 4 UAbs. 2 KI-VO",
+        kind="bool",
+        default=False,
+    ),
+    Question(
+        key="placed_on_market_on",
+        text=_(
+            "Seit wann ist das System (dieser Typ und dieses Modell) auf dem Markt oder in Betrieb?"
+        ),
+        help=_(
+            "Das Datum, an dem das System erstmals in Verkehr gebracht oder in Betrieb genommen "
+            "wurde. Für Hochrisiko-Systeme, die schon vor dem Geltungsbeginn der Pflichten im "
+            "Einsatz waren, gelten Übergangsfristen. Leer lassen, wenn es noch nicht im Einsatz "
+            "ist oder Sie es nicht wissen."
+        ),
+        legal_source="Art. 111 Abs. 2 und 4 KI-VO",
+        kind="date",
+        default=None,
+    ),
+    Question(
+        key="significant_design_change",
+        text=_("Wurde das Design des Systems seitdem wesentlich geändert?"),
+        help=_(
+            "Eine wesentliche Änderung des Designs beendet die Übergangsfrist: Dann gelten die "
+            "Pflichten ab ihrem regulären Termin."
+        ),
+        legal_source="Art. 111 Abs. 2 KI-VO",
+        kind="bool",
+        default=False,
+    ),
+    Question(
+        key="post_remote_biometric_identification",
+        text=_(
+            "Nutzt Ihre Organisation das System zur nachträglichen biometrischen "
+            "Fernidentifizierung, um eine Straftat zu verfolgen?"
+        ),
+        help=_(
+            "Dann braucht jede Verwendung eine Genehmigung einer Justiz- oder Verwaltungsbehörde; "
+            "für Kommunen kommt das selten vor."
+        ),
+        legal_source="Art. 26 Abs. 10 KI-VO",
+        kind="bool",
+        default=False,
+    ),
+    Question(
+        key="provides_general_purpose_model",
+        text=_(
+            "Trainiert Ihre Organisation (oder ihr IT-Dienstleister in ihrem Namen) ein KI-Modell "
+            "mit allgemeinem Verwendungszweck nach und stellt es anderen bereit?"
+        ),
+        help=_(
+            "Etwa ein nachtrainiertes Sprachmodell, das anderen Kommunen angeboten wird. Dann "
+            "gelten die Pflichten der Modellanbieter."
+        ),
+        legal_source="Art. 53 KI-VO",
         kind="bool",
         default=False,
     ),

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 
 import safejson
 
@@ -47,3 +47,22 @@ class BoundedJSONParser(JSONParser):
             raise exceptions.ParseError(
                 _("Der Inhalt ist kein gültiges JSON: %(error)s") % {"error": exc}
             ) from exc
+
+
+class BoundedMultiPartParser(MultiPartParser):
+    """Multipart bodies (file uploads) up to API_MAX_UPLOAD_BYTES, refused with 413 from the
+    declared Content-Length before any of the body is read."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        limit = settings.API_MAX_UPLOAD_BYTES
+        request = (parser_context or {}).get("request")
+        meta = request.META if request is not None else {}
+        try:
+            declared = int(meta.get("CONTENT_LENGTH") or 0)
+        except ValueError as exc:
+            raise exceptions.ParseError(_("Die Länge der Anfrage ist ungültig.")) from exc
+        if declared > limit:
+            raise RequestTooLarge(
+                _("Die Anfrage ist größer als %(limit)s Bytes.") % {"limit": limit}
+            )
+        return super().parse(stream, media_type, parser_context)

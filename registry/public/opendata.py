@@ -6,10 +6,11 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from django.db import models
 from django.db.models import QuerySet
 
 from registry.models import AISystem, PublishedUseCase, UseCase, WithheldField
-from registry.publication import WITHHELD_GROUPS
+from registry.publication import STANDARDS_FIELDS, WITHHELD_GROUPS
 
 SCHEMA_VERSION = "1.0"
 CHUNK_SIZE = 2000
@@ -56,6 +57,9 @@ CSV_COLUMNS: tuple[str, ...] = (
     "withheld",
     "first_published_at",
     "published_at",
+    # Appended for the transparency standards (issue 18).
+    "deployer_address",
+    *STANDARDS_FIELDS,
 )
 
 
@@ -115,11 +119,18 @@ def record_document(record: PublishedUseCase, url: str) -> dict[str, Any]:
         ],
         "first_published_at": record.first_published_at.isoformat(),
         "published_at": record.published_at.isoformat(),
+        **standards_document(record),
     }
     for group in record.withheld or {}:
         for name in WITHHELD_GROUPS.get(group, ()):
             _null_field(document, name)
     return document
+
+
+def standards_document(record: PublishedUseCase) -> dict[str, Any]:
+    """The facts added for the transparency standards, under their field names; empty is null."""
+    names = ("deployer_address", *STANDARDS_FIELDS)
+    return {name: getattr(record, name) or None for name in names}
 
 
 # Where each withholdable field of the public record sits in the document.
@@ -202,6 +213,7 @@ def csv_row(record: PublishedUseCase, url: str) -> list[str]:
         " | ".join(f"{group}: {reason}" for group, reason in (record.withheld or {}).items()),
         record.first_published_at.isoformat(),
         record.published_at.isoformat(),
+        *(getattr(record, name) for name in ("deployer_address", *STANDARDS_FIELDS)),
     ]
 
 
@@ -272,6 +284,22 @@ def _enum(choices: list[tuple[str, Any]], *, nullable: bool = True) -> dict[str,
 
 def _text(description: str) -> dict[str, Any]:
     return {"type": ["string", "null"], "description": description}
+
+
+def _standards_properties() -> dict[str, Any]:
+    """Schema of the facts added for the transparency standards (optional, so still v1)."""
+    properties: dict[str, Any] = {}
+    for name in ("deployer_address", *STANDARDS_FIELDS):
+        field = PublishedUseCase._meta.get_field(name)
+        assert isinstance(field, models.Field)
+        choices = field.choices
+        label = str(field.verbose_name)
+        if choices:
+            enum = _enum(list(choices))
+            properties[name] = {**enum, "description": f"{label}: {enum['description']}"}
+        else:
+            properties[name] = _text(label)
+    return properties
 
 
 def json_schema(schema_url: str) -> dict[str, Any]:
@@ -415,6 +443,7 @@ def json_schema(schema_url: str) -> dict[str, Any]:
                     },
                     "first_published_at": {"type": "string", "format": "date-time"},
                     "published_at": {"type": "string", "format": "date-time"},
+                    **_standards_properties(),
                 },
             },
         },

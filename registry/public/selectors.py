@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -327,11 +328,30 @@ def changes_freshness(organisation: Organisation | None = None) -> datetime.date
     return latest
 
 
+# What else a use case's public page shows, from apps above the registry (the documents a board
+# published: evidence): each gives, for a use case, a subquery of when its part last changed,
+# read in the same query as the page's own version.
+_FRESHNESS_SOURCES: list[Callable[[int], Subquery]] = []
+
+
+def register_freshness_source(source: Callable[[int], Subquery]) -> None:
+    """Let an app's part of the public page count for the page's version (AppConfig.ready)."""
+    if source not in _FRESHNESS_SOURCES:
+        _FRESHNESS_SOURCES.append(source)
+
+
 def use_case_freshness(use_case_id: int) -> datetime.datetime | None:
-    """When the public change log of one use case last changed."""
-    latest: datetime.datetime | None = HistoricalPublishedUseCase.objects.filter(
-        use_case_id=use_case_id
-    ).aggregate(latest=Max("history_date"))["latest"]
+    """When the public change log of one use case, or of a public record adopted from it (whose
+    count its page shows), or another part of its page last changed. One query."""
+    values = HistoricalPublishedUseCase.objects.filter(
+        Q(use_case_id=use_case_id) | Q(adopted_from_id=use_case_id)
+    ).aggregate(
+        latest=Max("history_date"),
+        **{f"source_{n}": Max(source(use_case_id)) for n, source in enumerate(_FRESHNESS_SOURCES)},
+    )
+    if values["latest"] is None:  # never public: nothing else of it is shown
+        return None
+    latest: datetime.datetime = max(v for v in values.values() if v is not None)
     return latest
 
 

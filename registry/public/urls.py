@@ -35,6 +35,8 @@ urlpatterns = [
         name="use_case_objection",
     ),
     path("barrierefreiheit/", views.accessibility_statement, name="accessibility_statement"),
+    path("impressum/", views.imprint, name="imprint"),
+    path("datenschutz/", views.privacy, name="privacy"),
     path(
         "barrierefreiheit/rueckmeldung/",
         views.accessibility_feedback,

@@ -292,11 +292,13 @@ def use_case_objection(request: HttpRequest, use_case_id: int) -> HttpResponseBa
 def _static_page(template: str) -> Callable[[HttpRequest], HttpResponseBase]:
     @require_GET
     def view(request: HttpRequest) -> HttpResponseBase:
-        etag = public_etag(request, template, settings.ACCESSIBILITY_STATEMENT_DATE)
+        # A changed setting (the operator's name, a contact) is a new version of the page.
+        etag = public_etag(request, template, repr(sorted(legal_settings().items())))
         cached = not_modified(request, etag, None)
         if cached is not None:
             return cached
-        response = render(request, template, {"statement": accessibility_settings()})
+        context = {"statement": accessibility_settings(), "legal": legal_settings()}
+        response = render(request, template, context)
         return cache_headers(request, response, etag)
 
     return view
@@ -311,7 +313,26 @@ def accessibility_settings() -> dict[str, Any]:
     }
 
 
+def legal_settings() -> dict[str, Any]:
+    """What the Impressum (§ 5 DDG) and the Datenschutzerklärung (Art. 13 DSGVO) name."""
+    return {
+        "statement_date": settings.ACCESSIBILITY_STATEMENT_DATE,
+        "operator_name": settings.OPERATOR_NAME,
+        "operator_address": settings.OPERATOR_ADDRESS,
+        "operator_representative": settings.OPERATOR_REPRESENTATIVE,
+        "operator_email": settings.OPERATOR_EMAIL,
+        "operator_phone": settings.OPERATOR_PHONE,
+        "dpo_contact": settings.DATA_PROTECTION_OFFICER_CONTACT,
+        "authority_name": settings.DATA_PROTECTION_AUTHORITY_NAME,
+        "authority_url": settings.DATA_PROTECTION_AUTHORITY_URL,
+        "accessibility_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
+        "site_url": settings.SITE_URL,
+    }
+
+
 accessibility_statement = _static_page("public/accessibility_statement.html")
+imprint = _static_page("public/imprint.html")
+privacy = _static_page("public/privacy.html")
 open_data = _static_page("public/open_data.html")
 
 

@@ -84,3 +84,60 @@ def test_foreign_ai_system_is_404_to_change_and_a_reviewers_own_is_403(
     etag = ApiClient(dpo).get(f"/api/v1/ai-systems/{ai_system.pk}/")["ETag"]
     response = ApiClient(dpo).patch(f"/api/v1/ai-systems/{ai_system.pk}/", body, If_Match=etag)
     assert response.status_code == 403
+
+
+def test_a_foreign_use_case_named_in_an_incident_or_objection_is_as_unknown_as_a_missing_one(
+    department_head, foreign_use_case
+):
+    client = ApiClient(department_head)
+    bodies = {
+        "/api/v1/incidents/": {
+            "title": "Ausfall",
+            "description": "Keine Vorschläge.",
+            "aware_at": "2026-11-30T08:00:00+01:00",
+        },
+        "/api/v1/objections/": {
+            "channel": "phone",
+            "received_at": "2026-11-30T08:00:00+01:00",
+            "statement": "Bitte prüfen.",
+        },
+    }
+    for path, body in bodies.items():
+        foreign = client.post(path, {**body, "use_case": foreign_use_case.pk})
+        missing = client.post(path, {**body, "use_case": 10**17})
+        assert foreign.status_code == missing.status_code == 400, path
+        # The same words for both: the answer must not tell which ids exist elsewhere.
+        assert foreign.json()["errors"].keys() == {"use_case"}
+        assert foreign.json()["errors"]["use_case"] != []
+        assert str(foreign_use_case.pk) in foreign.json()["errors"]["use_case"][0]
+
+
+def test_a_foreign_documents_target_is_refused_on_its_field(department_head, foreign_use_case):
+    from tests.evidence import files
+
+    client = ApiClient(department_head)
+    body = {
+        "target_kind": "use_case",
+        "target_id": foreign_use_case.pk,
+        "title": "DSFA",
+        "category": "dpia",
+        "evidence_date": "2026-11-02",
+        "reason": "abgeschlossen",
+        "file": files.upload(files.pdf()),
+    }
+    response = client.client.post("/api/v1/documents/", body)
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "target_id": ["Diesen Eintrag gibt es nicht, oder Sie dürfen ihn nicht sehen."]
+    }
+    body["file"] = files.upload(files.pdf())
+    body["target_kind"] = "gibt-es-nicht"
+    response = client.client.post("/api/v1/documents/", body)
+    assert response.status_code == 400
+    assert response.json()["errors"].keys() == {"target_kind"}
+
+
+def test_an_address_with_a_line_break_is_a_problem_document_too(client):
+    response = client.get("/api/v1/documents/1/versions/%0A/file/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"

@@ -116,7 +116,8 @@ def csrf_cookie() -> dict[str, Any]:
 # Checks that cannot hold for one operation by its design, each with the reason; every other
 # check runs on every operation.
 REFERS_BY_ID = (
-    "A schema-valid body names an organisation, department or AI system by an integer id; an id "
+    "A schema-valid body names an organisation, department, AI system, use case or a document's "
+    "target by an integer id; an id "
     "that names nothing visible is a 400 naming the field, and the schema cannot list the ids."
 )
 NAMES_ITS_VERSION = (
@@ -127,6 +128,12 @@ NOT_APPLICABLE: dict[str, dict[Any, str]] = {
     "POST /api/v1/ai-systems/": {schemathesis.checks.positive_data_acceptance: REFERS_BY_ID},
     "POST /api/v1/use-cases/": {schemathesis.checks.positive_data_acceptance: REFERS_BY_ID},
     "POST /api/v1/webhooks/": {schemathesis.checks.positive_data_acceptance: REFERS_BY_ID},
+    "POST /api/v1/incidents/": {schemathesis.checks.positive_data_acceptance: REFERS_BY_ID},
+    "POST /api/v1/objections/": {schemathesis.checks.positive_data_acceptance: REFERS_BY_ID},
+    "POST /api/v1/documents/": {schemathesis.checks.positive_data_acceptance: REFERS_BY_ID},
+    "POST /api/v1/outcome-measurements/": {
+        schemathesis.checks.positive_data_acceptance: REFERS_BY_ID
+    },
     **{
         f"{method} /api/v1/{resource}/{{id}}/": {
             schemathesis.checks.positive_data_acceptance: REFERS_BY_ID + " " + NAMES_ITS_VERSION

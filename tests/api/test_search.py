@@ -92,3 +92,30 @@ def test_a_hyphenated_word_is_searched_as_its_parts(board_member, department):
     assert sorted(titles) == ["Kfz Zulassung online", "Terminvergabe Kfz-Zulassung"]
     if connection.vendor == "postgresql":  # the web search syntax is PostgreSQL's
         assert _all_pages(f"{URL}?search=-Kfz Zulassung") == ["Zulassung von Hunden"]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the full-text index exists on PostgreSQL only"
+)
+def test_the_signed_in_search_uses_the_full_text_index(board_member, department, rf):
+    from types import SimpleNamespace
+
+    from rest_framework.request import Request
+
+    from governance.api.views import UseCaseViewSet
+    from registry.models import UseCase
+
+    make_use_case(board_member, department, "Chatbot Bürgerbüro")
+    view = SimpleNamespace(search_fields=UseCaseViewSet.search_fields)
+    request = Request(rf.get("/api/v1/use-cases/", {"search": "Chatbot"}))
+    # The whole table (the operator's view): a scoped user's query may also be answered by a
+    # bitmap scan of the organisation index, which says nothing about the full-text index.
+    queryset = filters.FullTextSearchFilter().filter_queryset(request, UseCase.objects.all(), view)
+    sql, params = queryset.order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        # As above: only a bitmap scan is left, and only the index on the search's vector has one.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "usecase_fulltext_idx" in plan, plan

@@ -47,6 +47,8 @@ def throwaway_database_url() -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+# Two harness runs (bench.run, then bench.personas) on a shared two-core machine.
+@pytest.mark.timeout(900)
 def test_benchmark_at_tier_s_writes_complete_results(throwaway_database_url, tmp_path):
     env = {**os.environ, "BENCH_DATABASE_URL": throwaway_database_url}
     completed = subprocess.run(  # noqa: S603 - fixed arguments
@@ -77,3 +79,25 @@ def test_benchmark_at_tier_s_writes_complete_results(throwaway_database_url, tmp
     markdown = (tmp_path / "S.md").read_text(encoding="utf-8")
     assert markdown.startswith("# Benchmark tier S")
     assert "| operation | median ms | p95 ms | queries |" in markdown
+    # The signed-in personas (bench/personas.py) on the same data: every operation answered.
+    completed = subprocess.run(  # noqa: S603 - fixed arguments
+        [sys.executable, "-m", "bench.personas", "--tier", "S", "--label", "test",
+         "--requests", "2", "--warmup", "1", "--walk-pages", "2", "--out", str(tmp_path)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    personas = json.loads((tmp_path / "S-personas-test.json").read_text(encoding="utf-8"))
+    assert set(personas["personas"]) == {
+        "operator",
+        "shared_auditor",
+        "board_largest",
+        "head_small",
+    }
+    for entry in personas["personas"].values():
+        assert set(entry["operations"]) == {"list", "search", "detail", "history"}
+        for op in entry["operations"].values():
+            assert op["status"] == "ok", op
+            assert op["floor_median_ms"] > 0
+        assert entry["full_read"]["walk"]["status"] == "ok"
+        assert entry["full_read"]["bulk"]["status"] == "ok"
+        assert entry["full_read"]["bulk"]["rows"] == entry["full_read"]["floor"]["rows"]

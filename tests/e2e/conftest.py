@@ -88,3 +88,63 @@ def assert_accessible(page: Any, name: str) -> None:
 def screenshot(page: Any, name: str) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+# Words (runs of two or more letters) drawn on more than one line although they would fit on one:
+# the browser broke them mid-letter to fit a squeezed column, which reads as nonsense
+# ("Anwen / dungsf / all"). A word wider than its whole column may break; nothing else can help it.
+BROKEN_WORDS = r"""
+() => {
+  const broken = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const word = /\p{L}{2,}/gu;
+  const context = document.createElement("canvas").getContext("2d");
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    const hidden = "script, style, [hidden], .visually-hidden, .ws-visually-hidden";
+    if (!parent || parent.closest(hidden)) continue;
+    const box = parent.getBoundingClientRect();
+    if (box.width <= 1 || box.height <= 1) continue;  // clipped for screen readers only
+    for (const match of node.data.matchAll(word)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      let rects = [...range.getClientRects()].filter((r) => r.width > 0);
+      // After a soft hyphen the browser counts the drawn hyphen, on the line before, as a box.
+      if (node.data[match.index - 1] === "\u00ad") rects = rects.slice(1);
+      const lines = new Set(rects.map((r) => Math.round(r.top)));
+      if (lines.size < 2) continue;
+      // A word wider than its whole column cannot be kept whole; one that fits must not break.
+      context.font = getComputedStyle(parent).font;
+      let block = parent;
+      while (block.parentElement && getComputedStyle(block).display.startsWith("inline")) {
+        block = block.parentElement;
+      }
+      const style = getComputedStyle(block);
+      const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+      const room = block.clientWidth - padding;
+      if (context.measureText(match[0]).width <= room) broken.push(match[0]);
+    }
+  }
+  return broken.slice(0, 10);
+}
+"""
+
+
+def assert_reflows(page: Any, name: str) -> None:
+    """No horizontal scrolling of the page and no word broken mid-letter (WCAG 1.4.10)."""
+    page.wait_for_load_state()  # a click's navigation may not have committed yet
+    width = page.viewport_size["width"]
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"{name}: {scroll_width} px wide at {width} px"
+    broken = page.evaluate(BROKEN_WORDS)
+    assert not broken, f"{name}: words broken mid-letter at {width} px: {broken}"
+    screenshot(page, f"reflow-{name}-{width}")
+
+
+def check_page(page: Any, name: str, widths: tuple[int, ...] = (320, 1280)) -> None:
+    """Reflow (WCAG 1.4.10) and axe-core at each width: the check every page type gets."""
+    for width in widths:
+        page.set_viewport_size({"width": width, "height": 900})
+        assert_reflows(page, name)
+        assert_accessible(page, f"{name}-{width}")

@@ -5,7 +5,7 @@ import pytest
 from accounts.models import Membership
 from accounts.services import grant_role
 from governance import services
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, check_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,10 +26,17 @@ def test_the_dashboard_shows_the_boards_numbers_accessibly(
     services.sign_off_use_case(use_case, actor=iso, role="iso", verdict="agree")
     _log_in(page, live_server, "board")
     assert page.locator("h1").inner_text() == "Übersicht des KI-Gremiums"
-    state_table = page.get_by_role("table", name="Nach Prüfstand")
+    state_table = page.get_by_role("table", name="Nach Bearbeitungsstand")
     assert state_table.get_by_role("row", name="in Prüfung 1").count() == 1
     assert page.get_by_role("link", name="Wohngeld-Vorprüfung").count() >= 1
     assert_accessible(page, "gremium-dashboard")
+    check_page(page, "gremium-dashboard")
+    # The bar charts themselves fit a 320 px window, not only the page around them (#15).
+    page.set_viewport_size({"width": 320, "height": 900})
+    widths = page.eval_on_selector_all(
+        ".bar-chart", "tables => tables.map((t) => t.getBoundingClientRect().right)"
+    )
+    assert widths and max(widths) <= 320, widths
 
 
 def test_a_board_member_of_two_organisations_switches_by_keyboard(
@@ -64,13 +71,19 @@ def test_a_shortened_list_says_how_many_there_are_and_stays_accessible(
     other_department_head,
     monkeypatch,
 ):
-    from governance import views
+    from governance import selectors, views
+    from tests.governance.conftest import HIGH_RISK
 
-    facts = {"is_ai_system": True}
-    services.classify_use_case(use_case, actor=department_head, facts=facts)
-    services.classify_use_case(other_department_use_case, actor=other_department_head, facts=facts)
+    # A minimal-risk use case opens no obligation of its own any more (AI literacy, Art. 4,
+    # is the organisation's); a high-risk one opens several: the list of open obligations.
+    services.classify_use_case(use_case, actor=department_head, facts={"is_ai_system": True})
+    services.classify_use_case(
+        other_department_use_case, actor=other_department_head, facts=HIGH_RISK
+    )
+    total = selectors.open_obligations(use_case.organisation).count()
+    assert total > 1
     monkeypatch.setattr(views, "DASHBOARD_LIST_LIMIT", 1)
     _log_in(page, live_server, "board")
-    assert page.get_by_text("Die ersten 1 von 2.").count() == 1
+    assert page.get_by_text(f"Die ersten 1 von {total}.").count() == 1
     assert page.get_by_role("link", name="Alle in der Verwaltung").count() == 1
     assert_accessible(page, "gremium-dashboard-short-list")

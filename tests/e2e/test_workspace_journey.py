@@ -7,6 +7,7 @@ import pytest
 
 from registry.models import UseCase
 from tests.e2e.conftest import assert_accessible, screenshot
+from tests.e2e.test_risk_step import _answer_tree
 from tests.e2e.test_workspace_pages import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -56,11 +57,11 @@ def _register_through_every_step(page, live_server) -> UseCase:
     _next(page)
 
     page.wait_for_url("**/schritt/risiko/")
-    page.locator("#id_risk-is_ai_system").get_by_label("Ja").check()
-    page.locator("#id_risk-interacts_with_natural_persons").get_by_label("Ja").check()
-    # The small script asks the classification endpoint while the user answers.
-    page.locator("#risk-result [data-risk-class='transparency']").wait_for()
     assert_accessible(page, "journey-06-risiko")
+    # The decision tree, one question at a time, answered in place by the small script.
+    _answer_tree(page, {"interacts_with_natural_persons": "Ja"}, scripted=True)
+    page.locator("#risk-result [data-risk-class='transparency']").wait_for()
+    assert_accessible(page, "journey-06-risiko-zusammenfassung")
     _next(page)
 
     page.wait_for_url("**/schritt/aufsicht/")

@@ -4,10 +4,26 @@ keeps the obligations; every step goes through its governance service."""
 import pytest
 from django.urls import reverse
 
+from governance import services
 from governance.admin import TRANSITIONS
 from governance.models import ObligationItem
 from registry.models import UseCase
 from tests.governance.conftest import reload
+
+
+@pytest.fixture
+def classified_use_case(use_case, department_head):
+    """Classified with an item of its own: a provider's chatbot owes Art. 50(1).
+
+    Art. 4 (the minimal class's only duty) is the organisation's, not an item of the use case.
+    """
+    services.classify_use_case(
+        use_case,
+        actor=department_head,
+        facts={"is_ai_system": True, "role": "provider", "interacts_with_natural_persons": True},
+    )
+    use_case.refresh_from_db()
+    return use_case
 
 
 def _step(use_case: UseCase, step: str) -> str:
@@ -60,7 +76,7 @@ def test_a_step_the_state_does_not_allow_changes_nothing(client, board_member, s
     client.force_login(board_member)
     response = client.post(_step(signed_use_case, "in-betrieb"), {"text": "zu früh"})
     assert response.status_code == 200
-    assert "Dieser Schritt ist im Prüfstand" in response.content.decode()
+    assert "Dieser Schritt ist im Bearbeitungsstand" in response.content.decode()
     assert reload(signed_use_case).workflow_state == signed_use_case.workflow_state
 
 
@@ -133,7 +149,12 @@ def test_the_board_marks_an_obligation_done_with_evidence(client, board_member, 
     )
     response = client.post(
         _obligation_url(approved_use_case, item),
-        {"status": "done", "reason": "", "evidence_url": "https://intranet.example/schulung"},
+        {
+            "status": "done",
+            "reason": "",
+            "evidence_url": "https://intranet.example/schulung",
+            "evidence_date": "2026-11-30",
+        },
     )
     assert response.status_code == 302
     item.refresh_from_db()

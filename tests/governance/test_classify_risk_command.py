@@ -7,6 +7,7 @@ import sys
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 
 def run_command(stdin: str) -> str:
@@ -32,12 +33,19 @@ def test_command_prints_the_classification_as_json() -> None:
 
     assert output["risk_class"] == "high_risk"
     assert output["obligations"] == [
+        "art_26_11_inform_affected_persons",
         "art_26_deployer_obligations",
         "art_27_fria",
         "art_49_registration",
         "art_4_ai_literacy",
+        "art_86_explanation",
     ]
-    assert output["rule_set_version"] == "2026.1"
+    assert output["rule_set_version"] == "2026.3"
+    # Without --on the reference day is today; the Annex III duties' date follows Art. 113.
+    assert output["reference_date"] == timezone.localdate().isoformat()
+    fria = next(t for t in output["timeline"] if t["obligation"] == "art_27_fria")
+    assert fria["applies_from"] == "2027-12-02"
+    assert "Art. 113 UAbs. 3 lit. c KI-VO" in fria["source"]
 
 
 def test_command_keeps_umlauts_readable() -> None:

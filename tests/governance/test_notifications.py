@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from governance import emails, services, tasks
+from tests.conftest import make_use_case
+from tests.governance.conftest import MINIMAL
 
 
 def _recipients() -> set[str]:
@@ -86,7 +88,7 @@ def test_nothing_is_mailed_when_the_transaction_rolls_back(
     assert mail.outbox == []
 
 
-def test_review_reminders_go_out_once_per_use_case_and_period(
+def test_review_digests_go_out_once_per_person_and_day(
     approved_use_case, board_member, department_head
 ):
     today = timezone.localdate()
@@ -98,13 +100,83 @@ def test_review_reminders_go_out_once_per_use_case_and_period(
     )
     assert emails.send_review_reminders(today=today) == 2  # the board member and the head
     assert emails.send_review_reminders(today=today) == 0
-    assert "fällig am" in mail.outbox[0].subject
-    # Overdue is a reminder of its own, again once.
+    assert "Überprüfung fällig" in mail.outbox[0].subject
+    due_on = (today + datetime.timedelta(days=10)).strftime("%d.%m.%Y")
+    assert f"fällig am {due_on}" in mail.outbox[0].body
+    # The next day's digest is a mail of its own, again once; overdue says so.
     later = today + datetime.timedelta(days=11)
     assert emails.send_review_reminders(today=later) == 2
     assert emails.send_review_reminders(today=later) == 0
     assert "überfällig" in mail.outbox[-1].subject
+    assert f"überfällig seit {due_on}" in mail.outbox[-1].body
+
+
+def test_a_digest_lists_every_due_review_of_the_person_with_a_link_to_each_task(
+    approved_use_case,
+    board_member,
+    department_head,
+    other_department_head,
+    other_department,
+    iso,
+    settings,
+):
+    settings.SITE_URL = "https://ki.example"
+    today = timezone.localdate()
+    other = make_use_case(other_department_head, other_department, "Terminvergabe")
+    services.classify_use_case(other, actor=other_department_head, facts=MINIMAL)
+    services.submit_use_case(other, actor=other_department_head)
+    services.sign_off_use_case(other, actor=iso, role="iso", verdict="agree")
+    services.decide_use_case(other, actor=board_member, outcome="approved", rationale="ok")
+    for due in (approved_use_case, other):
+        services.reschedule_review(
+            due, actor=board_member, reason="x", next_review_date=today + datetime.timedelta(days=3)
+        )
+    assert emails.send_review_reminders(today=today) == 3  # the board, each head once
+    by_person = {m.to[0]: m for m in mail.outbox}
+    board_mail = by_person[board_member.email]
+    # The board acts in the admin, for each of its organisation's due reviews.
+    for due in (approved_use_case, other):
+        assert due.title in board_mail.body
+        assert f"https://ki.example/admin/registry/usecase/{due.pk}/change/" in board_mail.body
+        assert (
+            f'href="https://ki.example/admin/registry/usecase/{due.pk}/change/"'
+            in board_mail.alternatives[0][0]
+        )
+    # A head sees only their department's, with the workspace as the task.
+    head_mail = by_person[department_head.email]
+    assert f"https://ki.example/arbeitsbereich/{approved_use_case.pk}/" in head_mail.body
+    assert other.title not in head_mail.body
+    assert approved_use_case.title not in by_person[other_department_head.email].body
 
 
 def test_reviews_more_than_30_days_away_are_not_reminded(approved_use_case):
     assert emails.send_review_reminders(today=timezone.localdate()) == 0
+
+
+def test_each_mail_links_the_recipients_task(
+    classified_use_case,
+    board_member,
+    second_board_member,
+    iso,
+    department_head,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    settings.SITE_URL = "https://ki.example"
+    pk = classified_use_case.pk
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_use_case(classified_use_case, actor=board_member)
+    # The reviewer gets their sign-off form, not the front page.
+    assert f"https://ki.example/arbeitsbereich/{pk}/votum/iso/" in mail.outbox[0].body
+    assert (
+        f'href="https://ki.example/arbeitsbereich/{pk}/votum/iso/"'
+        in mail.outbox[0].alternatives[0][0]
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.sign_off_use_case(classified_use_case, actor=iso, role="iso", verdict="agree")
+    # The board member who decides gets the use case's admin page with the decide step.
+    assert f"https://ki.example/admin/registry/usecase/{pk}/change/" in mail.outbox[0].body
+    assert emails.task_url(department_head, classified_use_case) == (
+        f"https://ki.example/arbeitsbereich/{pk}/"
+    )

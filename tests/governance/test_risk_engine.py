@@ -13,17 +13,22 @@ from governance.risk.engine import (
     OBLIGATIONS,
     PROHIBITED_PRACTICES,
     ROLES,
+    TREE_FIELDS,
 )
-from governance.risk.questions import QUESTIONS
+from governance.risk.questions import ORGANISATION_FACTS, QUESTIONS
 
 AI: dict[str, Any] = {"is_ai_system": True}
 BENEFITS = {**AI, "annex_iii_points": ["5a"]}
-DEROGATED_BENEFITS = {**BENEFITS, "art_6_3_conditions": ["d"]}
+# Art. 6(3): the opening condition (UAbs. 1) and a derogation (UAbs. 2).
+DEROGATED_BENEFITS = {**BENEFITS, "art_6_3_no_significant_risk": True, "art_6_3_conditions": ["d"]}
 CHATBOT = {**AI, "interacts_with_natural_persons": True}
 
+# Art. 26(11) and Art. 86 (not for Annex III point 2) since rule set 2026.2.
 HIGH_RISK_DEPLOYER = {
     "art_4_ai_literacy",
     "art_26_deployer_obligations",
+    "art_26_11_inform_affected_persons",
+    "art_86_explanation",
     "art_27_fria",
     "art_49_registration",
 }
@@ -35,7 +40,8 @@ SCENARIOS = [
         pytest.param(
             {**AI, "prohibited_practices": [practice]},
             "prohibited",
-            {"art_4_ai_literacy", "art_5_prohibited"},
+            # Art. 5(1): the system may not be used, so no Art. 4 literacy duty for it either.
+            {"art_5_prohibited"},
             id=f"art_{practice}_is_prohibited",
         )
         for practice in PROHIBITED_PRACTICES
@@ -49,7 +55,7 @@ SCENARIOS = [
             "interacts_with_natural_persons": True,
         },
         "prohibited",
-        {"art_4_ai_literacy", "art_5_prohibited"},
+        {"art_5_prohibited"},
         id="prohibition_outranks_high_risk_and_transparency",
     ),
     pytest.param(
@@ -127,7 +133,8 @@ SCENARIOS = [
     pytest.param(
         {**AI, "annex_iii_points": ["2"]},
         "high_risk",
-        {"art_4_ai_literacy", "art_26_deployer_obligations"},
+        # Art. 26(11) applies; Art. 86(1) excludes Annex III point 2.
+        {"art_4_ai_literacy", "art_26_deployer_obligations", "art_26_11_inform_affected_persons"},
         id="critical_infrastructure_as_deployer_has_no_fria_and_no_registration",
     ),
     pytest.param(
@@ -211,8 +218,9 @@ SCENARIOS = [
     pytest.param(
         {**AI, "public_interest_text_without_editorial_review": True, "role": "provider"},
         "transparency",
-        {"art_4_ai_literacy", "art_50_2"},
-        id="public_interest_text_as_provider_leaves_disclosure_to_deployer",
+        # Art. 50(4) UAbs. 2: the organisation publishes the texts itself, so it discloses too.
+        {"art_4_ai_literacy", "art_50_2", "art_50_4"},
+        id="public_interest_text_published_by_a_provider_is_disclosed_by_it",
     ),
     pytest.param(
         {**BENEFITS, **CHATBOT},
@@ -289,7 +297,13 @@ OBLIGATION_ARTICLES = {
     "art_5_prohibited": "Art. 5 ",
     "art_6_4_documentation": "Art. 6 Abs. 4",
     "art_16_provider_obligations": "Art. 16 ",
+    "art_23_importer_obligations": "Art. 23 ",
+    "art_24_distributor_obligations": "Art. 24 ",
     "art_26_deployer_obligations": "Art. 26 ",
+    "art_26_10_post_remote_biometric_identification": "Art. 26 Abs. 10",
+    "art_26_11_inform_affected_persons": "Art. 26 Abs. 11",
+    "art_53_gpai_model_provider": "Art. 53 ",
+    "art_86_explanation": "Art. 86 ",
     "art_27_fria": "Art. 27 ",
     "art_49_registration": "Art. 49 ",
     "art_50_1": "Art. 50 Abs. 1",
@@ -392,13 +406,15 @@ def test_exclusion_reason_cites_its_paragraph_of_article_2() -> None:
 def test_to_json_has_exactly_the_contract_keys() -> None:
     output = to_json(classify(BENEFITS))
 
-    assert set(output) == {"risk_class", "obligations", "reasons", "rule_set_version"}
-    assert output["rule_set_version"] == RULE_SET_VERSION == "2026.1"
+    assert set(output) == {"risk_class", "obligations", "reasons", "rule_set_version", "timeline"}
+    assert output["rule_set_version"] == RULE_SET_VERSION == "2026.3"
     assert output["obligations"] == [
+        "art_26_11_inform_affected_persons",
         "art_26_deployer_obligations",
         "art_27_fria",
         "art_49_registration",
         "art_4_ai_literacy",
+        "art_86_explanation",
     ]
     assert all(set(reason) == {"article", "text"} for reason in output["reasons"])  # type: ignore[attr-defined]
     # It must survive serialisation: lazy translations would not.
@@ -480,7 +496,12 @@ def test_facts_that_are_not_an_object_are_rejected() -> None:
 
 
 def test_questionnaire_asks_for_every_fact_in_order() -> None:
-    assert tuple(question.key for question in QUESTIONS) == FACT_FIELDS
+    # The tree's own bookkeeping (which questions were answered, which with "weiß nicht") is
+    # no question.
+    asked = tuple(
+        name for name in FACT_FIELDS if name not in ORGANISATION_FACTS and name not in TREE_FIELDS
+    )
+    assert tuple(question.key for question in QUESTIONS) == asked
 
 
 @pytest.mark.parametrize(
@@ -514,4 +535,4 @@ def test_every_question_is_complete_and_cites_the_act() -> None:
         assert str(question.text).endswith("?"), question.key
         assert str(question.help), question.key
         assert "KI-VO" in question.legal_source, question.key
-        assert bool(question.options) == (question.kind != "bool"), question.key
+        assert bool(question.options) == (question.kind in {"choice", "multi"}), question.key

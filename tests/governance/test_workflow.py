@@ -1,5 +1,7 @@
 """The review workflow for every persona: draft → submitted → in review → decided → operation."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -10,6 +12,8 @@ from registry.models import PublishedUseCase
 from tests.governance.conftest import HIGH_RISK, reload
 
 # -- submitting ----------------------------------------------------------------------------------
+
+EVIDENCE_DATE = datetime.date(2026, 1, 15)
 
 
 def test_department_head_submits_and_the_record_says_so(classified_use_case, department_head):
@@ -330,8 +334,17 @@ def test_a_high_risk_system_needs_fria_and_registration_before_first_use(
     for obligation in ("art_27_fria", "art_49_registration"):
         item = ObligationItem.objects.get(use_case=use_case, obligation=obligation)
         services.update_obligation(
-            item, actor=department_head, status="done", evidence_url="https://dms.example/1"
+            item,
+            actor=department_head,
+            status="done",
+            evidence_url="https://dms.example/1",
+            evidence_date=EVIDENCE_DATE,
         )
+    # The FRIA is the deployer's: until the board confirms it, it still blocks first use.
+    with pytest.raises(ValidationError):
+        services.put_into_operation(use_case, actor=department_head, reason="Start")
+    fria = ObligationItem.objects.get(use_case=use_case, obligation="art_27_fria")
+    services.confirm_obligation(fria, actor=board_member, note="FRIA gelesen, vollständig")
     services.put_into_operation(use_case, actor=department_head, reason="Start")
     assert reload(use_case).workflow_state == "in_operation"
 
@@ -436,26 +449,43 @@ def test_a_dpo_cannot_change_a_use_case(classified_use_case, dpo):
 # -- obligations ---------------------------------------------------------------------------------
 
 
-def test_not_applicable_needs_a_reason_and_records_who_and_when(
-    classified_use_case, department_head
-):
-    item = ObligationItem.objects.get(use_case=classified_use_case, obligation="art_4_ai_literacy")
+@pytest.fixture
+def open_item(classified_use_case, department_head):
+    """An open Art. 50(1) item: a provider's chatbot must say it is an AI (Art. 50 Abs. 1)."""
+    services.classify_use_case(
+        classified_use_case,
+        actor=department_head,
+        facts={"is_ai_system": True, "role": "provider", "interacts_with_natural_persons": True},
+    )
+    return ObligationItem.objects.get(use_case=classified_use_case, obligation="art_50_1")
+
+
+def test_not_applicable_needs_a_reason_and_records_who_and_when(open_item, department_head):
+    item = open_item
     with pytest.raises(ValidationError) as exc:
         services.update_obligation(item, actor=department_head, status="not_applicable")
     assert "reason" in exc.value.message_dict
     item = services.update_obligation(
-        item, actor=department_head, status="done", evidence_url="https://lms.example/kurs"
+        item,
+        actor=department_head,
+        status="done",
+        evidence_url="https://lms.example/kurs",
+        evidence_date=EVIDENCE_DATE,
     )
     assert item.updated_by == department_head
     assert item.updated_at is not None
     assert item.history.first().history_user == department_head
 
 
-def test_a_bad_evidence_link_is_refused(classified_use_case, department_head):
-    item = ObligationItem.objects.get(use_case=classified_use_case, obligation="art_4_ai_literacy")
+def test_a_bad_evidence_link_is_refused(open_item, department_head):
+    item = open_item
     with pytest.raises(ValidationError) as exc:
         services.update_obligation(
-            item, actor=department_head, status="done", evidence_url="kein link"
+            item,
+            actor=department_head,
+            status="done",
+            evidence_url="kein link",
+            evidence_date=EVIDENCE_DATE,
         )
     assert "evidence_url" in exc.value.message_dict
     item.refresh_from_db()
@@ -463,8 +493,8 @@ def test_a_bad_evidence_link_is_refused(classified_use_case, department_head):
 
 
 @pytest.mark.parametrize("persona", ["other_department_head", "dpo", "auditor"])
-def test_others_cannot_update_obligations(request, classified_use_case, persona):
-    item = ObligationItem.objects.get(use_case=classified_use_case, obligation="art_4_ai_literacy")
+def test_others_cannot_update_obligations(request, open_item, persona):
+    item = open_item
     with pytest.raises(PermissionDenied):
         services.update_obligation(item, actor=request.getfixturevalue(persona), status="done")
 

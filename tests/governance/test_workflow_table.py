@@ -32,6 +32,8 @@ TAKEN_BY_HAND: dict[str, tuple[str, dict[str, Any]]] = {
         {"reason": "vorgezogen", "next_review_date": datetime.date(2030, 1, 1)},
     ),
     "retire": ("department_head", {"reason": "Ende"}),
+    "suspend": ("department_head", {"reason": "Schwerwiegender Vorfall"}),
+    "resume": ("board_member", {"reason": "Ursache behoben"}),
 }
 
 

@@ -16,6 +16,8 @@ def _step_data(use_case, **overrides):
         "short_description": use_case.short_description,
         "purpose": use_case.purpose,
         "status": use_case.status,
+        "department": use_case.department_id,
+        "responsible_role": use_case.responsible_role,
         "note": "",
         "action": "save",
     }

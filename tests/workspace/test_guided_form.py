@@ -1,10 +1,13 @@
 """The guided form: create a draft, save any step with a reason, errors beside fields."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from governance.models import RiskClassification
 from registry.models import AISystem, UseCase
+from tests.workspace.conftest import answer_tree
 
 pytestmark = pytest.mark.django_db
 
@@ -167,24 +170,18 @@ def test_risk_step_stores_the_answers_and_shows_class_and_reasons(
     client, department_head, use_case
 ):
     client.force_login(department_head)
-    response = client.post(
-        _step(use_case, "risiko"),
-        {
-            "risk-is_ai_system": "true",
-            "risk-role": "deployer",
-            "risk-annex_iii_points": ["5a"],
-            "action": "save",
-        },
-    )
-    assert response.status_code == 302
+    answer_tree(client, use_case, {"is_ai_system": "true", "annex_iii_points": ["5a"]})
     use_case.refresh_from_db()
     assert use_case.risk_class == UseCase.RiskClass.HIGH_RISK
     assert RiskClassification.objects.get(use_case=use_case).facts["annex_iii_points"] == ["5a"]
     content = client.get(_step(use_case, "risiko")).content.decode()
     assert 'data-risk-class="high_risk"' in content
     assert "Anhang III" in content
-    # The stored answers are shown again.
-    assert 'value="5a"' in content and "checked" in content
+    # The stored answers are shown again, on the question's own page.
+    question = client.get(
+        reverse("workspace:risk_question", args=[use_case.pk, "annex_iii_points"])
+    ).content.decode()
+    assert re.search(r'value="5a"[^>]*checked', question)
 
 
 def test_system_step_registers_a_new_ai_system(client, department_head, use_case):
@@ -233,7 +230,7 @@ def test_every_step_renders_for_the_owner(client, department_head, use_case):
 
 def test_submitting_hands_the_use_case_in_for_review(client, department_head, use_case):
     client.force_login(department_head)
-    client.post(_step(use_case, "risiko"), {"risk-is_ai_system": "true", "action": "save"})
+    answer_tree(client, use_case, {"is_ai_system": "true"})
     response = client.post(
         reverse("workspace:submit", args=[use_case.pk]), {"note": "Bitte prüfen"}
     )
@@ -261,6 +258,8 @@ def test_every_field_of_a_step_is_on_its_page(client, department_head, use_case)
     from workspace.steps import STEPS
 
     client.force_login(department_head)
+    # The risk step's own fields follow the decision tree's summary, once it reaches a leaf.
+    answer_tree(client, use_case, {})
     for step in STEPS:
         content = client.get(_step(use_case, step.slug)).content.decode()
         for name in step.fields:

@@ -1,10 +1,12 @@
 """Classify one AI use case under the EU AI Act from questionnaire facts given as JSON on stdin."""
 
+import datetime
 import json
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from governance.risk import FactsError, classify, parse_facts, to_json
@@ -23,7 +25,25 @@ class Command(BaseCommand):
     # Lets call_command() pass a stream instead of the process's stdin.
     stealth_options = ("stdin",)
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--on",
+            metavar="YYYY-MM-DD",
+            help="reference day for each obligation's state (in force, coming, not applicable); "
+            "default: today",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        on = timezone.localdate()
+        if options.get("on"):
+            try:
+                on = datetime.date.fromisoformat(options["on"])
+            except ValueError as error:
+                raise CommandError(
+                    gettext("--on: „%(value)s“ ist kein Datum wie 2026-12-01.")
+                    % {"value": options["on"]},
+                    returncode=USAGE_ERROR,
+                ) from error
         stream = options.get("stdin") or sys.stdin
         try:
             raw = json.loads(stream.read())
@@ -38,4 +58,4 @@ class Command(BaseCommand):
             raise CommandError(
                 "\n".join([gettext("Ungültige Angaben:"), *lines]), returncode=USAGE_ERROR
             ) from error
-        self.stdout.write(json.dumps(to_json(classify(facts)), ensure_ascii=False, indent=2))
+        self.stdout.write(json.dumps(to_json(classify(facts), on=on), ensure_ascii=False, indent=2))

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import Department, Membership, Organisation, User
-from governance import demo_data, workflow
+from governance import demo_data, demo_extensions, workflow
 from governance import services as governance_services
 from governance.models import ObligationItem, RiskClassification
 from governance.selectors import current_submission
@@ -50,6 +50,8 @@ class Command(BaseCommand):
         )
         for spec in demo_data.USE_CASES:
             self._advance(spec, organisations, people)
+        for loader in demo_extensions.loaders():
+            loader(organisations, people, DEMO_REASON)
         return created
 
     def _print_logins(self, created: int) -> None:
@@ -306,6 +308,7 @@ class Command(BaseCommand):
                 actor=actor,
                 status=ObligationItem.Status.DONE,
                 evidence_url=f"https://intranet.example/nachweise/{use_case.pk}/{item.obligation}",
+                evidence_date=timezone.localdate(),
             )
 
 

@@ -1,0 +1,451 @@
+"""Reads of the portfolio: scored use cases, the top candidates, outcomes and their trends.
+
+Scores are computed in the query from the formula's terms (portfolio/formula.py), so a list is
+ordered by score in the database and every answer carries the formula version it was computed
+with. Every function here runs a fixed number of queries, whatever the number of use cases.
+"""
+
+import datetime
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber, TruncQuarter
+from django.utils import timezone
+
+from accounts.models import Department, Organisation
+from governance.workflow import CLOSED_STATES, LIVE_STATES
+from incidents.selectors import objection_counts
+from portfolio import formula
+from portfolio.indicators import STANDARD_BY_KIND, STANDARD_INDICATORS, aggregate_of
+from portfolio.models import Indicator, Measurement
+from registry.models import DataSource, PublishedUseCase, UseCase
+
+Status = UseCase.Status
+State = UseCase.WorkflowState
+Phase = Measurement.Phase
+
+# The operating statuses of the portfolio: the pipeline (ideas, planned, pilots) and what runs.
+PORTFOLIO_STATUSES = (Status.IDEA, Status.PLANNED, Status.PILOT, Status.IN_OPERATION)
+# A measurement in operation is due with a periodic review in this many days, unless one of a
+# period that ended this many days before the review date is there already.
+REVIEW_LEAD_DAYS = 30
+FRESH_BEFORE_REVIEW_DAYS = 92
+# States in which the baseline is asked for: from the approval on (put into operation next).
+BASELINE_STATES = (*LIVE_STATES,)
+
+
+def scored(queryset: QuerySet[UseCase]) -> QuerySet[UseCase]:
+    """The use cases with each formula term, both axes and the score annotated."""
+    registers = (
+        DataSource.objects.filter(use_case=OuterRef("pk"))
+        .exclude(register="")
+        .order_by()
+        .values("use_case")
+        .annotate(n=Count("register", distinct=True))
+        .values("n")
+    )
+    queryset = queryset.annotate(
+        **{
+            formula.REGISTER_COUNT: Coalesce(Subquery(registers), 0),
+            formula.BENEFIT: F("candidate_rating__benefit"),
+            formula.EFFORT: F("candidate_rating__effort"),
+        }
+    )
+    return queryset.annotate(
+        benefit_points=formula.axis_expression(formula.Axis.BENEFIT),
+        feasibility_points=formula.axis_expression(formula.Axis.FEASIBILITY),
+        score=formula.axis_expression(),
+    )
+
+
+def inputs_of(use_case: UseCase) -> dict[str, Any]:
+    """The formula's inputs of a use case from `scored` (fields and annotations)."""
+    return {term.field: getattr(use_case, term.field, None) for term in formula.TERMS}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A scored use case as the portfolio and the roadmap show it."""
+
+    use_case_id: int
+    title: str
+    department: str
+    status: str
+    status_label: str
+    risk_class: str
+    risk_label: str
+    yearly_case_volume: int | None
+    rated: bool
+    score: float
+    benefit: float
+    feasibility: float
+    terms: list[formula.Explained]
+    formula_version: int = formula.FORMULA_VERSION
+
+    @property
+    def score_text(self) -> str:
+        return formula.signed(self.score)
+
+
+def _candidate(use_case: Any) -> Candidate:
+    return Candidate(
+        use_case_id=use_case.pk,
+        title=use_case.title,
+        department=use_case.department.name,
+        status=use_case.status,
+        status_label=str(use_case.get_status_display()),
+        risk_class=use_case.risk_class,
+        risk_label=str(use_case.get_risk_class_display()),
+        yearly_case_volume=use_case.yearly_case_volume,
+        rated=use_case.rated_benefit is not None,
+        score=round(use_case.score, 2),
+        benefit=round(use_case.benefit_points, 2),
+        feasibility=round(use_case.feasibility_points, 2),
+        terms=formula.explain(inputs_of(use_case)),
+    )
+
+
+def _portfolio_queryset(organisation: Organisation) -> QuerySet[UseCase]:
+    return (
+        UseCase.objects.filter(organisation=organisation, status__in=PORTFOLIO_STATUSES)
+        .exclude(workflow_state__in=CLOSED_STATES)
+        .select_related("department")
+    )
+
+
+def portfolio_of(
+    organisation: Organisation, *, department: Department | None = None
+) -> list[Candidate]:
+    """Ideas, planned and running use cases of the organisation, highest score first."""
+    queryset = _portfolio_queryset(organisation)
+    if department is not None:
+        queryset = queryset.filter(department=department)
+    return [_candidate(uc) for uc in scored(queryset).order_by("-score", "title", "pk")]
+
+
+def top_candidates(organisation: Organisation, *, limit: int = 5) -> list[Candidate]:
+    """The organisation's ideas with the highest suitability score, with their terms (one query)."""
+    ideas = _portfolio_queryset(organisation).filter(status=Status.IDEA)
+    return [_candidate(uc) for uc in scored(ideas).order_by("-score", "title", "pk")[:limit]]
+
+
+def scored_use_case(use_case: UseCase) -> Candidate:
+    """One use case's score with its terms."""
+    return _candidate(
+        scored(UseCase.objects.filter(pk=use_case.pk).select_related("department")).get()
+    )
+
+
+# -- indicators and measurements ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorChoice:
+    """An indicator an organisation can measure: a standard kind (maybe without its row yet)
+    or one its board defined."""
+
+    key: str
+    name: str
+    unit: str
+    description: str
+    is_public: bool
+    row: Indicator | None
+
+
+def indicators_of(organisation: Organisation) -> list[IndicatorChoice]:
+    """The organisation's indicators: the standard ones first, then its own (one query)."""
+    rows = list(Indicator.objects.filter(organisation=organisation).order_by("name"))
+    by_kind = {row.kind: row for row in rows if row.kind != Indicator.Kind.CUSTOM}
+    choices = []
+    for standard in STANDARD_INDICATORS:
+        row = by_kind.get(standard.kind)
+        choices.append(
+            IndicatorChoice(
+                key=standard.kind,
+                name=str(Indicator.Kind(standard.kind).label),
+                unit=str(standard.unit),
+                description=str(standard.description),
+                is_public=row is not None and row.is_public,
+                row=row,
+            )
+        )
+    for row in rows:
+        if row.kind == Indicator.Kind.CUSTOM:
+            choices.append(IndicatorChoice(str(row.pk), row.name, row.unit, "", row.is_public, row))
+    return choices
+
+
+def measurements_of(use_case: UseCase) -> QuerySet[Measurement]:
+    """The use case's measurements by indicator and period, with who entered them."""
+    return (
+        Measurement.objects.filter(use_case=use_case)
+        .select_related("indicator", "entered_by")
+        .order_by("indicator__name", "period_end", "pk")
+    )
+
+
+@dataclass
+class Series:
+    """The measurements of one indicator of one use case (or of an organisation) over time."""
+
+    indicator_id: int
+    name: str
+    unit: str
+    direction: str
+    is_public: bool
+    points: list[tuple[datetime.date, Decimal, str]] = field(default_factory=list)
+    baseline: Decimal | None = None
+    latest: Decimal | None = None
+    use_cases: int = 0
+
+    @property
+    def change_percent(self) -> float | None:
+        if self.baseline is None or self.latest is None or self.baseline == 0:
+            return None
+        return round(float((self.latest - self.baseline) / self.baseline * 100), 1)
+
+    @property
+    def improved(self) -> bool | None:
+        if self.baseline is None or self.latest is None or self.latest == self.baseline:
+            return None
+        lower = self.latest < self.baseline
+        return lower if self.direction == Indicator.Direction.LOWER else not lower
+
+
+def _series_of(indicator: Indicator) -> Series:
+    return Series(
+        indicator_id=indicator.pk,
+        name=indicator.name,
+        unit=indicator.unit,
+        direction=indicator.direction,
+        is_public=indicator.is_public,
+    )
+
+
+def series_of(measurements: list[Measurement]) -> list[Series]:
+    """One use case's measurements as a series per indicator: baseline (the latest before the
+    start) and latest value in operation."""
+    by_indicator: dict[int, Series] = {}
+    for item in sorted(measurements, key=lambda m: (m.indicator.name, m.period_end, m.pk)):
+        series = by_indicator.setdefault(item.indicator_id, _series_of(item.indicator))
+        series.points.append((item.period_end, item.value, item.phase))
+        if item.phase == Phase.BASELINE:
+            series.baseline = item.value
+        else:
+            series.latest = item.value
+        series.use_cases = 1
+    return list(by_indicator.values())
+
+
+def _published_use_case_ids() -> QuerySet[PublishedUseCase, Any]:
+    return PublishedUseCase.objects.values("use_case_id")
+
+
+def public_measurements(organisation: Organisation | None = None) -> QuerySet[Measurement]:
+    """Measurements the public may see: of published indicators of published use cases, with
+    the public record's title and organisation (nothing of the internal use case)."""
+    queryset = Measurement.objects.filter(
+        indicator__is_public=True, use_case_id__in=_published_use_case_ids()
+    )
+    if organisation is not None:
+        queryset = queryset.filter(use_case__organisation=organisation)
+    return (
+        queryset.select_related("indicator")
+        .annotate(
+            public_title=F("use_case__publication__title"),
+            organisation_slug=F("use_case__publication__organisation__slug"),
+            organisation_name=F("use_case__publication__organisation__name"),
+        )
+        .order_by("organisation_name", "use_case_id", "indicator__name", "period_end", "pk")
+    )
+
+
+def _organisation_measurements(
+    organisation: Organisation, *, published_only: bool
+) -> QuerySet[Measurement]:
+    if published_only:
+        return public_measurements(organisation)
+    return Measurement.objects.filter(use_case__organisation=organisation)
+
+
+def _mean_or_sum(values: list[Decimal], aggregate: str) -> Decimal:
+    if aggregate == "sum":
+        return sum(values, Decimal(0))
+    return Decimal(str(round(statistics.fmean(values), 2)))
+
+
+def outcome_trend(organisation: Organisation, *, published_only: bool = False) -> list[Series]:
+    """Per indicator of the organisation: the baseline and the latest value, over the use cases
+    that have both (summed for volumes and hours, averaged for times and rates); two queries."""
+    latest = (
+        _organisation_measurements(organisation, published_only=published_only)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("use_case_id"), F("indicator_id"), F("phase")],
+                order_by=[F("period_end").desc(), F("pk").desc()],
+            )
+        )
+        .filter(rank=1)
+        .values_list("use_case_id", "indicator_id", "phase", "value")
+    )
+    pairs: dict[int, dict[int, dict[str, Decimal]]] = defaultdict(lambda: defaultdict(dict))
+    for use_case_id, indicator_id, phase, value in latest:
+        pairs[indicator_id][use_case_id][phase] = value
+    indicators = Indicator.objects.filter(pk__in=list(pairs)).order_by("name")
+    trends = []
+    for indicator in indicators:
+        both = [
+            v for v in pairs[indicator.pk].values() if Phase.BASELINE in v and Phase.FOLLOW_UP in v
+        ]
+        series = _series_of(indicator)
+        series.use_cases = len(both)
+        if both:
+            aggregate = aggregate_of(indicator)
+            series.baseline = _mean_or_sum([v[Phase.BASELINE] for v in both], aggregate)
+            series.latest = _mean_or_sum([v[Phase.FOLLOW_UP] for v in both], aggregate)
+        trends.append(series)
+    return trends
+
+
+def organisation_series(
+    organisation: Organisation, *, published_only: bool = False
+) -> list[Series]:
+    """Per indicator, the organisation's values by quarter (each use case's mean in the quarter,
+    then summed or averaged over the use cases); two queries."""
+    rows = (
+        _organisation_measurements(organisation, published_only=published_only)
+        .annotate(quarter=TruncQuarter("period_end"))
+        .order_by()
+        .values("indicator_id", "use_case_id", "quarter")
+        .annotate(mean=Avg("value"), baselines=Count("pk", filter=Q(phase=Phase.BASELINE)))
+    )
+    cells: dict[int, dict[datetime.date, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
+    baseline_quarters: dict[int, set[datetime.date]] = defaultdict(set)
+    use_cases: dict[int, set[int]] = defaultdict(set)
+    for row in rows:
+        quarter = row["quarter"]
+        if isinstance(quarter, datetime.datetime):
+            quarter = quarter.date()
+        cells[row["indicator_id"]][quarter].append(Decimal(str(round(row["mean"], 2))))
+        if row["baselines"]:
+            baseline_quarters[row["indicator_id"]].add(quarter)
+        use_cases[row["indicator_id"]].add(row["use_case_id"])
+    result = []
+    for indicator in Indicator.objects.filter(pk__in=list(cells)).order_by("name"):
+        series = _series_of(indicator)
+        aggregate = aggregate_of(indicator)
+        for quarter in sorted(cells[indicator.pk]):
+            phase = (
+                Phase.BASELINE if quarter in baseline_quarters[indicator.pk] else Phase.FOLLOW_UP
+            )
+            value = _mean_or_sum(cells[indicator.pk][quarter], aggregate)
+            series.points.append((quarter, value, phase))
+        series.use_cases = len(use_cases[indicator.pk])
+        result.append(series)
+    return result
+
+
+# -- to-dos ---------------------------------------------------------------------------------------
+
+
+def _has_baseline() -> Exists:
+    return Exists(Measurement.objects.filter(use_case=OuterRef("pk"), phase=Phase.BASELINE))
+
+
+def _fresh_follow_up() -> Exists:
+    return Exists(
+        Measurement.objects.filter(
+            use_case=OuterRef("pk"),
+            phase=Phase.FOLLOW_UP,
+            period_end__gte=ExpressionWrapper(
+                OuterRef("next_review_date") - datetime.timedelta(days=FRESH_BEFORE_REVIEW_DAYS),
+                output_field=DateField(),
+            ),
+        )
+    )
+
+
+def with_outcome_todos(queryset: QuerySet[UseCase]) -> QuerySet[UseCase]:
+    """The use cases with `baseline_missing` and `measurement_due` annotated.
+
+    A baseline is asked for from the approval on (the next step puts the use case into
+    operation); a measurement in operation is due with each periodic review.
+    """
+    soon = timezone.localdate() + datetime.timedelta(days=REVIEW_LEAD_DAYS)
+    return queryset.annotate(
+        has_baseline=_has_baseline(),
+        has_fresh_follow_up=_fresh_follow_up(),
+    ).annotate(
+        baseline_missing=ExpressionWrapper(
+            Q(workflow_state__in=BASELINE_STATES, has_baseline=False),
+            output_field=BooleanField(),
+        ),
+        measurement_due=ExpressionWrapper(
+            Q(
+                workflow_state__in=(State.IN_OPERATION, State.SUSPENDED),
+                next_review_date__lte=soon,
+                has_fresh_follow_up=False,
+            ),
+            output_field=BooleanField(),
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class OutcomeTodos:
+    baseline_missing: bool
+    measurement_due: bool
+    review_date: datetime.date | None
+
+    def __bool__(self) -> bool:
+        return self.baseline_missing or self.measurement_due
+
+
+def outcome_todos_of(use_case: UseCase) -> OutcomeTodos:
+    """What the use case's outcomes still need: a baseline, or a measurement for the review."""
+    row = with_outcome_todos(UseCase.objects.filter(pk=use_case.pk)).get()
+    return OutcomeTodos(
+        bool(getattr(row, "baseline_missing", False)),
+        bool(getattr(row, "measurement_due", False)),
+        row.next_review_date,
+    )
+
+
+def outcome_todos_in(organisation: Organisation) -> QuerySet[UseCase]:
+    """The organisation's use cases that need a baseline or a measurement for their review."""
+    return (
+        with_outcome_todos(UseCase.objects.filter(organisation=organisation))
+        .filter(Q(baseline_missing=True) | Q(measurement_due=True))
+        .select_related("department")
+        .order_by("next_review_date", "title", "pk")
+    )
+
+
+def objections_of(use_case: UseCase) -> dict[str, int]:
+    """The objections the register holds for the use case (beside the error or objection rate)."""
+    return objection_counts([use_case.pk]).get(
+        use_case.pk, {"received": 0, "decided": 0, "changed": 0}
+    )
+
+
+def standard_unit(kind: str) -> str:
+    standard = STANDARD_BY_KIND.get(kind)
+    return "" if standard is None else str(standard.unit)

@@ -1,0 +1,16 @@
+"""The portfolio's addresses: the board's pages, a use case's pages, the public outcomes."""
+
+from django.urls import path
+
+from portfolio import views
+
+app_name = "portfolio"
+
+urlpatterns = [
+    path("gremium/auswahl/", views.portfolio_page, name="portfolio"),
+    path("gremium/kennzahlen/", views.indicators, name="indicators"),
+    path("arbeitsbereich/<id:pk>/eignung/", views.suitability, name="suitability"),
+    path("arbeitsbereich/<id:pk>/wirkung/", views.outcomes, name="outcomes"),
+    path("organisationen/<slug:slug>/wirkung/", views.public_outcomes, name="public_outcomes"),
+    path("daten/wirkung.json", views.outcomes_json, name="outcomes_json"),
+]

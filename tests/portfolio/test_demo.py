@@ -1,0 +1,30 @@
+"""The demo's pipeline is rated and its running use cases have outcomes before and after."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import Organisation
+from portfolio import selectors
+from portfolio.models import CandidateRating, Measurement
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_rates_ideas_and_measures_running_use_cases_and_runs_again():
+    call_command("load_demo", stdout=StringIO())
+    lindenfeld = Organisation.objects.get(slug="lindenfeld")
+    top = selectors.top_candidates(lindenfeld)
+    assert top and all(candidate.status == "idea" for candidate in top)
+    assert all(candidate.rated for candidate in top)
+    assert [c.score for c in top] == sorted((c.score for c in top), reverse=True)
+    trend = {series.name: series for series in selectors.outcome_trend(lindenfeld)}
+    processing = trend["Bearbeitungszeit (Median, Tage)"]
+    # Baseline before, latest after: the demo's processing times went down.
+    assert processing.baseline is not None and processing.latest is not None
+    assert processing.latest < processing.baseline and processing.improved
+    assert selectors.outcome_trend(lindenfeld, published_only=True)
+    counts = (CandidateRating.history.count(), Measurement.history.count())
+    call_command("load_demo", stdout=StringIO())
+    assert (CandidateRating.history.count(), Measurement.history.count()) == counts

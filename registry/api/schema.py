@@ -111,12 +111,31 @@ class AutoSchema(openapi.AutoSchema):
         return responses
 
 
+# DRF's CharField refuses NUL characters (PostgreSQL cannot store them): free text in a request
+# body says so, or a schema-valid body would be refused.
+NO_NUL_PATTERN = "^[^\\u0000]*$"
+
+
+def _text_without_nul(schema: dict[str, Any]) -> None:
+    if schema.get("type") == "string" and not {"format", "enum", "pattern"} & schema.keys():
+        schema["pattern"] = NO_NUL_PATTERN
+    for child in schema.get("properties", {}).values():
+        _text_without_nul(child)
+    if isinstance(schema.get("items"), dict):
+        _text_without_nul(schema["items"])
+    for key in ("allOf", "anyOf", "oneOf"):
+        for child in schema.get(key, []):
+            _text_without_nul(child)
+
+
 def strict_request_bodies(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-    """Postprocessing hook: request bodies allow no other properties, and changes need a reason."""
+    """Postprocessing hook: request bodies allow no other properties, their free text no NUL
+    characters, and changes need a reason."""
     schemas = result.get("components", {}).get("schemas", {})
     for name, schema in schemas.items():
         if name.endswith("Request") and schema.get("type") == "object":
             schema["additionalProperties"] = False
+            _text_without_nul(schema)
             if (
                 name.startswith("Patched")
                 and "reason" in schema.get("properties", {})

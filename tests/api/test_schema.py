@@ -1,6 +1,7 @@
 """The OpenAPI schema is valid, and the API keeps every promise it makes (Schemathesis)."""
 
 import base64
+import re
 from typing import Any
 
 import pytest
@@ -20,6 +21,37 @@ from tests.conftest import make_use_case
 @pytest.mark.django_db
 def test_the_schema_validates_without_warnings():
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
+
+
+def _free_text(schema: dict[str, Any], where: str) -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    if schema.get("type") == "string" and not {"format", "enum"} & schema.keys():
+        found.append((where, schema))
+    for name, child in schema.get("properties", {}).items():
+        found += _free_text(child, f"{where}.{name}")
+    if isinstance(schema.get("items"), dict):
+        found += _free_text(schema["items"], f"{where}[]")
+    return found
+
+
+@pytest.mark.django_db
+def test_free_text_in_a_request_body_says_that_it_takes_no_nul_character(client):
+    # DRF refuses NUL in every CharField; a schema that allowed it would promise a 2xx the API
+    # cannot give (the fuzzer once sent one in an incident report's reference).
+    schemas = client.get("/api/schema/?format=json").json()["components"]["schemas"]
+    texts = [
+        found
+        for name, schema in schemas.items()
+        if name.endswith("Request")
+        for found in _free_text(schema, name)
+    ]
+    takes_nul = {
+        where
+        for where, schema in texts
+        if "pattern" not in schema or re.search(schema["pattern"], "Text\x00") is not None
+    }
+    assert takes_nul == set()
+    assert "ReportRequestRequest.reference" in {where for where, _ in texts}
 
 
 @pytest.mark.django_db

@@ -6,6 +6,9 @@ MANAGE := $(BIN)/python manage.py
 # The PostgreSQL and Redis the second test run uses; override for another machine.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ki_register
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# The PostgreSQL leg's Redis database: both legs run at once in `make test`, and each test
+# process's Celery queue is named after its xdist worker.
+TEST_POSTGRES_REDIS_URL ?= redis://127.0.0.1:6379/14
 # Test processes per leg (pytest-xdist); each has its own test database and Celery queue.
 TEST_WORKERS ?= 2
 PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) -p no:cacheprovider
@@ -56,7 +59,7 @@ test-sqlite: install $(IDP_MODULES)
 
 test-postgres: install $(IDP_MODULES)
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(TEST_DATABASE_URL)'.replace('/ki_register','/postgres'), connect_timeout=3).close()" 2>/dev/null; then \
-		DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PYTEST); \
+		DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_POSTGRES_REDIS_URL) $(PYTEST); \
 	elif [ -n "$$CI" ]; then \
 		echo "PostgreSQL is not reachable at $(TEST_DATABASE_URL), and CI requires it."; exit 1; \
 	else \
@@ -87,9 +90,12 @@ scaleout-up: install
 	SCALEOUT_DATABASE_SERVER=$(subst /ki_register,/postgres,$(TEST_DATABASE_URL)) \
 		$(BIN)/python -m tests.scaleout.environment up
 
-# The test command of README: every check, then the suite on SQLite and on PostgreSQL, then
-# the scale-out environment's failure tests.
-test: lint test-sqlite test-postgres test-scaleout
+# The test command of README: every check, then the suite on SQLite and on PostgreSQL at the
+# same time (much of a leg waits on browsers, servers and workers; each leg's output is
+# printed when it ends), then the scale-out environment's failure tests.
+test: lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+	$(MAKE) --no-print-directory test-scaleout
 
 messages: install
 	$(MANAGE) makemessages -l en --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench

@@ -32,9 +32,11 @@ def test_board_member_reads_the_dashboard_and_decides(
     page.wait_for_url("**/entscheiden/**")
     assert page.get_by_text("Bitte entscheiden.").is_visible()  # the submitter's note
     check_page(page, "board-03-decide")
-    # Saving the decision leads to the admin's change page, where Chromium reports inline
-    # styles blocked by the Content-Security-Policy (seen at hand-in, not fixed): the journey
-    # stops before saving; tests/e2e/test_admin_workflow.py covers the decision itself.
+    page.get_by_label("freigegeben").check()
+    page.get_by_label("Begründung").fill("Nutzen belegt, Aufsicht geregelt.")
+    page.get_by_role("button", name="Entscheidung speichern").click()
+    page.wait_for_url(f"**/admin/registry/usecase/{use_case.pk}/change/")
+    check_page(page, "board-04-decided")
 
     page.goto(f"{live_server.url}/admin/registry/usecase/{use_case.pk}/history/")
     assert page.get_by_role("heading", name=f"Änderungsverlauf: {use_case.title}").is_visible()

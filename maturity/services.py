@@ -4,13 +4,14 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import roles
 from accounts.models import Membership, Organisation, User
-from maturity import selectors
+from maturity import permissions, selectors
 from maturity.models import (
     AnswererNomination,
     MaturityMeasure,
@@ -34,6 +35,18 @@ from registry.models import PublicService
 from registry.validators import validate_leika_key
 
 
+def _require_board(actor: User, organisation: Organisation) -> None:
+    if not roles.is_board_member(actor, organisation.pk):
+        raise PermissionDenied(_("Das darf nur das KI-Gremium der Organisation."))
+
+
+def _require_answerer(actor: User, organisation: Organisation, scope: str) -> None:
+    if not permissions.may_answer(actor, organisation, scope):
+        raise PermissionDenied(
+            _("Diesen Fragebogen beantworten das KI-Gremium und die Personen, die es benennt.")
+        )
+
+
 def _reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
@@ -46,6 +59,7 @@ def nominate_answerer(
     organisation: Organisation, *, user: User, scope: str, actor: User, reason: str
 ) -> AnswererNomination:
     """Name a person of the organisation to answer one questionnaire (again, if named before)."""
+    _require_board(actor, organisation)
     reason = _reason(reason)
     if scope not in AnswererNomination.Scope.values:
         raise ValidationError({"scope": _("Bitte wählen Sie einen Fragebogen.")})
@@ -73,6 +87,7 @@ def nominate_answerer(
 @transaction.atomic
 def revoke_nomination(nomination: AnswererNomination, *, actor: User, reason: str) -> None:
     """End a nomination; the row and its history stay."""
+    _require_board(actor, nomination.organisation)
     reason = _reason(reason)
     nomination = AnswererNomination.objects.select_for_update().get(pk=nomination.pk)
     if not nomination.is_active:
@@ -118,6 +133,7 @@ def record_readiness_assessment(
 
     `assessed_at` is for an assessment held earlier (say, in a workshop) and entered now.
     """
+    _require_answerer(actor, organisation, AnswererNomination.Scope.READINESS)
     cleaned = _readiness_answers(answers)
     now = timezone.now()
     if assessed_at is not None and assessed_at > now:
@@ -180,6 +196,7 @@ def record_service_assessment(
     reason: str = "",
 ) -> ServiceAssessment:
     """Record a service's OZG maturity and which criteria its AI use cases help with."""
+    _require_answerer(actor, organisation, AnswererNomination.Scope.SERVICES)
     try:
         validate_leika_key(leika_key)
     except ValidationError as error:
@@ -240,6 +257,7 @@ def create_measure(
     organisation: Organisation, *, actor: User, reason: str, **fields: Any
 ) -> MaturityMeasure:
     """Plan a measure against a maturity gap."""
+    _require_board(actor, organisation)
     reason = _reason(reason)
     now = timezone.now()
     measure = MaturityMeasure(
@@ -270,6 +288,7 @@ def update_measure(
     **fields: Any,
 ) -> MaturityMeasure:
     """Change a measure (its status, due date, owner …) from the version the person loaded."""
+    _require_board(actor, measure.organisation)
     reason = _reason(reason)
     measure = MaturityMeasure.objects.select_for_update().get(pk=measure.pk)
     if measure_version(measure) != expected_version:

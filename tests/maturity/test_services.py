@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from maturity import services
@@ -204,3 +204,59 @@ def test_only_people_of_the_organisation_can_be_named(
         "Aufgabe erledigt",
     ]
     assert AnswererNomination.objects.count() == 1
+
+
+def test_each_write_refuses_a_person_the_board_did_not_name(
+    organisation, board_member, department_head
+):
+    """The services check who acts, not only the pages and the API in front of them."""
+    with pytest.raises(PermissionDenied):
+        services.record_readiness_assessment(
+            organisation, answers=answers(), actor=department_head, reason="selbst"
+        )
+    with pytest.raises(PermissionDenied):
+        services.record_service_assessment(
+            organisation,
+            leika_key="99001001000000",
+            answers={},
+            use_case_support={},
+            actor=department_head,
+        )
+    with pytest.raises(PermissionDenied):
+        services.create_measure(
+            organisation, actor=department_head, reason="selbst", dimension="digital_foundations"
+        )
+    with pytest.raises(PermissionDenied):
+        services.nominate_answerer(
+            organisation, user=department_head, scope="readiness", actor=department_head, reason="x"
+        )
+    assert not ReadinessAssessment.objects.exists()
+    assert not MaturityMeasure.objects.exists()
+    assert not AnswererNomination.objects.exists()
+
+
+def test_a_named_person_answers_their_questionnaire_only(
+    organisation, board_member, department_head
+):
+    nomination = services.nominate_answerer(
+        organisation, user=department_head, scope="readiness", actor=board_member, reason="Amt"
+    )
+    record = services.record_readiness_assessment(
+        organisation, answers=answers(), actor=department_head, reason="benannt"
+    )
+    assert record.assessed_by == department_head
+    with pytest.raises(PermissionDenied):
+        services.revoke_nomination(nomination, actor=department_head, reason="selbst")
+    with pytest.raises(PermissionDenied):
+        services.record_service_assessment(
+            organisation,
+            leika_key="99001001000000",
+            answers={},
+            use_case_support={},
+            actor=department_head,
+        )
+    services.revoke_nomination(nomination, actor=board_member, reason="erledigt")
+    with pytest.raises(PermissionDenied):
+        services.record_readiness_assessment(
+            organisation, answers=answers(), actor=department_head, reason="nicht mehr"
+        )

@@ -298,7 +298,9 @@ def import_template(request: HttpRequest, extension: str) -> HttpResponse:
 
 class AdoptForm(forms.Form):
     department = forms.ModelChoiceField(
-        queryset=Department.objects.none(), label=_("In welchem Fachbereich?"), empty_label=None
+        queryset=Department.objects.none(),
+        label=gettext_lazy("In welchem Fachbereich?"),
+        empty_label=None,
     )
 
     def __init__(self, *args: Any, departments: QuerySet[Department], **kwargs: Any) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -138,12 +138,15 @@ def _send_keyed(
     recipient: User,
     use_case: UseCase | None,
     render: Callable[[], tuple[str, str, str]],
+    lines: list[list[Any]] | None = None,
 ) -> bool:
     """Send the rendered mail (subject, text, HTML) unless one with this key went out before."""
     with transaction.atomic():
         try:
             with transaction.atomic():
-                SentNotification.objects.create(key=key, recipient=recipient, use_case=use_case)
+                SentNotification.objects.create(
+                    key=key, recipient=recipient, use_case=use_case, lines=lines
+                )
         except IntegrityError:
             return False
         with translation.override(settings.LANGUAGE_CODE):
@@ -180,9 +183,12 @@ def send_transition_mails(
     return sent
 
 
-# The people of a run are mailed a page at a time: the digests already sent today are read with
-# one query per page, whatever the number of reviews each lists.
+# The people of a run are mailed a page at a time: their last digests are read with one query
+# per page, whatever the number of reviews each lists.
 REMINDER_PAGE_SIZE = 500
+# While nothing new comes due or turns overdue, a person's digest repeats after this many days.
+REMINDER_REPEAT_DAYS = 7
+DIGEST_KEY_PREFIX = "review_digest:"
 
 
 @dataclass(frozen=True)
@@ -198,10 +204,37 @@ class DueReview:
     next_review_date: datetime.date
     overdue: bool
 
+    @property
+    def line(self) -> tuple[int, str, bool]:
+        """What the person is told about it; a digest is stored as its lines."""
+        return (self.use_case_id, self.next_review_date.isoformat(), self.overdue)
+
 
 def digest_key(recipient: User, today: datetime.date) -> str:
-    """The key of a person's review digest of one day: sent once per person and day."""
-    return f"review_digest:{today.isoformat()}:{recipient.pk}"
+    """The key of a person's review digest of one day: never sent twice on a day."""
+    return f"{DIGEST_KEY_PREFIX}{today.isoformat()}:{recipient.pk}"
+
+
+def _last_digests(people: list[User]) -> dict[int, tuple[datetime.date, set[tuple[Any, ...]]]]:
+    """Each person's last review digest: the day it went out and its lines (one query)."""
+    latest = (
+        SentNotification.objects.filter(
+            recipient_id__in=[user.pk for user in people], key__startswith=DIGEST_KEY_PREFIX
+        )
+        .values("recipient_id")
+        .annotate(latest=Max("pk"))
+        .values("latest")
+    )
+    start = len(DIGEST_KEY_PREFIX)
+    return {
+        recipient_id: (
+            datetime.date.fromisoformat(key[start : start + 10]),  # the day in digest_key
+            {tuple(line) for line in lines or []},
+        )
+        for recipient_id, key, lines in SentNotification.objects.filter(
+            pk__in=Subquery(latest)
+        ).values_list("recipient_id", "key", "lines")
+    }
 
 
 def _digest_task_url(review: DueReview, *, board: bool) -> str:
@@ -214,12 +247,13 @@ def _digest_task_url(review: DueReview, *, board: bool) -> str:
 
 
 def _render_digest(
-    recipient: User, reviews: list[DueReview], board_of: set[int]
+    recipient: User, reviews: list[DueReview], board_of: set[int], new: set[int]
 ) -> tuple[str, str, str]:
     base_url = settings.SITE_URL.rstrip("/")
     lines = [
         {
             "review": review,
+            "new": review.use_case_id in new,
             "task_url": _digest_task_url(
                 review, board=review.organisation_id in board_of or is_operator(recipient)
             ),
@@ -240,6 +274,7 @@ def _render_digest(
         "overdue": overdue,
         "dashboard_url": base_url + reverse("governance:dashboard") if board_of else "",
         "site_url": base_url + "/",
+        "repeat_days": REMINDER_REPEAT_DAYS,
     }
     text = render_to_string("emails/review_digest.txt", context)
     html = render_to_string("emails/review_digest.html", context)
@@ -247,8 +282,12 @@ def _render_digest(
 
 
 def send_review_reminders(*, today: datetime.date) -> int:
-    """One mail per person and day: every review due within 30 days or overdue that the person
-    is reminded of, each with the link to its task; returns how many mails went out now.
+    """A digest per person of every review due within 30 days or overdue that the person is
+    reminded of, each with the link to its task; returns how many mails went out now.
+
+    It goes out on a day when something in it is new for the person (a review came due, was
+    rescheduled or turned overdue since their last digest) and otherwise every
+    REMINDER_REPEAT_DAYS days while reviews stay due; never twice a day.
 
     The board member is reminded of every due review of the organisations on whose board they
     sit, the department head of those of their departments; a person in several organisations
@@ -298,21 +337,22 @@ def send_review_reminders(*, today: datetime.date) -> int:
     order = sorted(people)
     for start in range(0, len(order), REMINDER_PAGE_SIZE):
         page = [people[pk] for pk in order[start : start + REMINDER_PAGE_SIZE]]
-        keys = {user.pk: digest_key(user, today) for user in page}
-        already = set(
-            SentNotification.objects.filter(key__in=list(keys.values())).values_list(
-                "key", flat=True
-            )
-        )
+        last = _last_digests(page)
         for user in page:
-            if keys[user.pk] in already:
-                continue
             reviews = [due[index] for index in reviews_of[user.pk]]
+            last_day, told = last.get(user.pk, (None, set()))
+            new = {review.use_case_id for review in reviews if review.line not in told}
+            if last_day is not None and (
+                last_day >= today or (not new and (today - last_day).days < REMINDER_REPEAT_DAYS)
+            ):
+                continue
             organisations = board_of.get(user.pk, set())
             sent += _send_keyed(
-                keys[user.pk],
+                digest_key(user, today),
                 user,
                 None,
-                partial(_render_digest, user, reviews, organisations),
+                # A first digest marks nothing as new: all of it is.
+                partial(_render_digest, user, reviews, organisations, new if told else set()),
+                lines=[list(review.line) for review in reviews],
             )
     return sent

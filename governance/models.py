@@ -438,6 +438,9 @@ class SentNotification(models.Model):
         verbose_name=_("KI-Anwendungsfall"),
     )
     sent_at = models.DateTimeField(_("gesendet am"), auto_now_add=True)
+    # A review digest's lines as [use case id, review date, overdue]: the next run tells from
+    # them what is new for the person (governance.emails.send_review_reminders).
+    lines = models.JSONField(_("Inhalt"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-sent_at"]

@@ -103,12 +103,43 @@ def test_review_digests_go_out_once_per_person_and_day(
     assert "Überprüfung fällig" in mail.outbox[0].subject
     due_on = (today + datetime.timedelta(days=10)).strftime("%d.%m.%Y")
     assert f"fällig am {due_on}" in mail.outbox[0].body
-    # The next day's digest is a mail of its own, again once; overdue says so.
+    # The day the review turns overdue is new: a digest of its own, again once, saying so.
     later = today + datetime.timedelta(days=11)
     assert emails.send_review_reminders(today=later) == 2
     assert emails.send_review_reminders(today=later) == 0
     assert "überfällig" in mail.outbox[-1].subject
     assert f"überfällig seit {due_on}" in mail.outbox[-1].body
+    assert "[neu]" in mail.outbox[-1].body
+
+
+def test_a_digest_without_news_waits_a_week_and_a_new_review_goes_out_the_next_day(
+    approved_use_case, board_member, department_head
+):
+    today = timezone.localdate()
+    services.reschedule_review(
+        approved_use_case,
+        actor=board_member,
+        reason="x",
+        next_review_date=today + datetime.timedelta(days=25),
+    )
+    assert emails.send_review_reminders(today=today) == 2
+    assert "[neu]" not in mail.outbox[-1].body  # a first digest: all of it is new
+    for days in range(1, emails.REMINDER_REPEAT_DAYS):
+        assert emails.send_review_reminders(today=today + datetime.timedelta(days=days)) == 0
+    week = today + datetime.timedelta(days=emails.REMINDER_REPEAT_DAYS)
+    assert emails.send_review_reminders(today=week) == 2  # still due: reminded again
+    assert emails.send_review_reminders(today=week) == 0
+
+    # The board brings the review forward: news for both, the next day.
+    services.reschedule_review(
+        approved_use_case,
+        actor=board_member,
+        reason="früher",
+        next_review_date=week + datetime.timedelta(days=5),
+    )
+    mail.outbox.clear()
+    assert emails.send_review_reminders(today=week + datetime.timedelta(days=1)) == 2
+    assert all("[neu]" in message.body for message in mail.outbox)
 
 
 def test_a_digest_lists_every_due_review_of_the_person_with_a_link_to_each_task(

@@ -565,6 +565,21 @@ class MyUseCasesFilterForm(KernFormMixin, forms.Form):
         )
 
     @property
+    def opens_more_filters(self) -> bool:
+        """Whether the folded filters start open: one of them (or the order) was chosen, or one
+        of them has an error."""
+        wanted = self.list_filter()
+        errors = {"status", "risiko", "fachbereich", "handlungsbedarf", "sortierung"}
+        return bool(
+            wanted.status
+            or wanted.risk_class
+            or wanted.department_id
+            or wanted.needs_my_action
+            or wanted.order != DEFAULT_ORDER
+            or (self.is_bound and errors & self.errors.keys())
+        )
+
+    @property
     def narrows(self) -> bool:
         """Whether anything beyond the order is filtered: the page offers to reset it."""
         wanted = self.list_filter()

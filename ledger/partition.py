@@ -12,13 +12,14 @@ organisation of their parent found in one query per group. Memory is bounded by 
 import itertools
 import multiprocessing
 import os
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, models
+from django.db import OperationalError, connections, models
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from psycopg.types.datetime import TimestamptzLoader
 
@@ -250,9 +251,28 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def _in_worker(function: Callable[[T], R], argument: T) -> R:
+# A worker's first connection may meet a server busy with the others' (the web's
+# DATABASE_CONNECT_TIMEOUT is short): it tries this often, waiting 1, 2, 4 … seconds between.
+CONNECT_ATTEMPTS = 5
+
+
+def connect(using: str, *, attempts: int = CONNECT_ATTEMPTS) -> None:
+    """Open the connection `using`, retrying a refused or timed-out connect with back-off."""
+    for attempt in range(attempts):
+        try:
+            connections[using].ensure_connection()
+            return
+        except OperationalError:
+            connections[using].close()
+            if attempt == attempts - 1:
+                raise
+            time.sleep(2**attempt)
+
+
+def _in_worker(function: Callable[[T], R], argument: T, using: str) -> R:
     """One group in a worker process, on the worker's own connection, closed after it."""
     try:
+        connect(using)
         return function(argument)
     finally:
         connections.close_all()
@@ -276,7 +296,7 @@ def run_groups(
     context = multiprocessing.get_context("fork")
     pool = context.Pool(workers)
     try:
-        yield from pool.imap_unordered(_Call(function), arguments)
+        yield from pool.imap_unordered(_Call(function, using), arguments)
     except BaseException:
         pool.terminate()
         pool.join()
@@ -288,9 +308,10 @@ def run_groups(
 @dataclass(frozen=True)
 class _Call:
     function: Callable[[Any], Any]
+    using: str
 
     def __call__(self, argument: Any) -> Any:
-        return _in_worker(self.function, argument)
+        return _in_worker(self.function, argument, self.using)
 
 
 def default_workers() -> int:

@@ -8,7 +8,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection, connections
+from django.db import OperationalError, connection, connections
 
 from governance import services as governance_services
 from ledger import partition
@@ -206,3 +206,33 @@ def test_an_organisation_group_holds_no_installation_rows():
     assert Group(installation=True).contains(None)
     assert not Group(installation=True).contains(1)
     assert Group(None, 5).contains(-3) and not Group(None, 5).contains(5)
+
+
+@pytest.mark.django_db(transaction=True)  # as in a worker: no test transaction to keep open
+def test_a_bulk_worker_retries_a_refused_connect_with_back_off(monkeypatch):
+    """A worker's first connect can meet a server busy with the others' (the web's connect
+    timeout is 3 s): it tries again, waiting longer each time, and gives up after the last try."""
+    default = connections["default"]
+    real = default.ensure_connection
+    failures = iter([True, True])
+    waits: list[float] = []
+
+    def flaky() -> None:
+        if next(failures, False):
+            raise OperationalError("connection timeout expired")
+        real()
+
+    monkeypatch.setattr(default, "ensure_connection", flaky)
+    monkeypatch.setattr(partition.time, "sleep", waits.append)
+    partition.connect("default")
+    assert waits == [1, 2]
+    assert default.is_usable()
+
+    def refused() -> None:
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(default, "ensure_connection", refused)
+    waits.clear()
+    with pytest.raises(OperationalError):
+        partition.connect("default", attempts=3)
+    assert waits == [1, 2]

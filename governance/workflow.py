@@ -222,6 +222,9 @@ class SignOffRule:
     role: str
     field: str | None = None  # None: the role always signs off
     value: Any = True
+    # The field groups (registry.field_groups slugs) the role reads first: its sign-off page
+    # shows them before the rest of the record, which stays one click away.
+    focus: tuple[str, ...] = ()
 
     def applies_to(self, use_case: UseCase) -> bool:
         return self.field is None or getattr(use_case, self.field) == self.value
@@ -232,10 +235,20 @@ class SignOffRule:
 
 
 SIGN_OFF_RULES: tuple[SignOffRule, ...] = (
-    SignOffRule(Membership.Role.DATA_PROTECTION_OFFICER, "processes_personal_data"),
-    SignOffRule(Membership.Role.INFORMATION_SECURITY_OFFICER),
-    SignOffRule(Membership.Role.STAFF_COUNCIL, "monitors_staff"),
+    SignOffRule(
+        Membership.Role.DATA_PROTECTION_OFFICER,
+        "processes_personal_data",
+        focus=("daten", "rechtsgrundlage", "folgenabschaetzungen"),
+    ),
+    SignOffRule(
+        Membership.Role.INFORMATION_SECURITY_OFFICER,
+        focus=("system", "folgenabschaetzungen", "aufsicht"),
+    ),
+    SignOffRule(
+        Membership.Role.STAFF_COUNCIL, "monitors_staff", focus=("mitbestimmung", "aufsicht")
+    ),
 )
+SIGN_OFF_FOCUS: dict[str, tuple[str, ...]] = {rule.role: rule.focus for rule in SIGN_OFF_RULES}
 # The roles that sign off, in the order their sign-offs are listed; the one source of them.
 REVIEWER_ROLES: tuple[str, ...] = tuple(rule.role for rule in SIGN_OFF_RULES)
 REVIEWER_ROLE_CHOICES: list[tuple[str, Any]] = [

@@ -37,7 +37,12 @@ from governance.risk.dates import APPLICATION_DATES, describe
 from governance.risk.questions import Question
 from governance.services import ConcurrentChange
 from governance.versions import Change, use_case_version
-from governance.workflow import EDITABLE_STATES, REVIEWER_ROLES, required_sign_off_roles
+from governance.workflow import (
+    EDITABLE_STATES,
+    REVIEWER_ROLES,
+    SIGN_OFF_FOCUS,
+    required_sign_off_roles,
+)
 from registry import leika, permissions, services
 from registry.models import UseCase
 from workspace import progress, selectors, versions
@@ -929,6 +934,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _focused_groups(groups: list[Any], focus: tuple[str, ...]) -> dict[str, list[Any]]:
+    """The summary's groups split into the ones a reviewer reads first (in `focus` order) and
+    the rest (in the form's order)."""
+    by_slug = {group["step"].slug: group for group in groups}
+    first = [by_slug[slug] for slug in focus if slug in by_slug]
+    return {"focus_groups": first, "other_groups": [g for g in groups if g not in first]}
+
+
 @require_http_methods(["GET", "POST"])
 @login_required_keeping_post
 def sign_off(request: HttpRequest, pk: int, role: str) -> HttpResponse:
@@ -972,7 +985,8 @@ def sign_off(request: HttpRequest, pk: int, role: str) -> HttpResponse:
             "role_label": dict(Membership.Role.choices)[role],
             "role": role,
             "pending": role in selectors.pending_sign_off_roles(user, use_case),
-            "groups": _summary_groups(use_case),
+            # The groups the role reads first (governance.workflow.SIGN_OFF_FOCUS), then the rest.
+            **_focused_groups(_summary_groups(use_case), SIGN_OFF_FOCUS.get(role, ())),
             "classification": selectors.classification_of(use_case),
             # What the submitter asked the reviewers to look at, read before the record.
             "submission": governance_selectors.current_submission(use_case),

@@ -34,8 +34,14 @@ def test_dpo_signs_off_what_waits_and_is_done(
 
     page.get_by_role("link", name=re.compile("^Votum als Datenschutz")).first.click()
     page.wait_for_url("**/votum/dpo/")
-    # The record comes first, the decision after it (#15: decision after information).
+    # The record comes first, the decision after it (#15: decision after information); the
+    # groups a DPO reads first lead, the rest is one click away.
+    headings = page.locator("h3").all_inner_texts()
+    assert headings[:3] == ["Daten", "Rechtsgrundlage", "Folgenabschätzungen"]
+    assert not page.get_by_role("heading", name="Grunddaten").is_visible()
     check_page(page, "dpo-03-sign-off")
+    page.get_by_text("Alle weiteren Angaben des Fachbereichs").click()
+    assert page.get_by_role("heading", name="Grunddaten").is_visible()
     page.get_by_label("Ich stimme zu").check()
     page.get_by_role("button", name="Votum abgeben").click()
     page.wait_for_load_state()

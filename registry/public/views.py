@@ -403,7 +403,14 @@ def open_data(request: HttpRequest) -> HttpResponseBase:
     latest = selectors.register_freshness()
     sizes = {fmt: cache.get(opendata.size_key(fmt, latest)) for fmt in ("csv", "json")}
     licence = opendata.licence()
-    etag = public_etag(request, latest, sorted(sizes.items()), sorted(licence.items()))
+    # As on the other static pages, a changed setting (the operator's name) is a new version.
+    etag = public_etag(
+        request,
+        latest,
+        sorted(sizes.items()),
+        sorted(licence.items()),
+        repr(sorted(legal_settings().items())),
+    )
     cached = not_modified(request, etag, latest)
     if cached is not None:
         return cached

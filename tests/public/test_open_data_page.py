@@ -67,3 +67,12 @@ def test_the_page_links_the_api_documentation(client, db):
     html = page(client)
     assert 'href="/api/schema/redoc/"' in html
     assert "/api/v1/public/use-cases/" in html
+
+
+def test_the_page_runs_one_query_however_large_the_register(
+    client, publish_many, django_assert_max_num_queries
+):
+    publish_many(3)
+    # The register's newest change; the sizes come from the cache, never from the files.
+    with django_assert_max_num_queries(1):
+        client.get("/daten/")

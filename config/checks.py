@@ -50,6 +50,23 @@ def check_shared_cache(app_configs: Any = None, **kwargs: Any) -> list[CheckMess
     ]
 
 
+@register("open_data")
+def check_open_data_licence(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """The open data's licence must be one the register can name and link."""
+    from registry.public.opendata import LICENCES  # apps are loaded when checks run
+
+    if settings.OPEN_DATA_LICENCE in LICENCES:
+        return []
+    return [
+        Error(
+            _("OPEN_DATA_LICENCE nennt eine unbekannte Lizenz: %(value)s")
+            % {"value": settings.OPEN_DATA_LICENCE},
+            hint=_("Erlaubt sind: %(codes)s") % {"codes": ", ".join(LICENCES)},
+            id="ki_register.E002",
+        )
+    ]
+
+
 def refuse_to_start_without_broker() -> None:
     """Stop the WSGI application's start-up when the broker check fails."""
     errors = check_task_broker()

@@ -3,9 +3,11 @@
 import csv
 import datetime
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.db.models import QuerySet
 
@@ -14,6 +16,20 @@ from registry.publication import STANDARDS_FIELDS, WITHHELD_GROUPS
 
 SCHEMA_VERSION = "1.0"
 CHUNK_SIZE = 2000
+# A file's size is known once it has been sent in full; kept for a week per data version.
+SIZE_CACHE_SECONDS = 7 * 24 * 3600
+
+# The licences OPEN_DATA_LICENCE may name: code → (name, address of the licence text).
+LICENCES: dict[str, tuple[str, str]] = {
+    "dl-zero-de/2.0": (
+        "Datenlizenz Deutschland – Zero – Version 2.0",
+        "https://www.govdata.de/dl-de/zero-2-0",
+    ),
+    "cc-zero": (
+        "Creative Commons Zero v1.0 Universal (CC0 1.0)",
+        "https://creativecommons.org/publicdomain/zero/1.0/",
+    ),
+}
 
 # Stable column names; new columns are only ever appended (and the schema version raised).
 CSV_COLUMNS: tuple[str, ...] = (
@@ -250,13 +266,43 @@ def _records(records: QuerySet[PublishedUseCase]) -> Iterable[PublishedUseCase]:
     return records.iterator(chunk_size=CHUNK_SIZE)
 
 
-def stream_csv(records: QuerySet[PublishedUseCase], url_for: UrlFor) -> Iterator[str]:
-    """The CSV file, a line at a time: a header row, then one row per use case."""
+def _csv_lines(records: Iterable[PublishedUseCase], url_for: Callable[[int], str]) -> Iterator[str]:
     writer = csv.writer(_Line(), lineterminator="\r\n")
     yield writer.writerow(CSV_COLUMNS)
-    for record in _records(records):
+    for record in records:
         row = csv_row(record, url_for(record.use_case_id))
         yield writer.writerow([spreadsheet_safe(cell) for cell in row])
+
+
+def stream_csv(records: QuerySet[PublishedUseCase], url_for: UrlFor) -> Iterator[str]:
+    """The CSV file, a line at a time: a header row, then one row per use case."""
+    return _csv_lines(_records(records), url_for)
+
+
+def entry_csv(record: PublishedUseCase, url: str) -> str:
+    """One entry as the register's CSV: its header and this entry's row."""
+    return "".join(_csv_lines([record], lambda _id: url))
+
+
+def measured(chunks: Iterable[str], key: str) -> Iterator[str]:
+    """The chunks unchanged; once all are sent, their size in bytes is kept under the key."""
+    size = 0
+    for chunk in chunks:
+        size += len(chunk.encode())
+        yield chunk
+    cache.set(key, size, SIZE_CACHE_SECONDS)
+
+
+def size_key(fmt: str, version: datetime.datetime | None) -> str:
+    """Where the size of the whole register's file of one format and data version is kept."""
+    return f"open-data-size:{fmt}:{version.isoformat() if version else ''}"
+
+
+def licence() -> dict[str, str]:
+    """The licence of the open data (setting OPEN_DATA_LICENCE): its code, name and address."""
+    code = settings.OPEN_DATA_LICENCE
+    name, url = LICENCES[code]
+    return {"id": code, "name": str(name), "url": url}
 
 
 def stream_json(
@@ -322,6 +368,16 @@ def json_schema(schema_url: str) -> dict[str, Any]:
             "schema": {"type": "string", "format": "uri"},
             "generated_at": {"type": "string", "format": "date-time"},
             "source": {"type": "string", "format": "uri"},
+            "licence": {
+                "type": "object",
+                "description": "Lizenz der Daten",
+                "required": ["id", "name", "url"],
+                "properties": {
+                    "id": {"enum": list(LICENCES)},
+                    "name": {"type": "string"},
+                    "url": {"type": "string", "format": "uri"},
+                },
+            },
             "organisation": {"$ref": "#/$defs/organisation"},
             "use_cases": {"type": "array", "items": {"$ref": "#/$defs/use_case"}},
         },

@@ -340,19 +340,52 @@ def register_freshness_source(source: Callable[[int], Subquery]) -> None:
         _FRESHNESS_SOURCES.append(source)
 
 
-def use_case_freshness(use_case_id: int) -> datetime.datetime | None:
-    """When the public change log of one use case, or of a public record adopted from it (whose
-    count its page shows), or another part of its page last changed. One query."""
-    values = HistoricalPublishedUseCase.objects.filter(
+def _use_case_versions(use_case_id: int, **extra: Any) -> dict[str, Any]:
+    values: dict[str, Any] = HistoricalPublishedUseCase.objects.filter(
         Q(use_case_id=use_case_id) | Q(adopted_from_id=use_case_id)
     ).aggregate(
         latest=Max("history_date"),
         **{f"source_{n}": Max(source(use_case_id)) for n, source in enumerate(_FRESHNESS_SOURCES)},
+        **extra,
     )
+    return values
+
+
+def _latest(values: dict[str, Any]) -> datetime.datetime | None:
     if values["latest"] is None:  # never public: nothing else of it is shown
         return None
-    latest: datetime.datetime = max(v for v in values.values() if v is not None)
+    latest: datetime.datetime = max(
+        value
+        for name, value in values.items()
+        if value is not None and (name == "latest" or name.startswith("source_"))
+    )
     return latest
+
+
+def use_case_freshness(use_case_id: int) -> datetime.datetime | None:
+    """When the public change log of one use case, or of a public record adopted from it (whose
+    count its page shows), or another part of its page last changed. One query."""
+    return _latest(_use_case_versions(use_case_id))
+
+
+@dataclass(frozen=True)
+class EntryFreshness:
+    """The version of an entry page and the published facts that make it change with the day."""
+
+    latest: datetime.datetime | None
+    next_review_date: datetime.date | None
+    status: str
+
+
+def entry_freshness(use_case_id: int) -> EntryFreshness:
+    """use_case_freshness, with the published review date and status of the entry. One query."""
+    current = PublishedUseCase.objects.filter(use_case_id=use_case_id)
+    values = _use_case_versions(
+        use_case_id,
+        review=Max(Subquery(current.values("next_review_date")[:1])),
+        status=Max(Subquery(current.values("status")[:1])),
+    )
+    return EntryFreshness(_latest(values), values["review"], values["status"] or "")
 
 
 def organisation_counts(organisation: Organisation) -> dict[str, Any]:

@@ -29,6 +29,10 @@ urlpatterns = [
         views.use_case_version,
         name="use_case_version",
     ),
+    path("anwendungsfaelle/<id:use_case_id>/eintrag.csv", views.use_case_csv, name="use_case_csv"),
+    path(
+        "anwendungsfaelle/<id:use_case_id>/eintrag.json", views.use_case_json, name="use_case_json"
+    ),
     path(
         "anwendungsfaelle/<id:use_case_id>/widerspruch/",
         views.use_case_objection,

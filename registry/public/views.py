@@ -2,13 +2,14 @@
 
 import datetime
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.http import (
     Http404,
@@ -27,6 +28,7 @@ from django.utils.cache import (
     patch_cache_control,
 )
 from django.utils.http import quote_etag
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
@@ -41,6 +43,7 @@ from registry.public.caching import (
     render_cached,
     revalidate,
 )
+from registry.public.entry import empty_fields, review_overdue_since
 from registry.public.feeds import ChangesFeed
 from registry.public.forms import (
     AccessibilityFeedbackForm,
@@ -238,14 +241,34 @@ def _detail_context(record: Any) -> dict[str, Any]:
         "withheld_reason": {
             group: withheld[group] for group in WITHHELD_GROUPS if group in withheld
         },
+        "empty": empty_fields(record),
+        # The record's own texts are German: marked so in another interface language (WCAG 3.1.2).
+        "lang_de": "" if translation.get_language() == "de" else mark_safe(' lang="de"'),
     }
+
+
+def _entry_modified(
+    latest: datetime.datetime | None, overdue_since: datetime.date | None
+) -> datetime.datetime | None:
+    """When the entry page last changed: its data, or the start of the day its review became
+    overdue (the page then says so without any change of the data)."""
+    if latest is None or overdue_since is None:
+        return latest
+    overdue_from = datetime.datetime.combine(
+        overdue_since + datetime.timedelta(days=1), datetime.time.min
+    )
+    return max(latest, timezone.make_aware(overdue_from))
 
 
 @require_GET
 def use_case_detail(request: HttpRequest, use_case_id: int) -> HttpResponseBase:
     """A published use case with its public change log."""
-    latest = selectors.use_case_freshness(use_case_id)
-    etag, cached = revalidate(request, latest)
+    freshness = selectors.entry_freshness(use_case_id)
+    overdue_since = review_overdue_since(
+        freshness.next_review_date, freshness.status, timezone.localdate()
+    )
+    latest = _entry_modified(freshness.latest, overdue_since)
+    etag, cached = revalidate(request, latest, overdue_since)
     if cached is not None:
         return cached
 
@@ -259,10 +282,49 @@ def use_case_detail(request: HttpRequest, use_case_id: int) -> HttpResponseBase:
             }
             for entry in selectors.change_log(use_case_id, record.withheld or {})
         ]
-        return {**_detail_context(record), "change_log": entries}
+        return {
+            **_detail_context(record),
+            "change_log": entries,
+            "review_overdue_since": overdue_since,
+        }
 
     response = render_cached(request, etag, latest, "public/use_case_detail.html", detail_context)
     return cache_headers(request, response, etag, latest)
+
+
+def _entry_download(request: HttpRequest, use_case_id: int, fmt: str) -> HttpResponseBase:
+    latest = selectors.use_case_freshness(use_case_id)
+    etag, cached = revalidate(request, latest, fmt)
+    if cached is not None:
+        return cached
+    record = selectors.access_published_use_case(use_case_id)
+    url = request.build_absolute_uri(reverse("registry:use_case", args=[use_case_id]))
+    response: HttpResponse
+    if fmt == "csv":
+        response = HttpResponse(
+            opendata.entry_csv(record, url), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = JsonResponse(
+            opendata.record_document(record, url),
+            content_type="application/json; charset=utf-8",
+            json_dumps_params={"ensure_ascii": False},
+        )
+    response["Content-Disposition"] = f'attachment; filename="ki-register-{use_case_id}.{fmt}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return cache_headers(request, response, etag, latest)
+
+
+@require_GET
+def use_case_csv(request: HttpRequest, use_case_id: int) -> HttpResponseBase:
+    """One published entry as CSV: the register's header and this entry's row."""
+    return _entry_download(request, use_case_id, "csv")
+
+
+@require_GET
+def use_case_json(request: HttpRequest, use_case_id: int) -> HttpResponseBase:
+    """One published entry as JSON: its element of the register's JSON document."""
+    return _entry_download(request, use_case_id, "json")
 
 
 @require_GET
@@ -333,7 +395,28 @@ def legal_settings() -> dict[str, Any]:
 accessibility_statement = _static_page("public/accessibility_statement.html")
 imprint = _static_page("public/imprint.html")
 privacy = _static_page("public/privacy.html")
-open_data = _static_page("public/open_data.html")
+
+
+@require_GET
+def open_data(request: HttpRequest) -> HttpResponseBase:
+    """The open data page: the files with their licence, last change and (once known) size."""
+    latest = selectors.register_freshness()
+    sizes = {fmt: cache.get(opendata.size_key(fmt, latest)) for fmt in ("csv", "json")}
+    licence = opendata.licence()
+    # As on the other static pages, a changed setting (the operator's name) is a new version.
+    etag = public_etag(
+        request,
+        latest,
+        sorted(sizes.items()),
+        sorted(licence.items()),
+        repr(sorted(legal_settings().items())),
+    )
+    cached = not_modified(request, etag, latest)
+    if cached is not None:
+        return cached
+    context = {"latest": latest, "sizes": sizes, "licence": licence}
+    response = render(request, "public/open_data.html", context)
+    return cache_headers(request, response, etag, latest)
 
 
 def _public_form_rate(group: str, request: HttpRequest) -> str:
@@ -396,17 +479,16 @@ def _download(request: HttpRequest, slug: str | None, fmt: str) -> HttpResponseB
         request.build_absolute_uri(reverse("registry:use_case", args=[opendata.UrlFor.PLACEHOLDER]))
     )
     name = f"ki-register-{organisation.slug}" if organisation else "ki-register"
-    response: StreamingHttpResponse
+    chunks: Iterable[str]
     if fmt == "csv":
-        response = StreamingHttpResponse(
-            opendata.stream_csv(records, url_for), content_type="text/csv; charset=utf-8"
-        )
+        chunks = opendata.stream_csv(records, url_for)
     else:
         meta: dict[str, Any] = {
             "version": opendata.SCHEMA_VERSION,
             "schema": request.build_absolute_uri(reverse("registry:schema_v1")),
             "generated_at": timezone.now().isoformat(),
             "source": request.build_absolute_uri(),
+            "licence": opendata.licence(),
         }
         if organisation is not None:
             meta["organisation"] = {
@@ -414,10 +496,12 @@ def _download(request: HttpRequest, slug: str | None, fmt: str) -> HttpResponseB
                 "slug": organisation.slug,
                 "ags": organisation.ags,
             }
-        response = StreamingHttpResponse(
-            opendata.stream_json(records, url_for, meta=meta),
-            content_type="application/json; charset=utf-8",
-        )
+        chunks = opendata.stream_json(records, url_for, meta=meta)
+    if organisation is None and not request.GET:
+        # The whole register's file: its size, once sent, is shown on the open data page.
+        chunks = opendata.measured(chunks, opendata.size_key(fmt, latest))
+    content_type = "text/csv" if fmt == "csv" else "application/json"
+    response = StreamingHttpResponse(chunks, content_type=f"{content_type}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     response["Access-Control-Allow-Origin"] = "*"
     return cache_headers(request, response, etag, latest)

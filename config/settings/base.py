@@ -376,9 +376,11 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # GovData's contributor id of this installation (http://dcat-ap.de/def/contributors/…) for the
 # DCAT-AP.de catalogue; GovData assigns it to whoever delivers metadata (interop/exports/dcat.py).
 DCAT_CONTRIBUTOR_ID = env("DCAT_CONTRIBUTOR_ID", default="")
-# The licence of the open data (/daten/, the register's JSON): "dl-zero-de/2.0" or "cc-zero"
+# The licence of the open data (/daten/, the register's JSON): one of the licences a use case may
+# name (registry.models.UseCase.OpenDataLicence); the default is the one publication gives an
+# entry without its own and the DCAT export names.
 # (registry/public/opendata.py LICENCES; config/checks.py refuses any other).
-OPEN_DATA_LICENCE = env("OPEN_DATA_LICENCE", default="dl-zero-de/2.0")
+OPEN_DATA_LICENCE = env("OPEN_DATA_LICENCE", default="dl-by-de/2.0")
 
 # "json": one JSON object per line with the request id (production's default); "text" for people.
 LOG_FORMAT = env("LOG_FORMAT", default="text")

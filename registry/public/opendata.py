@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import models
 from django.db.models import QuerySet
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from registry.models import AISystem, PublishedUseCase, UseCase, WithheldField
 from registry.publication import STANDARDS_FIELDS, WITHHELD_GROUPS
@@ -19,15 +21,30 @@ CHUNK_SIZE = 2000
 # A file's size is known once it has been sent in full; kept for a week per data version.
 SIZE_CACHE_SECONDS = 7 * 24 * 3600
 
-# The licences OPEN_DATA_LICENCE may name: code → (name, address of the licence text).
-LICENCES: dict[str, tuple[str, str]] = {
-    "dl-zero-de/2.0": (
-        "Datenlizenz Deutschland – Zero – Version 2.0",
-        "https://www.govdata.de/dl-de/zero-2-0",
+# The licences OPEN_DATA_LICENCE may name, the same a use case's own licence may name
+# (UseCase.OpenDataLicence): code → (address of the licence text, what it allows).
+LICENCES: dict[str, tuple[str, Any]] = {
+    UseCase.OpenDataLicence.DL_DE_BY: (
+        "https://www.govdata.de/dl-de/by-2-0",
+        _("Sie dürfen die Daten nutzen, verändern und weitergeben, wenn Sie die Quelle nennen."),
     ),
-    "cc-zero": (
-        "Creative Commons Zero v1.0 Universal (CC0 1.0)",
+    UseCase.OpenDataLicence.DL_DE_ZERO: (
+        "https://www.govdata.de/dl-de/zero-2-0",
+        _(
+            "Sie dürfen die Daten ohne Einschränkung und ohne Namensnennung nutzen, verändern und "
+            "weitergeben."
+        ),
+    ),
+    UseCase.OpenDataLicence.CC_BY: (
+        "https://creativecommons.org/licenses/by/4.0/",
+        _("Sie dürfen die Daten nutzen, verändern und weitergeben, wenn Sie die Quelle nennen."),
+    ),
+    UseCase.OpenDataLicence.CC_ZERO: (
         "https://creativecommons.org/publicdomain/zero/1.0/",
+        _(
+            "Sie dürfen die Daten ohne Einschränkung und ohne Namensnennung nutzen, verändern und "
+            "weitergeben."
+        ),
     ),
 }
 
@@ -301,8 +318,19 @@ def size_key(fmt: str, version: datetime.datetime | None) -> str:
 def licence() -> dict[str, str]:
     """The licence of the open data (setting OPEN_DATA_LICENCE): its code, name and address."""
     code = settings.OPEN_DATA_LICENCE
-    name, url = LICENCES[code]
-    return {"id": code, "name": str(name), "url": url}
+    url, _allows = LICENCES[code]
+    return {"id": code, "name": str(UseCase.OpenDataLicence(code).label), "url": url}
+
+
+def document_licence() -> dict[str, str]:
+    """licence() for the JSON document: its name in German, whatever the request's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return licence()
+
+
+def licence_allows() -> str:
+    """In a sentence, what the open data's licence allows (in the active language)."""
+    return str(LICENCES[settings.OPEN_DATA_LICENCE][1])
 
 
 def stream_json(

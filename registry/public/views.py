@@ -414,7 +414,12 @@ def open_data(request: HttpRequest) -> HttpResponseBase:
     cached = not_modified(request, etag, latest)
     if cached is not None:
         return cached
-    context = {"latest": latest, "sizes": sizes, "licence": licence}
+    context = {
+        "latest": latest,
+        "sizes": sizes,
+        "licence": licence,
+        "licence_allows": opendata.licence_allows(),
+    }
     response = render(request, "public/open_data.html", context)
     return cache_headers(request, response, etag, latest)
 
@@ -488,7 +493,7 @@ def _download(request: HttpRequest, slug: str | None, fmt: str) -> HttpResponseB
             "schema": request.build_absolute_uri(reverse("registry:schema_v1")),
             "generated_at": timezone.now().isoformat(),
             "source": request.build_absolute_uri(),
-            "licence": opendata.licence(),
+            "licence": opendata.document_licence(),
         }
         if organisation is not None:
             meta["organisation"] = {

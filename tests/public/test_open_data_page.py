@@ -14,21 +14,43 @@ def page(client):
     return client.get("/daten/").content.decode()
 
 
-def test_the_page_and_the_json_name_the_default_licence(client, published):
+def test_the_page_and_the_json_name_the_default_licence_the_entries_default_to(client, published):
     html = page(client)
-    assert "Datenlizenz Deutschland – Zero – Version 2.0" in html
-    assert 'href="https://www.govdata.de/dl-de/zero-2-0"' in html
+    assert "Datenlizenz Deutschland – Namensnennung – 2.0" in html
+    assert "wenn Sie die Quelle nennen" in html
+    assert 'href="https://www.govdata.de/dl-de/by-2-0"' in html
     document = json.loads(b"".join(client.get("/daten/register.json").streaming_content))
     assert document["licence"] == {
-        "id": "dl-zero-de/2.0",
-        "name": "Datenlizenz Deutschland – Zero – Version 2.0",
-        "url": "https://www.govdata.de/dl-de/zero-2-0",
+        "id": "dl-by-de/2.0",
+        "name": "Datenlizenz Deutschland – Namensnennung – 2.0",
+        "url": "https://www.govdata.de/dl-de/by-2-0",
     }
+    # The register and its entries say the same unless an entry names its own.
+    assert document["use_cases"][0]["open_data_licence"] == "dl-by-de/2.0"
 
 
-def test_cc0_may_be_configured(client, published, settings):
-    settings.OPEN_DATA_LICENCE = "cc-zero"
-    assert 'href="https://creativecommons.org/publicdomain/zero/1.0/"' in page(client)
+def test_the_json_names_the_licence_in_german_whatever_the_language(client, published):
+    client.get("/sprache/", {"language": "en"})  # whether or not the switch exists: the header
+    document = json.loads(
+        b"".join(client.get("/daten/register.json", HTTP_ACCEPT_LANGUAGE="en").streaming_content)
+    )
+    assert document["licence"]["name"] == "Datenlizenz Deutschland – Namensnennung – 2.0"
+
+
+@pytest.mark.parametrize(
+    ("code", "address", "says"),
+    [
+        ("cc-zero", "https://creativecommons.org/publicdomain/zero/1.0/", "ohne Namensnennung"),
+        ("dl-zero-de/2.0", "https://www.govdata.de/dl-de/zero-2-0", "ohne Namensnennung"),
+        ("cc-by/4.0", "https://creativecommons.org/licenses/by/4.0/", "Quelle nennen"),
+    ],
+)
+def test_every_licence_an_entry_may_name_may_be_configured(
+    client, published, settings, code, address, says
+):
+    settings.OPEN_DATA_LICENCE = code
+    html = page(client)
+    assert f'href="{address}"' in html and says in html
     assert check_open_data_licence() == []
 
 

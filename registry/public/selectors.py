@@ -339,6 +339,22 @@ def facet_counts(
     return result
 
 
+def organisation_facet(search: RegisterFilter, latest: datetime.datetime | None) -> dict[int, int]:
+    """How many entries each organisation would list, the search and the other filters applied;
+    one grouped query, kept per register version."""
+    base = _matching(
+        PublishedUseCase.objects.all(), dataclasses.replace(search, organisation=None)
+    ).order_by()
+    rows = base.values_list("organisation_id").annotate(n=Count("pk"))
+    sql, params = rows.query.sql_with_params()
+    version = latest.isoformat() if latest else ""
+    key = (
+        "public-register-organisations:"
+        + hashlib.sha256(repr((version, sql, params)).encode()).hexdigest()
+    )
+    return dict(cast(list[tuple[int, int]], cache.get_or_set(key, lambda: list(rows), 3600)))
+
+
 def register_freshness() -> datetime.datetime | None:
     """When the public register last changed anywhere (every change leaves a history row)."""
     latest: datetime.datetime | None = HistoricalPublishedUseCase.objects.aggregate(

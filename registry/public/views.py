@@ -177,7 +177,11 @@ def _filtered_list(
             count=count,
             lower_bound=lower_bound,
         )
-        form.show_counts(selectors.facet_counts(form.search(), latest))
+        search = form.search()
+        form.show_counts(
+            selectors.facet_counts(search, latest),
+            selectors.organisation_facet(search, latest) if form.offers_organisations else None,
+        )
         filters = request.GET.copy()
         filters.pop("seite", None)
         return {

@@ -78,3 +78,16 @@ def test_the_counts_are_kept_per_register_version(publish_many, django_assert_nu
         assert selectors.facet_counts(search, latest) == first
     publish_many(1)
     assert selectors.facet_counts(search, selectors.register_freshness()) != first
+
+
+def test_each_organisation_names_its_entries_among_the_other_filters(
+    client, published, foreign_use_case, publish, department_head, department
+):
+    publish(foreign_use_case)
+    publish(make_use_case(department_head, department, "Hoch", risk_class="high_risk"))
+    html = client.get("/", {"organisation": "birkenau"}).content.decode()
+    # Its own choice does not narrow the organisations' counts; another filter does.
+    assert option_label(html, "organisation", "lindenfeld") == "Stadt Lindenfeld (2)"
+    assert option_label(html, "organisation", "birkenau") == "Landkreis Birkenau (1)"
+    high = client.get("/", {"risiko": "high_risk"}).content.decode()
+    assert option_label(high, "organisation", "birkenau") == "Landkreis Birkenau (0)"

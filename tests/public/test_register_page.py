@@ -143,11 +143,11 @@ def test_front_page_query_count_does_not_grow_with_entries(
 ):
     publish_many(1)
     # Organisation choices, newest change, total (cached per register version), one page of rows,
-    # the filters' counts.
-    with django_assert_max_num_queries(5):
+    # the filters' counts and the organisations' counts.
+    with django_assert_max_num_queries(6):
         client.get("/")
     publish_many(49)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         response = client.get("/")
     assert response.content.decode().count('class="kern-card kern-card--hug') == 20
 
@@ -234,7 +234,7 @@ def test_a_small_installation_offers_a_select_of_organisations(
     publish(foreign_use_case)
     html = client.get("/").content.decode()
     assert '<select name="organisation"' in html
-    assert '<option value="birkenau">Landkreis Birkenau</option>' in html
+    assert '<option value="birkenau">Landkreis Birkenau (1)</option>' in html
 
 
 def test_a_large_installation_offers_a_text_field_for_the_organisation(

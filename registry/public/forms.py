@@ -1,7 +1,7 @@
 """The public search form and the accessibility feedback form."""
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +17,8 @@ ORDERING_CHOICES = [
     ("organisation", _("Organisation")),
     ("risk", _("Risikoklasse")),
 ]
+# The selects whose options carry counts, and the facet of selectors.facet_counts each shows.
+FACET_FIELDS = {"risiko": "risk_class", "status": "status", "technik": "technique"}
 SERVICE_PATTERN = re.compile(r"^(\d{1,14}|\D.{0,199})$", re.DOTALL)
 
 
@@ -83,6 +85,7 @@ class RegisterFilterForm(KernForm):
         super().__init__(data)
         self.fixed_organisation = organisation
         self.organisation_error = ""
+        self.organisation_options: list[Organisation] = []
         chosen = organisation
         if organisation is not None:
             del self.fields["organisation"]
@@ -101,6 +104,7 @@ class RegisterFilterForm(KernForm):
     def _init_organisation_field(self, value: str) -> Organisation | None:
         """Offer a select when the organisations are few; resolve the submitted value once."""
         choices = selectors.organisation_choices()
+        self.organisation_options = choices or []
         if choices is not None:
             self.fields["organisation"] = forms.ChoiceField(
                 label=_("Organisation"),
@@ -150,6 +154,37 @@ class RegisterFilterForm(KernForm):
     def narrowed(self) -> bool:
         """Whether the search narrows the register (the order alone does not)."""
         return any(v for k, v in self.cleaned_data.items() if k != "sortierung")
+
+    @property
+    def filters_chosen(self) -> int:
+        """How many filters (not the search term, not the order) hold a value."""
+        return sum(1 for k, v in self.cleaned_data.items() if v and k not in ("q", "sortierung"))
+
+    @property
+    def offers_organisations(self) -> bool:
+        """Whether the organisation is chosen from a select (a few organisations)."""
+        return bool(self.organisation_options)
+
+    def show_counts(
+        self, counts: dict[str, dict[str, int]], organisations: dict[int, int] | None = None
+    ) -> None:
+        """Name beside each option of the faceted filters how many entries it would list."""
+        if organisations is not None and self.organisation_options:
+            field = cast(forms.ChoiceField, self.fields["organisation"])
+            field.choices = [
+                *EMPTY_CHOICE,
+                *[
+                    (o.slug, f"{o.name} ({organisations.get(o.pk, 0)})")
+                    for o in self.organisation_options
+                ],
+            ]
+        for name, facet in FACET_FIELDS.items():
+            field = cast(forms.ChoiceField, self.fields[name])
+            options = cast(list[tuple[str, Any]], field.choices)
+            field.choices = [
+                (value, f"{label} ({counts[facet][value]})" if value else label)
+                for value, label in options
+            ]
 
     def search(self) -> selectors.RegisterFilter:
         data = self.cleaned_data

@@ -1,5 +1,6 @@
 """Reads of the public register: only PublishedUseCase and its history, never UseCase."""
 
+import dataclasses
 import datetime
 import hashlib
 import json
@@ -35,7 +36,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
 from registry.history import compared_fields, field_changes
-from registry.models import PublishedUseCase, UseCase
+from registry.models import AISystem, PublishedUseCase, UseCase
 from registry.publication import PublicFieldChange, public_field_changes, withhold_version
 
 HistoricalPublishedUseCase = PublishedUseCase.history.model
@@ -247,7 +248,15 @@ def _json_text(value: str) -> str:
 
 def filter_published_use_cases(search: RegisterFilter) -> QuerySet[PublishedUseCase]:
     """The published entries matching a search, in its order."""
-    records = published_use_cases()
+    records = _matching(published_use_cases(), search)
+    if search.query and few_matches(records):
+        return records.order_by(*SORTED_ORDERINGS[search.ordering])
+    return records.order_by(*ORDERINGS[search.ordering])
+
+
+def _matching(
+    records: QuerySet[PublishedUseCase], search: RegisterFilter
+) -> QuerySet[PublishedUseCase]:
     if search.query:
         term = search.query
         records = records.filter(
@@ -278,9 +287,72 @@ def filter_published_use_cases(search: RegisterFilter) -> QuerySet[PublishedUseC
             records = records.filter(services_text__contains=f'"leika_key": "{search.service}')
         else:
             records = records.filter(services_text__icontains=_json_text(search.service))
-    if search.query and few_matches(records):
-        return records.order_by(*SORTED_ORDERINGS[search.ordering])
-    return records.order_by(*ORDERINGS[search.ordering])
+    return records
+
+
+# The filters that show how many entries each of their options would list: the search's field,
+# the model field and the options (risk classes offer "unclassified" for the empty value).
+FACETS: dict[str, tuple[str, list[tuple[str, str]]]] = {
+    "risk_class": (
+        "risk_class",
+        [(value or UNCLASSIFIED, value) for value, _label in UseCase.RiskClass.choices],
+    ),
+    "status": ("status", [(value, value) for value, _label in UseCase.Status.choices]),
+    "technique": ("technique", [(value, value) for value, _label in AISystem.Technique.choices]),
+}
+
+
+def facet_counts(
+    search: RegisterFilter, latest: datetime.datetime | None
+) -> dict[str, dict[str, int]]:
+    """How many entries each option of each faceted filter would list, the other filters and the
+    search applied but not the facet's own choice; one query, kept per register version."""
+    base = _matching(
+        PublishedUseCase.objects.all(),
+        dataclasses.replace(search, risk_class="", status="", technique=""),
+    ).order_by()
+    chosen = {name: getattr(search, name) for name in FACETS}
+    counts: dict[str, Count] = {}
+    keys: dict[str, tuple[str, str]] = {}
+    for name, (field, options) in FACETS.items():
+        others = Q()
+        for other, (other_field, other_options) in FACETS.items():
+            if other != name and chosen[other]:
+                stored = dict(other_options)[chosen[other]]
+                others &= Q(**{other_field: stored})
+        for value, stored in options:
+            alias = f"facet_{len(counts)}"
+            counts[alias] = Count("pk", filter=others & Q(**{field: stored}))
+            keys[alias] = (name, value)
+    sql, params = base.query.sql_with_params()
+    version = latest.isoformat() if latest else ""
+    key = (
+        "public-register-facets:"
+        + hashlib.sha256(repr((version, sql, params, chosen)).encode()).hexdigest()
+    )
+    row = cast(
+        dict[str, int], cache.get_or_set(key, lambda: base.aggregate(**counts), timeout=3600)
+    )
+    result: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+    for alias, (name, value) in keys.items():
+        result[name][value] = row[alias] or 0
+    return result
+
+
+def organisation_facet(search: RegisterFilter, latest: datetime.datetime | None) -> dict[int, int]:
+    """How many entries each organisation would list, the search and the other filters applied;
+    one grouped query, kept per register version."""
+    base = _matching(
+        PublishedUseCase.objects.all(), dataclasses.replace(search, organisation=None)
+    ).order_by()
+    rows = base.values_list("organisation_id").annotate(n=Count("pk"))
+    sql, params = rows.query.sql_with_params()
+    version = latest.isoformat() if latest else ""
+    key = (
+        "public-register-organisations:"
+        + hashlib.sha256(repr((version, sql, params)).encode()).hexdigest()
+    )
+    return dict(cast(list[tuple[int, int]], cache.get_or_set(key, lambda: list(rows), 3600)))
 
 
 def register_freshness() -> datetime.datetime | None:

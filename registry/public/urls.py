@@ -38,6 +38,7 @@ urlpatterns = [
         views.use_case_objection,
         name="use_case_objection",
     ),
+    path("risikoklassen/", views.risk_classes, name="risk_classes"),
     path("barrierefreiheit/", views.accessibility_statement, name="accessibility_statement"),
     path("impressum/", views.imprint, name="imprint"),
     path("datenschutz/", views.privacy, name="privacy"),

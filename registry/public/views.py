@@ -50,6 +50,7 @@ from registry.public.forms import (
     OrganisationSearchForm,
     RegisterFilterForm,
 )
+from registry.public.risk_classes import AI_ACT_URL, risk_class_sections
 from registry.publication import WITHHELD_GROUPS
 
 PAGE_SIZE = 20
@@ -119,6 +120,25 @@ class ResultPage:
     def start_index(self) -> int:
         return (self.number - 1) * self.per_page + 1 if self.object_list else 0
 
+    def page_range(self, window: int = 2) -> list[int | None]:
+        """The page numbers the pagination links: the first, those around the current one and
+        the last where the count is known; None stands for numbers left out."""
+        last = self.num_pages
+        # Below a counted lower bound every page exists, and the next one when there is one.
+        highest = last or max(math.ceil(self.count / self.per_page), self.number + self.has_next)
+        shown = {1, *range(max(1, self.number - window), min(highest, self.number + window) + 1)}
+        if last:
+            shown.add(last)
+        numbers: list[int | None] = []
+        for number in sorted(shown):
+            previous = numbers[-1] if numbers else None
+            if previous is not None and number - previous == 2:
+                numbers.append(number - 1)  # one left-out number is shorter than a gap
+            elif previous is not None and number - previous > 2:
+                numbers.append(None)
+            numbers.append(number)
+        return numbers
+
 
 def bad_request(request: HttpRequest, form: forms.Form) -> HttpResponse:
     """The 400 page naming each filter that holds a value the register does not know."""
@@ -160,6 +180,11 @@ def _filtered_list(
             count=count,
             lower_bound=lower_bound,
         )
+        search = form.search()
+        form.show_counts(
+            selectors.facet_counts(search, latest),
+            selectors.organisation_facet(search, latest) if form.offers_organisations else None,
+        )
         filters = request.GET.copy()
         filters.pop("seite", None)
         return {
@@ -167,7 +192,9 @@ def _filtered_list(
             "form": form,
             "page": page,
             "filters_applied": form.narrowed,
+            "filters_chosen": form.filters_chosen,
             "filter_query": filters.urlencode(),
+            "search_term": form.cleaned_data["q"],
         }
 
     response = render_cached(request, etag, latest, template, page_context)
@@ -390,6 +417,23 @@ def legal_settings() -> dict[str, Any]:
         "accessibility_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
         "site_url": settings.SITE_URL,
     }
+
+
+@require_GET
+def risk_classes(request: HttpRequest) -> HttpResponseBase:
+    """What each risk class of the AI Act means, one section for every class of the register."""
+    sections = risk_class_sections()
+    # The explanations are the page's version: changed texts are a new page.
+    etag = public_etag(request, "risk-classes", repr(sections))
+    cached = not_modified(request, etag, None)
+    if cached is not None:
+        return cached
+    response = render(
+        request,
+        "public/risk_classes.html",
+        {"sections": sections, "ai_act_url": AI_ACT_URL},
+    )
+    return cache_headers(request, response, etag)
 
 
 accessibility_statement = _static_page("public/accessibility_statement.html")

@@ -142,11 +142,12 @@ def test_front_page_query_count_does_not_grow_with_entries(
     client, publish_many, django_assert_max_num_queries
 ):
     publish_many(1)
-    # Organisation choices, newest change, total (cached per register version), one page of rows.
-    with django_assert_max_num_queries(4):
+    # Organisation choices, newest change, total (cached per register version), one page of rows,
+    # the filters' counts and the organisations' counts.
+    with django_assert_max_num_queries(6):
         client.get("/")
     publish_many(49)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(6):
         response = client.get("/")
     assert response.content.decode().count('class="kern-card kern-card--hug') == 20
 
@@ -157,9 +158,9 @@ def test_search_query_count_does_not_grow_with_entries_or_organisations(
     monkeypatch.setattr(selectors, "ORGANISATION_SELECT_LIMIT", 0)
     publish_many(1)
     params = {"q": "Anwendungsfall", "organisation": "05999001", "fachbereich": "Sozialamt"}
-    # Choices (bounded), the organisation, its departments, newest change, capped count, rows;
-    # on PostgreSQL also the planner's estimate of the matches.
-    expected = 7 if connection.vendor == "postgresql" else 6
+    # Choices (bounded), the organisation, its departments, newest change, capped count, rows,
+    # the filters' counts; on PostgreSQL also the planner's estimate of the matches.
+    expected = 8 if connection.vendor == "postgresql" else 7
     with django_assert_max_num_queries(expected):
         client.get("/", params)
     publish_many(49)
@@ -182,10 +183,10 @@ def test_organisation_page_query_count_does_not_grow_with_entries(
     client, publish_many, django_assert_max_num_queries
 ):
     publish_many(1)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         client.get("/organisationen/lindenfeld/")
     publish_many(49)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         client.get("/organisationen/lindenfeld/")
 
 
@@ -233,7 +234,7 @@ def test_a_small_installation_offers_a_select_of_organisations(
     publish(foreign_use_case)
     html = client.get("/").content.decode()
     assert '<select name="organisation"' in html
-    assert '<option value="birkenau">Landkreis Birkenau</option>' in html
+    assert '<option value="birkenau">Landkreis Birkenau (1)</option>' in html
 
 
 def test_a_large_installation_offers_a_text_field_for_the_organisation(
@@ -300,7 +301,8 @@ def test_a_broad_search_counts_only_up_to_the_limit_and_still_pages(
     assert "Mehr als 3 Anwendungsfälle" in first
     assert 'rel="next"' in first
     second = client.get("/", {"q": "Anwendungsfall", "seite": "2"}).content.decode()
-    assert "Anwendungsfall 024" in second and "Seite 2<" in second
+    # The search term is marked in the title.
+    assert "Anwendungsfall</mark> 024" in second and "Seite 2<" in second
     assert 'rel="next"' not in second
     assert client.get("/", {"q": "Anwendungsfall", "seite": "3"}).status_code == 404
 
@@ -350,7 +352,7 @@ def test_a_search_without_matches_does_not_look_for_rows_twice(
 
     client.get("/")
     cache.clear()
-    with django_assert_max_num_queries(4) as queries:
+    with django_assert_max_num_queries(5) as queries:
         response = client.get("/", {"q": "Gibtesnicht"})
     assert "Gibtesnicht" in response.content.decode()
     assert not any(

@@ -33,8 +33,10 @@ RISK_CLASS_TEXTS: dict[str, RiskClassText] = {
                 "Bildungseinrichtungen."
             ),
             _(
-                "Ein solcher Einsatz ist seit dem 2. Februar 2025 unzulässig. Steht ein "
-                "Anwendungsfall mit dieser Einstufung im Register, darf er nicht betrieben werden."
+                "Die Verbote gelten seit dem 2. Februar 2025, die mit der Änderung der "
+                "Verordnung 2026 hinzugekommenen (Art. 5 Abs. 1 lit. ba und bb) seit dem "
+                "2. Dezember 2026. Steht ein Anwendungsfall mit dieser Einstufung im Register, "
+                "darf er nicht betrieben werden."
             ),
         ),
         legal_basis=_("Art. 5 KI-Verordnung (verbotene Praktiken)"),

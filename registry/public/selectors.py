@@ -339,6 +339,13 @@ def facet_counts(
     return result
 
 
+def no_facet_counts() -> dict[str, dict[str, int]]:
+    """facet_counts() of a search nothing matches, without asking the database."""
+    return {
+        name: {value: 0 for value, _stored in options} for name, (_f, options) in FACETS.items()
+    }
+
+
 def organisation_facet(search: RegisterFilter, latest: datetime.datetime | None) -> dict[int, int]:
     """How many entries each organisation would list, the search and the other filters applied;
     one grouped query, kept per register version."""

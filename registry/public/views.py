@@ -181,9 +181,17 @@ def _filtered_list(
             lower_bound=lower_bound,
         )
         search = form.search()
+        # Nothing matches and no faceted filter narrowed it: every option would list nothing.
+        none_at_all = (
+            count == 0 and not lower_bound and not any(getattr(search, n) for n in selectors.FACETS)
+        )
         form.show_counts(
-            selectors.facet_counts(search, latest),
-            selectors.organisation_facet(search, latest) if form.offers_organisations else None,
+            selectors.no_facet_counts() if none_at_all else selectors.facet_counts(search, latest),
+            None
+            if not form.offers_organisations
+            else {}
+            if none_at_all and search.organisation is None
+            else selectors.organisation_facet(search, latest),
         )
         filters = request.GET.copy()
         filters.pop("seite", None)

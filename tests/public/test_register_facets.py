@@ -91,3 +91,15 @@ def test_each_organisation_names_its_entries_among_the_other_filters(
     assert option_label(html, "organisation", "birkenau") == "Landkreis Birkenau (1)"
     high = client.get("/", {"risiko": "high_risk"}).content.decode()
     assert option_label(high, "organisation", "birkenau") == "Landkreis Birkenau (0)"
+
+
+def test_a_search_nothing_matches_counts_zero_without_asking_and_a_filter_still_counts(
+    client, department_head, department, publish
+):
+    publish(make_use_case(department_head, department, "Hoch", risk_class="high_risk"))
+    publish(make_use_case(department_head, department, "Minimal", risk_class="minimal"))
+    nothing = client.get("/", {"q": "Gibtesnicht"}).content.decode()
+    assert option_label(nothing, "risiko", "high_risk") == "hohes Risiko (0)"
+    # A faceted filter that leaves nothing still says where the entries are.
+    narrowed = client.get("/", {"q": "Minimal", "risiko": "high_risk"}).content.decode()
+    assert option_label(narrowed, "risiko", "minimal") == "minimales Risiko (1)"

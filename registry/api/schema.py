@@ -129,13 +129,21 @@ def _text_without_nul(schema: dict[str, Any]) -> None:
 
 
 def strict_request_bodies(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-    """Postprocessing hook: request bodies allow no other properties, their free text no NUL
-    characters, and changes need a reason."""
+    """Postprocessing hook: request bodies allow no other properties, their free text and the
+    query parameters' no NUL characters, and changes need a reason."""
     schemas = result.get("components", {}).get("schemas", {})
     for name, schema in schemas.items():
         if name.endswith("Request") and schema.get("type") == "object":
             schema["additionalProperties"] = False
             _text_without_nul(schema)
+    # The filters' form fields refuse NUL as well (`search`, `q` …).
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query" and isinstance(parameter.get("schema"), dict):
+                    _text_without_nul(parameter["schema"])
             if (
                 name.startswith("Patched")
                 and "reason" in schema.get("properties", {})

@@ -55,6 +55,27 @@ def test_free_text_in_a_request_body_says_that_it_takes_no_nul_character(client)
 
 
 @pytest.mark.django_db
+def test_free_text_in_a_query_parameter_says_that_it_takes_no_nul_character(client):
+    # The filter forms refuse NUL too (the fuzzer once sent one in ?search= of departments).
+    paths = client.get("/api/schema/?format=json").json()["paths"]
+    texts = [
+        found
+        for path, item in paths.items()
+        for method, operation in item.items()
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "query"
+        for found in _free_text(parameter["schema"], f"{method} {path} ?{parameter['name']}")
+    ]
+    takes_nul = {
+        where
+        for where, schema in texts
+        if "pattern" not in schema or re.search(schema["pattern"], "Text\x00") is not None
+    }
+    assert takes_nul == set()
+    assert "get /api/v1/departments/ ?search" in {where for where, _ in texts}
+
+
+@pytest.mark.django_db
 def test_swagger_ui_and_redoc_load_their_assets_locally(client):
     for path in ("/api/schema/swagger/", "/api/schema/redoc/"):
         page = client.get(path).content.decode()

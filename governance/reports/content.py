@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation
 from governance.models import Decision
+from governance.reports.grammar import Gender, grammatical_gender
 from governance.reports.periods import Period
 from incidents.models import Objection
 from incidents.selectors import objection_counts
@@ -94,6 +95,11 @@ class ReportContent:
     @property
     def is_complete(self) -> bool:
         return self.as_of >= self.period.ends_before
+
+    @property
+    def organisation_gender(self) -> Gender | None:
+        """How the report's sentences name the organisation: "die Stadt …", "der Landkreis …"."""
+        return grammatical_gender(self.organisation.name)
 
 
 def bars(rows: list[tuple[str, Any, int]]) -> list[Bar]:

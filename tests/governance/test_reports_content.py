@@ -175,3 +175,27 @@ def test_the_report_names_no_staff_and_no_internal_reasons(history, board_member
     ):
         assert secret not in html
     assert "Neu im Februar" in html
+
+
+def test_the_report_names_a_stadt_with_her_article_and_possessive(history):
+    html = render_report_html(_report(history))
+    assert "welche KI-Anwendungsfälle die Stadt Lindenfeld im Zeitraum" in html
+    assert "in ihrem öffentlichen KI-Register" in html
+
+
+@pytest.mark.parametrize(
+    ("name", "phrase"),
+    [
+        ("Landkreis Birkenau", "der Landkreis Birkenau im Zeitraum"),
+        ("Amt Birkenau", "das Amt Birkenau im Zeitraum"),
+        ("Gemeinde Birkenau", "die Gemeinde Birkenau im Zeitraum"),
+        ("Birkenau", "die Organisation „Birkenau“ im Zeitraum"),
+    ],
+)
+def test_the_report_names_other_kinds_of_organisation_with_their_articles(
+    organisation, name, phrase
+):
+    organisation.name = name
+    html = render_report_html(_report(organisation))
+    possessive = "seinem" if name.startswith(("Landkreis", "Amt")) else "ihrem"
+    assert f"{phrase} vom 01.01.2025 bis 31.12.2025 in {possessive} öffentlichen" in html

@@ -1,6 +1,8 @@
 """What a transparency report says, against a small history across the year's boundaries."""
 
 import datetime
+import itertools
+import re
 
 import pytest
 
@@ -199,3 +201,25 @@ def test_the_report_names_other_kinds_of_organisation_with_their_articles(
     html = render_report_html(_report(organisation))
     possessive = "seinem" if name.startswith(("Landkreis", "Amt")) else "ihrem"
     assert f"{phrase} vom 01.01.2025 bis 31.12.2025 in {possessive} öffentlichen" in html
+
+
+def _headings(html):
+    """Headings and captions as (text, the text between it and the one before)."""
+    found, end = [], 0
+    for match in re.finditer(r"<(h[1-6]|caption)\b[^>]*>(.*?)</\1>", html, re.S):
+        between = re.sub(r"<[^>]+>", "", html[end : match.start()]).strip()
+        found.append((re.sub(r"<[^>]+>", "", match.group(2)).strip(), between))
+        end = match.end()
+    return found
+
+
+def test_no_heading_is_repeated_by_the_caption_or_heading_right_after_it(history):
+    html = render_report_html(_report(history))
+    headings = _headings(html)
+    doubled = [
+        (first, second)
+        for (first, _), (second, between) in itertools.pairwise(headings)
+        if not between and second.lower().startswith(first.lower())
+    ]
+    assert doubled == []
+    assert len(headings) > 10  # the report's sections, sub-headings and chart captions

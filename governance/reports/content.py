@@ -9,7 +9,7 @@ the end of the period are named.
 import datetime
 import itertools
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import QuerySet
@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation
 from governance.models import Decision
+from governance.reports.grammar import Gender, grammatical_gender
 from governance.reports.periods import Period
 from incidents.models import Objection
 from incidents.selectors import objection_counts
@@ -46,6 +47,8 @@ class Entry:
     department: str
     day: datetime.date
     details: str = ""
+    # Whether the entry is public when the report is made, so that it has a page to link to.
+    is_public: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class ObjectionCount:
     received: int
     decided: int
     changed: int
+    is_public: bool = False
 
 
 @dataclass
@@ -95,6 +99,11 @@ class ReportContent:
     def is_complete(self) -> bool:
         return self.as_of >= self.period.ends_before
 
+    @property
+    def organisation_gender(self) -> Gender | None:
+        """How the report's sentences name the organisation: "die Stadt …", "der Landkreis …"."""
+        return grammatical_gender(self.organisation.name)
+
 
 def bars(rows: list[tuple[str, Any, int]]) -> list[Bar]:
     """Bar chart rows from (key, label, count), scaled to the longest bar."""
@@ -131,8 +140,11 @@ def _entry(version: Any, details: str = "") -> Entry:
     )
 
 
-def _by_day(entries: dict[int, Entry]) -> list[Entry]:
-    return sorted(entries.values(), key=lambda e: (e.day, german_sort_key(e.title)))
+def _by_day(entries: dict[int, Entry], public_ids: set[int]) -> list[Entry]:
+    return sorted(
+        (replace(e, is_public=e.use_case_id in public_ids) for e in entries.values()),
+        key=lambda e: (e.day, german_sort_key(e.title)),
+    )
 
 
 def build_report_content(
@@ -203,6 +215,12 @@ def build_report_content(
     )
     outcomes = Counter(outcome for _id, outcome, _at in decisions)
     public_now = {v.use_case_id: v for v in end_register}
+    # Entries with a page today: the report links them (a withdrawn entry has no page).
+    public_ids = set(
+        PublishedUseCase.objects.filter(organisation_id=organisation.pk).values_list(
+            "use_case_id", flat=True
+        )
+    )
     named = [
         Entry(
             use_case_id=use_case_id,
@@ -210,6 +228,7 @@ def build_report_content(
             department=public_now[use_case_id].department_name,
             day=timezone.localdate(decided_at),
             details=str(Decision.Outcome(outcome).label),
+            is_public=use_case_id in public_ids,
         )
         for use_case_id, outcome, decided_at in decisions
         if use_case_id in public_now
@@ -227,6 +246,7 @@ def build_report_content(
                 received=row["received"],
                 decided=row["decided"],
                 changed=row["changed"],
+                is_public=pk in public_ids,
             )
             for pk, row in counts.items()
         ),
@@ -249,10 +269,10 @@ def build_report_content(
         by_department=bars(
             [(name, name, departments[name]) for name in sorted(departments, key=german_sort_key)]
         ),
-        added=_by_day(added),
-        changed=_by_day(changed_entries),
-        retired=_by_day(retired),
-        withdrawn=_by_day(withdrawn),
+        added=_by_day(added, public_ids),
+        changed=_by_day(changed_entries, public_ids),
+        retired=_by_day(retired, public_ids),
+        withdrawn=_by_day(withdrawn, public_ids),
         decisions_total=len(decisions),
         decisions_by_outcome=bars(
             [(value, label, outcomes.get(value, 0)) for value, label in Decision.Outcome.choices]

@@ -9,6 +9,7 @@ import logging
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -23,10 +24,16 @@ logger = logging.getLogger(__name__)
 Status = TransparencyReport.Status
 
 
-def render_report_html(content: ReportContent) -> str:
-    """The report's body as an HTML fragment, in German: the document of record."""
+def render_report_html(content: ReportContent, *, site_url: str = "") -> str:
+    """The report's body as an HTML fragment, in German: the document of record.
+
+    Entries link to their public pages, relative to the site or, for the PDF, under `site_url`.
+    """
     with translation.override("de"):
-        return render_to_string("governance/reports/report_body.html", {"content": content})
+        return render_to_string(
+            "governance/reports/report_body.html",
+            {"content": content, "site_url": site_url.rstrip("/")},
+        )
 
 
 def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -54,7 +61,10 @@ def html_to_pdf(document: str) -> bytes:
 
 
 def render_report_pdf(content: ReportContent, body: str) -> bytes:
-    """The report as a tagged PDF (PDF/UA-1) for printing and archiving."""
+    """The report as a tagged PDF (PDF/UA-1) for printing and archiving.
+
+    `body` is `render_report_html` with absolute links: a PDF has no site to be relative to.
+    """
     # The report page's stylesheet, inlined: WeasyPrint fetches nothing.
     report_css = static_stylesheet("css/report.css")
     with translation.override("de"):
@@ -127,7 +137,7 @@ def generate_report(report_id: int) -> str:
         _progress(report_id, token, 40)
         body = render_report_html(content)
         _progress(report_id, token, 60)
-        pdf = render_report_pdf(content, body)
+        pdf = render_report_pdf(content, render_report_html(content, site_url=settings.SITE_URL))
         _progress(report_id, token, 90)
     except Exception as exc:
         logger.exception("transparency report %s failed", report_id)

@@ -69,8 +69,12 @@ def test_the_report_shows_its_charts_as_tables_and_offers_the_pdf(page, live_ser
     assert page.locator("h1").inner_text() == "Transparenzbericht 2025 – Stadt Lindenfeld"
     chart = page.get_by_role("table", name="Nach Fachbereich")
     assert chart.get_by_role("row", name="Sozialamt 3").count() == 1
-    changed = page.get_by_role("table", name="Geänderte Anwendungsfälle")
+    # The sub-heading names the table; no caption repeats it.
+    changed = page.get_by_role("table", name="Geändert", exact=True)
     assert changed.get_by_role("cell", name="Kontaktadresse").count() == 1
+    changed.get_by_role("link", name="Chatbot für Wohngeldfragen").click()
+    assert page.locator("h1").inner_text().startswith("Chatbot für Wohngeldfragen")
+    page.go_back()
     with page.expect_download() as download:
         page.get_by_role("link", name="Bericht als PDF herunterladen").click()
     assert download.value.suggested_filename == "ki-transparenzbericht-lindenfeld-2025.pdf"

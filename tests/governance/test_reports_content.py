@@ -1,6 +1,8 @@
 """What a transparency report says, against a small history across the year's boundaries."""
 
 import datetime
+import itertools
+import re
 
 import pytest
 
@@ -175,3 +177,84 @@ def test_the_report_names_no_staff_and_no_internal_reasons(history, board_member
     ):
         assert secret not in html
     assert "Neu im Februar" in html
+
+
+def test_the_report_names_a_stadt_with_her_article_and_possessive(history):
+    html = render_report_html(_report(history))
+    assert "welche KI-Anwendungsfälle die Stadt Lindenfeld im Zeitraum" in html
+    assert "in ihrem öffentlichen KI-Register" in html
+
+
+@pytest.mark.parametrize(
+    ("name", "phrase"),
+    [
+        ("Landkreis Birkenau", "der Landkreis Birkenau im Zeitraum"),
+        ("Amt Birkenau", "das Amt Birkenau im Zeitraum"),
+        ("Gemeinde Birkenau", "die Gemeinde Birkenau im Zeitraum"),
+        ("Birkenau", "die Organisation „Birkenau“ im Zeitraum"),
+    ],
+)
+def test_the_report_names_other_kinds_of_organisation_with_their_articles(
+    organisation, name, phrase
+):
+    organisation.name = name
+    html = render_report_html(_report(organisation))
+    possessive = "seinem" if name.startswith(("Landkreis", "Amt")) else "ihrem"
+    assert f"{phrase} vom 01.01.2025 bis 31.12.2025 in {possessive} öffentlichen" in html
+
+
+def test_every_public_entry_of_the_report_links_to_its_page(history):
+    content = _report(history)
+    html = render_report_html(content)
+    for entry in [*content.added, *content.changed, *content.retired, *content.decisions]:
+        link = f'href="/anwendungsfaelle/{entry.use_case_id}/">{entry.title}</a>'
+        assert link in html, entry.title
+    # A withdrawn entry has no public page left to link to.
+    (withdrawn,) = content.withdrawn
+    assert f"/anwendungsfaelle/{withdrawn.use_case_id}/" not in html
+
+
+def _headings(html):
+    """Headings and captions as (text, the text between it and the one before)."""
+    found, end = [], 0
+    for match in re.finditer(r"<(h[1-6]|caption)\b[^>]*>(.*?)</\1>", html, re.S):
+        between = re.sub(r"<[^>]+>", "", html[end : match.start()]).strip()
+        found.append((re.sub(r"<[^>]+>", "", match.group(2)).strip(), between))
+        end = match.end()
+    return found
+
+
+def test_no_heading_is_repeated_by_the_caption_or_heading_right_after_it(history):
+    html = render_report_html(_report(history))
+    headings = _headings(html)
+    doubled = [
+        (first, second)
+        for (first, _), (second, between) in itertools.pairwise(headings)
+        if not between and second.lower().startswith(first.lower())
+    ]
+    assert doubled == []
+    assert len(headings) > 10  # the report's sections, sub-headings and chart captions
+
+
+def test_the_pdf_says_the_same_and_links_entries_under_the_site_address(history, settings):
+    from governance.reports.rendering import render_report_pdf
+    from tests.governance.pdf_text import pdf_links, pdf_structure_types, pdf_text
+
+    settings.SITE_URL = "https://ki.lindenfeld.example/"
+    content = _report(history)
+    pdf = render_report_pdf(content, render_report_html(content, site_url=settings.SITE_URL))
+    text = " ".join(pdf_text(pdf).split())
+    assert "welche KI-Anwendungsfälle die Stadt Lindenfeld im Zeitraum" in text
+    assert "in ihrem öffentlichen KI-Register" in text
+    assert "Entscheidungen zu veröffentlichten Anwendungsfällen Entscheidungen zu" not in text
+    new = content.added[0]
+    assert f"https://ki.lindenfeld.example/anwendungsfaelle/{new.use_case_id}/" in pdf_links(pdf)
+    # The links stay tagged: PDF/UA wants each in the structure tree.
+    assert {"Document", "H1", "H2", "H3", "Table", "Link"} <= pdf_structure_types(pdf)
+
+
+def test_the_report_content_takes_a_fixed_number_of_queries(history, django_assert_num_queries):
+    # The public history, the decisions, the objections and, to link entries, the public ones:
+    # one query each, not one per entry.
+    with django_assert_num_queries(4):
+        _report(history)

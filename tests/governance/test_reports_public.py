@@ -5,7 +5,9 @@ from django.urls import reverse
 
 from governance.models import TransparencyReport
 from governance.reports import services
+from registry.models import PublishedUseCase
 from tests.conftest import make_use_case
+from tests.governance.pdf_text import pdf_links, pdf_text
 from tests.governance.reports_helpers import approve, moment
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +70,25 @@ def test_a_published_report_is_a_public_page(client, published_report):
     assert "Transparenzbericht 2025 – Stadt Lindenfeld" in text
     assert "Wohngeld-Vorprüfung" in text
     assert set(response["Cache-Control"].split(", ")) == {"public", "max-age=300"}
+
+
+def test_the_report_page_names_the_stadt_and_links_its_entries(client, published_report):
+    text = client.get(_detail(published_report)).content.decode()
+    assert "welche KI-Anwendungsfälle die Stadt Lindenfeld im Zeitraum" in text
+    assert "in ihrem öffentlichen KI-Register" in text
+    (entry,) = PublishedUseCase.objects.filter(organisation=published_report.organisation)
+    assert f'href="/anwendungsfaelle/{entry.use_case_id}/">Wohngeld-Vorprüfung</a>' in text
+
+
+def test_the_pdf_names_the_stadt_and_links_its_entries_under_the_site_address(
+    client, published_report, settings
+):
+    pdf = b"".join(client.get(_pdf(published_report)).streaming_content)
+    text = " ".join(pdf_text(pdf).split())
+    assert "welche KI-Anwendungsfälle die Stadt Lindenfeld im Zeitraum" in text
+    (entry,) = PublishedUseCase.objects.filter(organisation=published_report.organisation)
+    site = settings.SITE_URL.rstrip("/")
+    assert set(pdf_links(pdf)) == {f"{site}/anwendungsfaelle/{entry.use_case_id}/"}
 
 
 def test_the_pdf_downloads_with_its_file_name(client, published_report):

@@ -302,6 +302,16 @@ FACETS: dict[str, tuple[str, list[tuple[str, str]]]] = {
 }
 
 
+def _version_key(
+    prefix: str, latest: datetime.datetime | None, query: QuerySet[Any, Any], *extra: Any
+) -> str:
+    """The cache key of what a query gives in one version of the register (a change of the
+    register is a new key, so nothing stale is served)."""
+    sql, params = query.query.sql_with_params()
+    version = latest.isoformat() if latest else ""
+    return prefix + hashlib.sha256(repr((version, sql, params, *extra)).encode()).hexdigest()
+
+
 def facet_counts(
     search: RegisterFilter, latest: datetime.datetime | None
 ) -> dict[str, dict[str, int]]:
@@ -324,12 +334,7 @@ def facet_counts(
             alias = f"facet_{len(counts)}"
             counts[alias] = Count("pk", filter=others & Q(**{field: stored}))
             keys[alias] = (name, value)
-    sql, params = base.query.sql_with_params()
-    version = latest.isoformat() if latest else ""
-    key = (
-        "public-register-facets:"
-        + hashlib.sha256(repr((version, sql, params, chosen)).encode()).hexdigest()
-    )
+    key = _version_key("public-register-facets:", latest, base, chosen)
     row = cast(
         dict[str, int], cache.get_or_set(key, lambda: base.aggregate(**counts), timeout=3600)
     )
@@ -353,12 +358,7 @@ def organisation_facet(search: RegisterFilter, latest: datetime.datetime | None)
         PublishedUseCase.objects.all(), dataclasses.replace(search, organisation=None)
     ).order_by()
     rows = base.values_list("organisation_id").annotate(n=Count("pk"))
-    sql, params = rows.query.sql_with_params()
-    version = latest.isoformat() if latest else ""
-    key = (
-        "public-register-organisations:"
-        + hashlib.sha256(repr((version, sql, params)).encode()).hexdigest()
-    )
+    key = _version_key("public-register-organisations:", latest, rows)
     return dict(cast(list[tuple[int, int]], cache.get_or_set(key, lambda: list(rows), 3600)))
 
 
@@ -381,11 +381,7 @@ def count_published(
     A search asked again before the register changes reuses its count."""
     limit = COUNT_LIMIT if limit is None else limit
     bounded = records.order_by()[: limit + 1]
-    sql, params = bounded.query.sql_with_params()
-    version = latest.isoformat() if latest else ""
-    key = (
-        "public-register-count:" + hashlib.sha256(repr((version, sql, params)).encode()).hexdigest()
-    )
+    key = _version_key("public-register-count:", latest, bounded)
     counted = cast(int, cache.get_or_set(key, bounded.count, timeout=3600))
     return min(counted, limit), counted > limit
 

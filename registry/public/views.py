@@ -185,14 +185,17 @@ def _filtered_list(
         none_at_all = (
             count == 0 and not lower_bound and not any(getattr(search, n) for n in selectors.FACETS)
         )
-        form.show_counts(
-            selectors.no_facet_counts() if none_at_all else selectors.facet_counts(search, latest),
-            None
-            if not form.offers_organisations
-            else {}
-            if none_at_all and search.organisation is None
-            else selectors.organisation_facet(search, latest),
+        facets = (
+            selectors.no_facet_counts() if none_at_all else selectors.facet_counts(search, latest)
         )
+        organisations: dict[int, int] | None = None
+        if form.offers_organisations:
+            organisations = (
+                {}
+                if none_at_all and search.organisation is None
+                else selectors.organisation_facet(search, latest)
+            )
+        form.show_counts(facets, organisations)
         filters = request.GET.copy()
         filters.pop("seite", None)
         return {

@@ -61,7 +61,11 @@ def _withheld_reason(record: Any, name: str) -> str | None:
 
 
 def _not_applicable(record: Any, name: str) -> str | None:
-    if name == "fria_status" and record.risk_class and record.risk_class != "high_risk":
+    if (
+        name == "fria_status"
+        and record.risk_class
+        and record.risk_class != UseCase.RiskClass.HIGH_RISK
+    ):
         return _("entfällt: nur für Hochrisiko-Systeme vorgeschrieben (Art. 27 KI-VO)")
     if record.processes_personal_data is False:
         if name == "dpia_status":

@@ -24,16 +24,11 @@ logger = logging.getLogger(__name__)
 Status = TransparencyReport.Status
 
 
-def render_report_html(content: ReportContent, *, site_url: str = "") -> str:
-    """The report's body as an HTML fragment, in German: the document of record.
-
-    Entries link to their public pages, relative to the site or, for the PDF, under `site_url`.
-    """
+def render_report_html(content: ReportContent) -> str:
+    """The report's body as an HTML fragment, in German: the document of record. Entries link
+    to their public pages relative to the site (the PDF resolves them under SITE_URL)."""
     with translation.override("de"):
-        return render_to_string(
-            "governance/reports/report_body.html",
-            {"content": content, "site_url": site_url.rstrip("/")},
-        )
+        return render_to_string("governance/reports/report_body.html", {"content": content})
 
 
 def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -50,21 +45,20 @@ def static_stylesheet(name: str) -> str:
 
 
 def html_to_pdf(document: str) -> bytes:
-    """A self-contained HTML document as a tagged PDF (PDF/UA-1); nothing is fetched."""
+    """A self-contained HTML document as a tagged PDF (PDF/UA-1); nothing is fetched. Its
+    relative links become addresses under SITE_URL: a PDF has no site to be relative to."""
     from weasyprint import HTML
 
-    pdf: bytes | None = HTML(string=document, url_fetcher=_refuse_fetch).write_pdf(
-        pdf_variant="pdf/ua-1"
-    )
+    base_url = settings.SITE_URL.rstrip("/") + "/"
+    pdf: bytes | None = HTML(
+        string=document, base_url=base_url, url_fetcher=_refuse_fetch
+    ).write_pdf(pdf_variant="pdf/ua-1")
     assert pdf is not None  # write_pdf without a target returns the bytes
     return pdf
 
 
 def render_report_pdf(content: ReportContent, body: str) -> bytes:
-    """The report as a tagged PDF (PDF/UA-1) for printing and archiving.
-
-    `body` is `render_report_html` with absolute links: a PDF has no site to be relative to.
-    """
+    """The report as a tagged PDF (PDF/UA-1) for printing and archiving."""
     # The report page's stylesheet, inlined: WeasyPrint fetches nothing.
     report_css = static_stylesheet("css/report.css")
     with translation.override("de"):
@@ -137,7 +131,7 @@ def generate_report(report_id: int) -> str:
         _progress(report_id, token, 40)
         body = render_report_html(content)
         _progress(report_id, token, 60)
-        pdf = render_report_pdf(content, render_report_html(content, site_url=settings.SITE_URL))
+        pdf = render_report_pdf(content, body)
         _progress(report_id, token, 90)
     except Exception as exc:
         logger.exception("transparency report %s failed", report_id)

@@ -242,7 +242,7 @@ def test_the_pdf_says_the_same_and_links_entries_under_the_site_address(history,
 
     settings.SITE_URL = "https://ki.lindenfeld.example/"
     content = _report(history)
-    pdf = render_report_pdf(content, render_report_html(content, site_url=settings.SITE_URL))
+    pdf = render_report_pdf(content, render_report_html(content))
     text = " ".join(pdf_text(pdf).split())
     assert "welche KI-Anwendungsfälle die Stadt Lindenfeld im Zeitraum" in text
     assert "in ihrem öffentlichen KI-Register" in text

@@ -22,6 +22,4 @@ urlpatterns = [
         views.nomination_revoke,
         name="nomination_revoke",
     ),
-    path("<slug:slug>/fahrplan/", views.roadmap, name="roadmap"),
-    path("<slug:slug>/fahrplan.pdf", views.roadmap_pdf, name="roadmap_pdf"),
 ]

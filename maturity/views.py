@@ -1,4 +1,4 @@
-"""The maturity pages: Standortbestimmung, service maturity, measures, nominations, Fahrplan 2027.
+"""The maturity pages: Standortbestimmung, service maturity, measures, nominations.
 
 Each view parses input, calls one access function and one selector or service, and renders.
 """
@@ -10,15 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import roles
 from accounts.models import Organisation, User
-from governance.reports.rendering import html_to_pdf, static_stylesheet
 from maturity import charts, permissions, selectors, services
 from maturity.forms import (
     MeasureForm,
@@ -27,7 +24,7 @@ from maturity.forms import (
     RevokeForm,
     ServiceAssessmentForm,
 )
-from maturity.models import AnswererNomination, MaturityMeasure
+from maturity.models import AnswererNomination
 from maturity.questionnaires import (
     ASKED_CRITERIA,
     CRITERIA,
@@ -40,7 +37,6 @@ from maturity.questionnaires import (
     SERVICE_MODEL_SOURCE,
     SERVICE_VERSION,
 )
-from maturity.roadmap import build_roadmap
 from registry.validators import validate_leika_key
 
 READINESS = AnswererNomination.Scope.READINESS
@@ -251,7 +247,7 @@ def measure_create(request: HttpRequest, slug: str) -> HttpResponseBase:
             _apply_errors(form, error)
         else:
             messages.success(request, _("Die Maßnahme ist geplant."))
-            return redirect("maturity:roadmap", organisation.slug)
+            return redirect("portfolio:roadmap", organisation.slug)
     return render(
         request,
         "maturity/measure_form.html",
@@ -294,7 +290,7 @@ def measure_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponseBase:
             _apply_errors(form, error)
         else:
             messages.success(request, _("Die Maßnahme ist geändert."))
-            return redirect("maturity:roadmap", organisation.slug)
+            return redirect("portfolio:roadmap", organisation.slug)
     changes = measure.history.select_related("history_user").order_by("-history_date")[:20]
     return render(
         request,
@@ -358,34 +354,3 @@ def nomination_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponseB
     else:
         messages.error(request, _("Grund des Widerrufs: Bitte geben Sie einen Grund an."))
     return redirect("maturity:nominations", organisation.slug)
-
-
-def _roadmap_context(organisation: Organisation) -> dict[str, Any]:
-    context = build_roadmap(organisation, timezone.localdate())
-    context["measure_statuses"] = dict(MaturityMeasure.Status.choices)
-    return context
-
-
-@login_required
-def roadmap(request: HttpRequest, slug: str) -> HttpResponse:
-    """Fahrplan 2027: where the organisation stands and what is realistic by 2027."""
-    user = _user(request)
-    organisation = permissions.access_organisation(user, slug, area=permissions.BOARD)
-    return render(request, "maturity/roadmap.html", _roadmap_context(organisation))
-
-
-@login_required
-def roadmap_pdf(request: HttpRequest, slug: str) -> HttpResponse:
-    """The Fahrplan 2027 as a tagged PDF, in German, for the council's papers."""
-    user = _user(request)
-    organisation = permissions.access_organisation(user, slug, area=permissions.BOARD)
-    with translation.override("de"):
-        context = _roadmap_context(organisation)
-        context["roadmap_css"] = static_stylesheet("css/maturity.css")
-        document = render_to_string("maturity/roadmap_document.html", context)
-    response = HttpResponse(html_to_pdf(document), content_type="application/pdf")
-    today = context["today"].isoformat()
-    response["Content-Disposition"] = (
-        f'attachment; filename="fahrplan-2027-{organisation.slug}-{today}.pdf"'
-    )
-    return response

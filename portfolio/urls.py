@@ -1,4 +1,5 @@
-"""The portfolio's addresses: the board's pages, a use case's pages, the public outcomes."""
+"""The portfolio's addresses: the board's pages, a use case's pages, the public outcomes, and
+the Fahrplan 2027 (under the maturity pages' prefix: it continues the Standortbestimmung)."""
 
 from django.urls import path
 
@@ -13,4 +14,6 @@ urlpatterns = [
     path("arbeitsbereich/<id:pk>/wirkung/", views.outcomes, name="outcomes"),
     path("organisationen/<slug:slug>/wirkung/", views.public_outcomes, name="public_outcomes"),
     path("daten/wirkung.json", views.outcomes_json, name="outcomes_json"),
+    path("gremium/reifegrad/<slug:slug>/fahrplan/", views.roadmap, name="roadmap"),
+    path("gremium/reifegrad/<slug:slug>/fahrplan.pdf", views.roadmap_pdf, name="roadmap_pdf"),
 ]

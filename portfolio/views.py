@@ -1,5 +1,5 @@
 """The portfolio's pages: the board's portfolio, a use case's suitability and outcomes, the
-board's indicators, and the public outcomes of an organisation."""
+board's indicators, the public outcomes of an organisation, and the Fahrplan 2027."""
 
 from collections.abc import Callable
 from typing import Any
@@ -9,11 +9,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.models import User
+from accounts.models import Organisation, User
+from governance.reports.rendering import html_to_pdf, static_stylesheet
+from maturity import permissions as maturity_permissions
+from maturity.models import MaturityMeasure
 from portfolio import charts, formula, permissions, selectors, services
 from portfolio.forms import (
     DepartmentFilterForm,
@@ -25,6 +30,7 @@ from portfolio.forms import (
 )
 from portfolio.models import CandidateRating
 from portfolio.opendata import OUTCOMES_SCHEMA_VERSION, outcomes_document
+from portfolio.roadmap import build_roadmap
 from registry.models import UseCase
 from registry.public.selectors import access_public_organisation
 
@@ -284,4 +290,39 @@ def outcomes_json(request: HttpRequest) -> JsonResponse:
     )
     response = JsonResponse(document, json_dumps_params={"ensure_ascii": False})
     response["X-Schema-Version"] = OUTCOMES_SCHEMA_VERSION
+    return response
+
+
+def _roadmap_context(organisation: Organisation) -> dict[str, Any]:
+    context = build_roadmap(organisation, timezone.localdate())
+    context["measure_statuses"] = dict(MaturityMeasure.Status.choices)
+    return context
+
+
+@login_required
+def roadmap(request: HttpRequest, slug: str) -> HttpResponse:
+    """Fahrplan 2027: where the organisation stands and what is realistic by 2027."""
+    user = _actor(request)
+    organisation = maturity_permissions.access_organisation(
+        user, slug, area=maturity_permissions.BOARD
+    )
+    return render(request, "portfolio/roadmap.html", _roadmap_context(organisation))
+
+
+@login_required
+def roadmap_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    """The Fahrplan 2027 as a tagged PDF, in German, for the council's papers."""
+    user = _actor(request)
+    organisation = maturity_permissions.access_organisation(
+        user, slug, area=maturity_permissions.BOARD
+    )
+    with translation.override("de"):
+        context = _roadmap_context(organisation)
+        context["roadmap_css"] = static_stylesheet("css/maturity.css")
+        document = render_to_string("portfolio/roadmap_document.html", context)
+    response = HttpResponse(html_to_pdf(document), content_type="application/pdf")
+    today = context["today"].isoformat()
+    response["Content-Disposition"] = (
+        f'attachment; filename="fahrplan-2027-{organisation.slug}-{today}.pdf"'
+    )
     return response

@@ -32,8 +32,9 @@ PAGES = {
     "measure_create": BOARD_ONLY,
     "measure_edit": BOARD_ONLY,
     "nominations": BOARD_ONLY,
-    "roadmap": BOARD_ONLY,
-    "roadmap_pdf": BOARD_ONLY,
+    # The Fahrplan 2027 joins maturity and portfolio and lives in the portfolio app.
+    "portfolio:roadmap": BOARD_ONLY,
+    "portfolio:roadmap_pdf": BOARD_ONLY,
 }
 
 
@@ -80,7 +81,7 @@ def setting(
 
 def _url(name, organisation, measure):
     args = [organisation.slug] + ([measure.pk] if name == "measure_edit" else [])
-    return reverse(f"maturity:{name}", args=args)
+    return reverse(name if ":" in name else f"maturity:{name}", args=args)
 
 
 @pytest.mark.parametrize("page", sorted(PAGES))
@@ -124,7 +125,7 @@ def test_another_organisations_slug_and_a_foreign_measure_are_404(
 ):
     client.force_login(setting["board_member"])
     assert (
-        client.get(reverse("maturity:roadmap", args=[other_organisation.slug])).status_code == 404
+        client.get(reverse("portfolio:roadmap", args=[other_organisation.slug])).status_code == 404
     )
     foreign = services.create_measure(
         other_organisation,
@@ -141,7 +142,7 @@ def test_another_organisations_slug_and_a_foreign_measure_are_404(
 
 def test_the_roadmap_pdf_is_a_tagged_pdf_named_for_the_organisation(client, setting, organisation):
     client.force_login(setting["board_member"])
-    response = client.get(reverse("maturity:roadmap_pdf", args=[organisation.slug]))
+    response = client.get(reverse("portfolio:roadmap_pdf", args=[organisation.slug]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert f"fahrplan-2027-{organisation.slug}-" in response["Content-Disposition"]
@@ -154,7 +155,7 @@ def test_the_roadmap_page_shows_obligations_gaps_and_measures_with_the_timeline_
     client, setting, organisation
 ):
     client.force_login(setting["board_member"])
-    page = client.get(reverse("maturity:roadmap", args=[organisation.slug])).content.decode()
+    page = client.get(reverse("portfolio:roadmap", args=[organisation.slug])).content.decode()
     assert "Prozesse modellieren" in page
     assert "KI-Kompetenz des Personals (Art. 4 KI-VO)" in page
     assert "<svg" in page and "Termine in zeitlicher Folge" in page
@@ -177,8 +178,8 @@ def test_the_roadmap_and_results_pages_do_not_query_more_with_more_use_cases(
 
     client.force_login(setting["board_member"])
     pages = [
-        reverse(f"maturity:{name}", args=[organisation.slug])
-        for name in ("roadmap", "overview", "services")
+        reverse(name, args=[organisation.slug])
+        for name in ("portfolio:roadmap", "maturity:overview", "maturity:services")
     ]
 
     def add_use_case(index):

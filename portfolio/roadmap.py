@@ -1,6 +1,8 @@
-"""The content of the Fahrplan 2027: obligations, maturity gaps and measures on one timeline.
+"""The content of the Fahrplan 2027: obligations, maturity gaps and measures on one timeline,
+with the pipeline's top candidates and the outcome trend.
 
-Shared by the page and its PDF, so both say the same.
+Shared by the page and its PDF, so both say the same. It lives here, above the maturity app,
+because it joins both: the maturity results and the portfolio's selection and outcomes.
 """
 
 import datetime
@@ -109,7 +111,6 @@ def build_roadmap(organisation: Organisation, today: datetime.date) -> dict[str,
         "events": numbered,
         "state_labels": state_labels,
         "timeline": timeline(numbered, today),
-        # The pipeline's top candidates and the outcome trend (portfolio, issue 17 §2 and §3).
         "top_candidates": portfolio_selectors.top_candidates(organisation, limit=5),
         "outcome_trend": [
             series for series in portfolio_selectors.outcome_trend(organisation) if series.use_cases

@@ -134,7 +134,9 @@ class ServiceAssessment(models.Model):
     # Per criterion the level reached, or null where the service does not need it.
     answers = models.JSONField(_("Antworten"), default=dict)
     # Per use case id (as a string), the criteria it helps the service with.
-    use_case_support = models.JSONField(_("Beitrag der KI-Anwendungsfälle"), default=dict)
+    use_case_support = models.JSONField(
+        _("Beitrag der KI-Anwendungsfälle"), default=dict, blank=True
+    )
     level = models.PositiveSmallIntegerField(_("Reifegrad"), null=True)
     note = models.TextField(_("Anmerkung"), blank=True)
     assessed_by = models.ForeignKey(

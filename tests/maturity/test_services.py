@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from maturity import services
 from maturity.models import AnswererNomination, MaturityMeasure, ReadinessAssessment
+from maturity.questionnaires import ASKED_CRITERIA
 from tests.conftest import make_use_case
 from tests.maturity.conftest import answers
 
@@ -99,6 +100,18 @@ def test_a_service_level_is_its_lowest_required_criterion(organisation, board_me
     assert record.level == 2
     assert record.use_case_support == {str(use_case.pk): ["evidence"]}
     assert record.history.get().history_user == board_member
+
+
+def test_a_service_may_be_assessed_without_crediting_any_use_case(organisation, board_member):
+    record = services.record_service_assessment(
+        organisation,
+        leika_key="99107002000000",
+        answers={criterion.key: 3 for criterion in ASKED_CRITERIA},
+        use_case_support={},
+        actor=board_member,
+    )
+    assert record.level == 3
+    assert record.use_case_support == {}
 
 
 def test_a_required_criterion_cannot_be_left_out(organisation, board_member):

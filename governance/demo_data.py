@@ -220,6 +220,22 @@ USE_CASES: list[dict[str, Any]] = [
     ),
     _uc(
         "lindenfeld",
+        "Ordnungsamt",
+        "Vorprüfung von Gewerbeanmeldungen",
+        "Eingehende Gewerbeanmeldungen werden auf Vollständigkeit und Plausibilität der Angaben "
+        "geprüft; Auffälliges legt das System der Sachbearbeitung vor.",
+        "Weniger Rückfragen und eine schnellere Bestätigung der Anmeldung.",
+        status="idea",
+        risk_class="minimal",
+        system="Verwaltungs-LLM",
+        oversight_mode="in_the_loop",
+        personal=True,
+        volume=1400,
+        sources=[("Gewerbeanmeldung", "Gewerberegister")],
+        leika=["99050012104000"],
+    ),
+    _uc(
+        "lindenfeld",
         "Bürgeramt",
         "Terminvorschläge im Bürgerbüro",
         "Das System schlägt Termine anhand der erwarteten Bearbeitungsdauer vor.",

@@ -74,6 +74,24 @@ SERVICES: dict[str, tuple[str, dict[str, int | None], list[str]]] = {
         },
         ["evidence", "electronic_file"],
     ),
+    # Gewerbe anmelden: online, with the register fed electronically (the idea's service).
+    "99050012104000": (
+        "Gewerbe anmelden",
+        {
+            "service_description": 4,
+            "application_process": 5,
+            "user_account": 4,
+            "authentication": 4,
+            "payment": 4,
+            "evidence": 4,
+            "evidence_retrieval": 4,
+            "notification_channel": 4,
+            "status_information": 4,
+            "electronic_file": 5,
+            "payment_accounting": 4,
+        },
+        ["application_process"],
+    ),
 }
 
 MEASURES = (

@@ -34,6 +34,7 @@ RATINGS: dict[str, tuple[int, int, str]] = {
     "Auswertung von Lärmbeschwerden": (2, 2, "Entlastet die Sachbearbeitung etwas."),
     "Dienstplanoptimierung im Bürgerbüro": (3, 3, "Betrifft die Beschäftigten (Personalrat)."),
     "Chatbot für Fragen zum Bürgergeld": (4, 3, "Viele wiederkehrende Fragen."),
+    "Vorprüfung von Gewerbeanmeldungen": (3, 2, "Die Leistung ist schon weitgehend digital."),
 }
 
 # Per running use case and indicator: the baseline before the start and two quarters after.

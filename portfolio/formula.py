@@ -2,14 +2,15 @@
 
 Like the risk rules (governance/risk/engine.py), the formula is a table read by everyone: the
 selectors compute each term in the database (`Term.expression`), the pages explain each term
-from the same rows (`Term.points`, `Term.describe`), and a changed weight is a new
-FORMULA_VERSION, never an edit of what a version meant. tests/portfolio/test_formula.py checks
-that the Python and the database side agree, term by term.
+from the same rows (`Term.points`, `Term.describe`), and a changed weight or a new term is a
+new `Formula` in `FORMULAS`, never an edit of what a version meant.
+tests/portfolio/test_formula.py checks that the Python and the database side agree, term by term.
 
 Each term counts towards one axis of the portfolio chart: the benefit (how much relief a
 use case can bring) or the feasibility (how well it can be built and run lawfully).
 """
 
+import datetime
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,14 +25,11 @@ from django.utils.translation import gettext_lazy
 
 from registry.models import UseCase
 
-# 1: the first formula (December 2026). It has no term for the maturity of the services a use
-# case supports: that self-assessment (Reifegradmodell 2.0) lives in an app above this one and
-# its results are not available here; a later version adds the term.
-FORMULA_VERSION = 1
-FORMULA_NOTE = gettext_lazy(
-    "Der Reifegrad der berührten Verwaltungsleistungen (Reifegradmodell 2.0) fließt in "
-    "Version 1 nicht ein: die Ergebnisse der Standortbestimmung liegen der Auswahl noch nicht vor."
-)
+# The annotation names the selectors give the inputs that are not plain use case fields.
+REGISTER_COUNT = "once_only_registers"
+BENEFIT = "rated_benefit"
+EFFORT = "rated_effort"
+SERVICE_MATURITY = "service_maturity_level"
 
 
 class Axis(enum.StrEnum):
@@ -43,11 +41,6 @@ AXIS_LABELS: dict[Axis, Promise] = {
     Axis.BENEFIT: gettext_lazy("Nutzen"),
     Axis.FEASIBILITY: gettext_lazy("Machbarkeit"),
 }
-
-# The annotation names the selectors give the inputs that are not plain use case fields.
-REGISTER_COUNT = "once_only_registers"
-BENEFIT = "rated_benefit"
-EFFORT = "rated_effort"
 
 
 def signed(points: float) -> str:
@@ -73,9 +66,14 @@ class Term:
     # ... or per unit up to a cap (linear terms).
     per_unit: float = 0.0
     cap: float | None = None
-    # Points when the input is missing (not answered, not rated).
+    # Points when the input is missing (not answered, not rated) ...
     missing: float = 0.0
+    # ... and how the page names it, when "nicht angegeben" would be wrong.
+    missing_text: Promise | None = None
     unit: Promise | None = None
+    # How a number is shown: its decimals and a wording around it ("Stufe %(value)s von 7").
+    decimals: int = 0
+    value_format: Promise | None = None
 
     def points(self, value: Any) -> float:
         """The points this term gives for `value` (None: not answered)."""
@@ -122,13 +120,15 @@ class Term:
 
     def scale_text(self) -> str:
         """How the input becomes points, in words ("ab 10.000: +3,0; …")."""
-        missing = _("nicht angegeben: %(points)s") % {"points": signed(self.missing)}
+        missing = _("%(missing)s: %(points)s") % {
+            "missing": self.missing_text or _("nicht angegeben"),
+            "points": signed(self.missing),
+        }
         if self.choices:
             parts = [f"{self.describe(choice)}: {signed(pts)}" for choice, pts in self.choices]
         elif self.thresholds:
             parts = [
-                _("ab %(value)s: %(points)s")
-                % {"value": formats.number_format(t, 0, force_grouping=True), "points": signed(p)}
+                _("ab %(value)s: %(points)s") % {"value": self._number(t), "points": signed(p)}
                 for t, p in self.thresholds
             ]
             parts.append(_("darunter: %(points)s") % {"points": signed(0.0)})
@@ -138,17 +138,21 @@ class Term:
                 parts.append(_("höchstens %(points)s") % {"points": signed(self.cap)})
         return "; ".join([*parts, missing])
 
+    def _number(self, value: float, decimals: int = 0) -> str:
+        text = formats.number_format(value, decimals, force_grouping=True)
+        return str(self.value_format) % {"value": text} if self.value_format else text
+
     def describe(self, value: Any) -> str:
         """The input as the explanation names it ("12.000/Jahr", "hoch", "nicht angegeben")."""
         if value is None or value == "":
             if self.key == "risk_class":
                 return str(UseCase.RiskClass.UNCLASSIFIED.label)
-            return _("nicht angegeben")
+            return str(self.missing_text or _("nicht angegeben"))
         if self.key == "risk_class":
             return str(UseCase.RiskClass(value).label)
         if self.choices:
             return str(dict(UseCase.Level.choices).get(value, value))
-        text = formats.number_format(value, 0, force_grouping=True)
+        text = self._number(value, self.decimals)
         return f"{text}{self.unit}" if self.unit else text
 
 
@@ -157,7 +161,7 @@ RISK_SOURCE = gettext_lazy(
     "(Hochrisiko: Pflichten der Betreiber nach Art. 26 und 27), Art. 50 KI-VO (Transparenz)"
 )
 
-TERMS: tuple[Term, ...] = (
+TERMS_V1: tuple[Term, ...] = (
     Term(
         key="case_volume",
         label=gettext_lazy("Fallzahl"),
@@ -240,7 +244,67 @@ TERMS: tuple[Term, ...] = (
         source=RISK_SOURCE,
     ),
 )
-TERMS_BY_KEY: Mapping[str, Term] = {term.key: term for term in TERMS}
+
+SERVICE_MATURITY_TERM = Term(
+    key="service_maturity",
+    label=gettext_lazy("Reifegrad der unterstützten Leistungen"),
+    axis=Axis.FEASIBILITY,
+    field=SERVICE_MATURITY,
+    thresholds=((6, 1.5), (4, 1.0), (2, 0.5)),
+    missing_text=gettext_lazy("keine Leistung bewertet"),
+    decimals=1,
+    value_format=gettext_lazy("Stufe %(value)s"),
+    source=gettext_lazy(
+        "Standortbestimmung des Registers: Mittel der zuletzt bewerteten Reifegrade "
+        "(OZG-Reifegradmodell 2.0, Stufen 0–7) der Verwaltungsleistungen, die der "
+        "Anwendungsfall unterstützt. Ab Stufe 4 arbeitet eine Leistung prozessorientiert und "
+        "datenzentriert – die Eingaben liegen digital und strukturiert vor, auf denen eine KI "
+        "aufsetzt; ab Stufe 6 sind die Basiskomponenten angebunden."
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Formula:
+    """One version of the formula: its terms, from when it counts, and what it changed."""
+
+    version: int
+    valid_from: datetime.date
+    terms: tuple[Term, ...]
+    change: Promise
+
+    @property
+    def terms_by_key(self) -> Mapping[str, Term]:
+        return {term.key: term for term in self.terms}
+
+
+# Every version stays as it was: a score is always shown with the version it was computed with.
+FORMULAS: tuple[Formula, ...] = (
+    Formula(
+        version=1,
+        valid_from=datetime.date(2026, 12, 1),
+        terms=TERMS_V1,
+        change=gettext_lazy(
+            "Erste Fassung: Fallzahl, erwarteter Nutzen, Klarheit der Regeln, Strukturierbarkeit "
+            "der Eingaben, Nachnutzung von Registern, erwarteter Aufwand und Risikoklasse. Der "
+            "Reifegrad der berührten Verwaltungsleistungen fließt nicht ein."
+        ),
+    ),
+    Formula(
+        version=2,
+        valid_from=datetime.date(2026, 12, 2),
+        terms=(*TERMS_V1, SERVICE_MATURITY_TERM),
+        change=gettext_lazy(
+            "Neuer Baustein „Reifegrad der unterstützten Leistungen“ (Machbarkeit, bis +1,5 "
+            "Punkte) aus der Standortbestimmung der Verwaltungsleistungen; alle anderen Bausteine "
+            "unverändert."
+        ),
+    ),
+)
+CURRENT = FORMULAS[-1]
+FORMULA_VERSION = CURRENT.version
+TERMS = CURRENT.terms
+TERMS_BY_KEY: Mapping[str, Term] = CURRENT.terms_by_key
 
 
 @dataclass(frozen=True)
@@ -260,32 +324,32 @@ class Explained:
         return signed(self.points)
 
 
-def explain(inputs: Mapping[str, Any]) -> list[Explained]:
+def explain(inputs: Mapping[str, Any], formula: Formula = CURRENT) -> list[Explained]:
     """Each term's input and points for one use case's inputs (field or annotation → value)."""
     return [
         Explained(term, term.describe(inputs.get(term.field)), term.points(inputs.get(term.field)))
-        for term in TERMS
+        for term in formula.terms
     ]
 
 
-def score(inputs: Mapping[str, Any]) -> float:
+def score(inputs: Mapping[str, Any], formula: Formula = CURRENT) -> float:
     """The sum of the terms' points for one use case's inputs."""
-    return round(sum(item.points for item in explain(inputs)), 2)
+    return round(sum(item.points for item in explain(inputs, formula)), 2)
 
 
-def axis_expression(axis: Axis | None = None) -> Any:
+def axis_expression(axis: Axis | None = None, formula: Formula = CURRENT) -> Any:
     """The sum of the terms (of one axis, or all) as a database expression."""
-    terms = [term for term in TERMS if axis is None or term.axis == axis]
+    terms = [term for term in formula.terms if axis is None or term.axis == axis]
     total: Any = terms[0].expression()
     for term in terms[1:]:
         total = total + term.expression()
     return total
 
 
-def bounds(axis: Axis) -> tuple[float, float]:
+def bounds(axis: Axis, formula: Formula = CURRENT) -> tuple[float, float]:
     """The lowest and highest points an axis can reach (the chart's scale)."""
     low = high = 0.0
-    for term in (t for t in TERMS if t.axis == axis):
+    for term in (t for t in formula.terms if t.axis == axis):
         if term.choices:
             values = [pts for _c, pts in term.choices] + [term.missing]
         elif term.thresholds:

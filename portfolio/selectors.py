@@ -32,10 +32,11 @@ from django.utils import timezone
 from accounts.models import Department, Organisation
 from governance.workflow import CLOSED_STATES, LIVE_STATES
 from incidents.selectors import objection_counts
+from maturity.models import ServiceAssessment
 from portfolio import formula
 from portfolio.indicators import STANDARD_BY_KIND, STANDARD_INDICATORS, aggregate_of
 from portfolio.models import Indicator, Measurement
-from registry.models import DataSource, PublishedUseCase, UseCase
+from registry.models import DataSource, PublicService, PublishedUseCase, UseCase
 
 Status = UseCase.Status
 State = UseCase.WorkflowState
@@ -49,6 +50,27 @@ REVIEW_LEAD_DAYS = 30
 FRESH_BEFORE_REVIEW_DAYS = 92
 # States in which the baseline is asked for: from the approval on (put into operation next).
 BASELINE_STATES = (*LIVE_STATES,)
+
+
+def _service_maturity() -> Subquery:
+    """The mean of the latest maturity level of each service the use case supports, as assessed
+    by its organisation (a service never assessed, or whose latest assessment found no level,
+    does not count; none at all: NULL)."""
+    latest_level = (
+        ServiceAssessment.objects.filter(
+            organisation_id=OuterRef(OuterRef("organisation_id")), leika_key=OuterRef("leika_key")
+        )
+        .order_by("-assessed_at", "-pk")
+        .values("level")[:1]
+    )
+    return Subquery(
+        PublicService.objects.filter(use_case=OuterRef("pk"))
+        .annotate(level=Subquery(latest_level))
+        .order_by()
+        .values("use_case")
+        .annotate(mean=Avg("level"))
+        .values("mean")
+    )
 
 
 def scored(queryset: QuerySet[UseCase]) -> QuerySet[UseCase]:
@@ -66,6 +88,7 @@ def scored(queryset: QuerySet[UseCase]) -> QuerySet[UseCase]:
             formula.REGISTER_COUNT: Coalesce(Subquery(registers), 0),
             formula.BENEFIT: F("candidate_rating__benefit"),
             formula.EFFORT: F("candidate_rating__effort"),
+            formula.SERVICE_MATURITY: _service_maturity(),
         }
     )
     return queryset.annotate(

@@ -30,7 +30,7 @@ def test_the_demo_has_two_assessments_over_time_services_measures_and_is_safe_to
     assert lindenfeld.count() == 2
     older, newer = lindenfeld.order_by("assessed_at")
     assert newer.level_responsibilities > older.level_responsibilities  # a trend to show
-    assert ServiceAssessment.objects.filter(organisation__slug="lindenfeld").count() == 2
+    assert ServiceAssessment.objects.filter(organisation__slug="lindenfeld").count() == 3
     assert MaturityMeasure.objects.filter(status="in_progress").count() == 1
     assert all(row.history_change_reason for row in ReadinessAssessment.history.all())
     before = _counts()

@@ -19,6 +19,16 @@ def test_the_demo_rates_ideas_and_measures_running_use_cases_and_runs_again():
     assert top and all(candidate.status == "idea" for candidate in top)
     assert all(candidate.rated for candidate in top)
     assert [c.score for c in top] == sorted((c.score for c in top), reverse=True)
+    # One idea supports a service the board assessed: the maturity term counts for it.
+    maturity = {
+        c.title: item
+        for c in selectors.portfolio_of(lindenfeld)
+        for item in c.terms
+        if item.term.key == "service_maturity"
+    }
+    assessed = maturity["Vorprüfung von Gewerbeanmeldungen"]
+    assert assessed.value == "Stufe 4,0" and assessed.points == 1.0
+    assert maturity["Platzvergabe Kindertagesstätten"].value == "keine Leistung bewertet"
     trend = {series.name: series for series in selectors.outcome_trend(lindenfeld)}
     processing = trend["Bearbeitungszeit (Median, Tage)"]
     # Baseline before, latest after: the demo's processing times went down.

@@ -2,6 +2,8 @@
 
 import pytest
 
+from maturity import services as maturity_services
+from maturity.questionnaires import ASKED_CRITERIA
 from portfolio import formula, selectors, services
 from registry import services as registry_services
 from registry.models import UseCase
@@ -48,9 +50,56 @@ def test_once_only_counts_each_register_up_to_its_cap():
 
 
 def test_every_term_has_a_source_and_a_scale_in_words():
-    for term in formula.TERMS:
-        assert str(term.source).strip(), term.key
-        assert "nicht angegeben" in term.scale_text(), term.key
+    for version in formula.FORMULAS:
+        for term in version.terms:
+            assert str(term.source).strip(), term.key
+            missing = str(term.missing_text or "nicht angegeben")
+            assert term.scale_text().endswith(f"{missing}: {formula.signed(term.missing)}")
+
+
+def test_a_version_is_never_edited_only_followed_by_a_new_one():
+    versions = [f.version for f in formula.FORMULAS]
+    assert versions == sorted(set(versions))
+    assert [f.valid_from for f in formula.FORMULAS] == sorted(
+        f.valid_from for f in formula.FORMULAS
+    )
+    assert formula.CURRENT is formula.FORMULAS[-1]
+    first, second = formula.FORMULAS[0], formula.FORMULAS[1]
+    # Version 1 as it was published: seven terms, none for the services' maturity.
+    assert [t.key for t in first.terms] == [
+        "case_volume",
+        "benefit",
+        "rule_clarity",
+        "input_structure",
+        "once_only",
+        "effort",
+        "risk_class",
+    ]
+    assert "service_maturity" in second.terms_by_key
+    assert set(first.terms_by_key) < set(second.terms_by_key)
+    # A use case whose services are at level 5 gains +1,0 in version 2 only.
+    inputs = {"yearly_case_volume": 12_000, formula.SERVICE_MATURITY: 5.0}
+    assert formula.score(inputs, second) - formula.score(inputs, first) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("level", "points", "text"),
+    [
+        (7, 1.5, "Stufe 7,0 → +1,5"),
+        (6, 1.5, "Stufe 6,0 → +1,5"),
+        (4.5, 1.0, "Stufe 4,5 → +1,0"),
+        (3.5, 0.5, "Stufe 3,5 → +0,5"),
+        (1, 0.0, "Stufe 1,0 → +0,0"),
+        (None, 0.0, "keine Leistung bewertet → +0,0"),
+    ],
+)
+def test_the_services_maturity_counts_from_level_two_and_says_when_none_is_assessed(
+    level, points, text
+):
+    term = TERMS["service_maturity"]
+    assert term.points(level) == points
+    explained = {i.term.key: i for i in formula.explain({formula.SERVICE_MATURITY: level})}
+    assert explained["service_maturity"].text == f"Reifegrad der unterstützten Leistungen {text}"
 
 
 def _idea(actor, department, title, **fields):
@@ -101,6 +150,52 @@ def test_the_database_computes_the_same_points_as_the_explanation(board_member, 
     assert candidate.benefit == pytest.approx(6.2)
     assert candidate.feasibility == pytest.approx(1.8)
     assert candidate.formula_version == formula.FORMULA_VERSION
+
+
+def _assess_service(organisation, actor, leika_key, level):
+    return maturity_services.record_service_assessment(
+        organisation,
+        leika_key=leika_key,
+        answers={criterion.key: level for criterion in ASKED_CRITERIA},
+        use_case_support={},
+        actor=actor,
+        reason="Test",
+    )
+
+
+def test_the_services_maturity_is_the_mean_of_each_services_latest_level_in_its_organisation(
+    board_member, department, foreign_board_member, other_organisation
+):
+    idea = _idea(board_member, department, "Wohngeld-Vorprüfung")
+    registry_services.set_use_case_children(
+        idea,
+        actor=board_member,
+        reason="Leistungen",
+        key="public_services",
+        rows=[
+            {"leika_key": "99107023037000", "name": "Wohngeld"},
+            {"leika_key": "99050012104000", "name": "Gewerbe anmelden"},
+            {"leika_key": "99008001012000", "name": "Personalausweis"},
+        ],
+    )
+
+    def maturity():
+        scored = selectors.scored(UseCase.objects.filter(pk=idea.pk)).get()
+        return getattr(scored, formula.SERVICE_MATURITY)
+
+    assert maturity() is None  # nothing assessed yet: the term is missing, not zero
+    organisation = department.organisation
+    _assess_service(organisation, board_member, "99107023037000", 2)
+    _assess_service(organisation, board_member, "99107023037000", 5)  # the latest counts
+    _assess_service(organisation, board_member, "99050012104000", 4)
+    # Another organisation's assessment of the third service does not count here.
+    _assess_service(other_organisation, foreign_board_member, "99008001012000", 7)
+    assert maturity() == pytest.approx(4.5)
+    candidate = selectors.scored_use_case(idea)
+    by_key = {item.term.key: item for item in candidate.terms}
+    assert by_key["service_maturity"].value == "Stufe 4,5"
+    assert by_key["service_maturity"].points == 1.0
+    assert candidate.formula_version == 2
 
 
 def test_top_candidates_are_the_best_ideas_only_in_one_query(

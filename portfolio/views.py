@@ -318,7 +318,9 @@ def roadmap_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     )
     with translation.override("de"):
         context = _roadmap_context(organisation)
-        context["roadmap_css"] = static_stylesheet("css/maturity.css")
+        context["roadmap_css"] = "\n".join(
+            static_stylesheet(name) for name in ("css/maturity.css", "css/portfolio.css")
+        )
         document = render_to_string("portfolio/roadmap_document.html", context)
     response = HttpResponse(html_to_pdf(document), content_type="application/pdf")
     today = context["today"].isoformat()

@@ -102,7 +102,8 @@ def screenshot(page: Any, name: str) -> None:
 
 # Words (runs of two or more letters) drawn on more than one line although they would fit on one:
 # the browser broke them mid-letter to fit a squeezed column, which reads as nonsense
-# ("Anwen / dungsf / all"). A word wider than its whole column may break; nothing else can help it.
+# ("Anwen / dungsf / all"). A word wider than its whole column may break; nothing else can help it;
+# nor can a word inside a longer unspaced token (a web address) that does not fit the column.
 BROKEN_WORDS = r"""
 () => {
   const broken = [];
@@ -111,7 +112,9 @@ BROKEN_WORDS = r"""
   const context = document.createElement("canvas").getContext("2d");
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const parent = node.parentElement;
-    const hidden = "script, style, [hidden], .visually-hidden, .ws-visually-hidden";
+    // A closed <details> draws nothing but its summary.
+    const hidden = "script, style, [hidden], .visually-hidden, .ws-visually-hidden, "
+      + "details:not([open]) > :not(summary)";
     if (!parent || parent.closest(hidden)) continue;
     const box = parent.getBoundingClientRect();
     if (box.width <= 1 || box.height <= 1) continue;  // clipped for screen readers only
@@ -133,6 +136,12 @@ BROKEN_WORDS = r"""
       const style = getComputedStyle(block);
       const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
       const room = block.clientWidth - padding;
+      // The word's whole unspaced token (a web address, "Stufe-3-Kriterium"): one wider than
+      // the column breaks somewhere, and where is the browser's choice.
+      const start = node.data.slice(0, match.index).search(/\S*$/);
+      const rest = node.data.slice(match.index).match(/^\S*/)[0];
+      const token = node.data.slice(start, match.index) + rest;
+      if (context.measureText(token).width > room) continue;
       if (context.measureText(match[0]).width <= room) broken.push(match[0]);
     }
   }

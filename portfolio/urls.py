@@ -11,6 +11,11 @@ urlpatterns = [
     path("gremium/kennzahlen/", views.indicators, name="indicators"),
     path("arbeitsbereich/<id:pk>/eignung/", views.suitability, name="suitability"),
     path("arbeitsbereich/<id:pk>/wirkung/", views.outcomes, name="outcomes"),
+    path(
+        "arbeitsbereich/<id:pk>/wirkung/<id:measurement_pk>/korrigieren/",
+        views.correct_measurement,
+        name="correct_measurement",
+    ),
     path("organisationen/<slug:slug>/wirkung/", views.public_outcomes, name="public_outcomes"),
     path("daten/wirkung.json", views.outcomes_json, name="outcomes_json"),
 ]

@@ -18,4 +18,5 @@ urlpatterns = [
     ),
     path("organisationen/<slug:slug>/wirkung/", views.public_outcomes, name="public_outcomes"),
     path("daten/wirkung.json", views.outcomes_json, name="outcomes_json"),
+    path("daten/wirkung.csv", views.outcomes_csv_file, name="outcomes_csv"),
 ]

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,8 +25,9 @@ from portfolio.forms import (
     RatingForm,
 )
 from portfolio.models import CandidateRating, Measurement
-from portfolio.opendata import OUTCOMES_SCHEMA_VERSION, outcomes_document
+from portfolio.opendata import OUTCOMES_SCHEMA_VERSION, outcomes_csv, outcomes_document
 from registry.models import UseCase
+from registry.public.opendata import UrlFor
 from registry.public.selectors import access_public_organisation
 
 
@@ -370,4 +371,20 @@ def outcomes_json(request: HttpRequest) -> JsonResponse:
     )
     response = JsonResponse(document, json_dumps_params={"ensure_ascii": False})
     response["X-Schema-Version"] = OUTCOMES_SCHEMA_VERSION
+    return response
+
+
+@require_GET
+def outcomes_csv_file(request: HttpRequest) -> StreamingHttpResponse:
+    """The published outcomes as CSV: the JSON document's records, one row each."""
+    url_for = UrlFor(
+        request.build_absolute_uri(reverse("registry:use_case", args=[UrlFor.PLACEHOLDER]))
+    )
+    response = StreamingHttpResponse(
+        outcomes_csv(selectors.public_measurements(), url_for=url_for),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="ki-register-wirkung.csv"'
+    response["X-Schema-Version"] = OUTCOMES_SCHEMA_VERSION
+    response["Access-Control-Allow-Origin"] = "*"
     return response

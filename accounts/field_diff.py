@@ -8,6 +8,7 @@ and every admin's "Änderungsverlauf" (accounts.admin_history).
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
@@ -58,7 +59,8 @@ def field_changes(
 def display_value(
     field: "models.Field[Any, Any]", value: Any, names: dict[Any, str] | None = None
 ) -> str:
-    """A stored value as a reader expects it: choice labels, Ja/Nein, German dates, names for ids.
+    """A stored value as a reader expects it: choice labels, Ja/Nein, German dates and decimal
+    commas, names for ids.
 
     `value` is what `field_changes` reports (a foreign key's id); `names` maps such ids to names.
     """
@@ -74,6 +76,8 @@ def display_value(
         return formats.date_format(value, "SHORT_DATETIME_FORMAT")
     if isinstance(value, datetime.date):
         return formats.date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, Decimal):
+        return formats.number_format(value, use_l10n=True, force_grouping=True)
     if isinstance(value, list):
         return ", ".join(map(str, value))
     return str(value)

@@ -138,6 +138,33 @@ class MeasurementForm(KernForm):
         field.choices = [("", _("bitte wählen")), *indicators]
 
 
+class CorrectionForm(KernForm):
+    """A correction of one measurement: value, source and note, with its reason."""
+
+    value = forms.DecimalField(
+        label=_("Wert"),
+        max_digits=12,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        help_text=_("In der Einheit der Kennzahl, z. B. 27 (Tage) oder 0,9 (Rückfragen je Fall)."),
+    )
+    source = forms.CharField(
+        label=_("Quelle"),
+        max_length=200,
+        help_text=_("z. B. Auswertung des Fachverfahrens, Stichprobe, Zeiterfassung"),
+    )
+    note = forms.CharField(
+        label=_("Anmerkung"), required=False, max_length=2000, widget=forms.Textarea
+    )
+    reason = forms.CharField(
+        label=_("Grund der Korrektur"),
+        max_length=500,
+        help_text=_("Steht im Verlauf des Messwerts, z. B. „Tippfehler“ oder „Auswertung neu“."),
+    )
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
 class IndicatorForm(KernForm):
     name = forms.CharField(label=_("Bezeichnung"), max_length=120)
     unit = forms.CharField(label=_("Einheit"), max_length=40, required=False)

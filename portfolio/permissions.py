@@ -11,6 +11,7 @@ from django.http import Http404
 
 from accounts import roles
 from accounts.models import Organisation, User
+from portfolio.models import Measurement
 from registry.models import UseCase
 
 _BAD_PK = (ValueError, TypeError, OverflowError, ValidationError)
@@ -57,6 +58,20 @@ def access_outcomes(user: User, pk: int | str) -> UseCase:
         )
     except (UseCase.DoesNotExist, *_BAD_PK) as exc:
         raise Http404 from exc
+
+
+def access_measurement(user: User, use_case_pk: int | str, pk: int | str) -> Measurement:
+    """A measurement of a use case whose outcomes the user sees; a missing one, one of another
+    use case than the address names, or one of a use case the user cannot see is the same 404."""
+    use_case = access_outcomes(user, use_case_pk)
+    try:
+        measurement = Measurement.objects.select_related("indicator", "entered_by").get(
+            pk=pk, use_case=use_case
+        )
+    except (Measurement.DoesNotExist, *_BAD_PK) as exc:
+        raise Http404 from exc
+    measurement.use_case = use_case
+    return measurement
 
 
 def can_maintain(user: User, use_case: UseCase) -> bool:

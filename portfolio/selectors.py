@@ -28,6 +28,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, RowNumber, TruncQuarter
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Department, Organisation
 from governance.workflow import CLOSED_STATES, LIVE_STATES
@@ -36,6 +37,7 @@ from maturity.models import ServiceAssessment
 from portfolio import formula
 from portfolio.indicators import STANDARD_BY_KIND, STANDARD_INDICATORS, aggregate_of
 from portfolio.models import Indicator, Measurement
+from registry.history import LabelledChange, compared_fields, labelled_changes
 from registry.models import DataSource, PublicService, PublishedUseCase, UseCase
 
 Status = UseCase.Status
@@ -222,6 +224,47 @@ def measurements_of(use_case: UseCase) -> QuerySet[Measurement]:
         .select_related("indicator", "entered_by")
         .order_by("indicator__name", "period_end", "pk")
     )
+
+
+# What a measurement's history names as changed: every field but the bookkeeping.
+MEASUREMENT_HISTORY_FIELDS = compared_fields(Measurement)
+
+
+@dataclass(frozen=True)
+class MeasurementVersion:
+    """One version of a measurement: when, by whom and why, and what changed from the last."""
+
+    history_id: int
+    when: datetime.datetime
+    who: str
+    reason: str
+    changes: list[LabelledChange]
+    recorded: bool
+
+
+def measurement_history(measurement: Measurement) -> list[MeasurementVersion]:
+    """Every version of the measurement, newest first, each compared with the one before it."""
+    rows = (
+        Measurement.history.filter(id=measurement.pk)
+        .select_related("history_user")
+        .order_by("history_id")
+    )
+    versions: list[MeasurementVersion] = []
+    previous = None
+    for row in rows:
+        user = row.history_user
+        versions.append(
+            MeasurementVersion(
+                history_id=row.history_id,
+                when=row.history_date,
+                who=str(user) if user is not None else _("das System"),
+                reason=row.history_change_reason or "",
+                changes=labelled_changes(previous, row, fields=MEASUREMENT_HISTORY_FIELDS),
+                recorded=previous is None,
+            )
+        )
+        previous = row
+    return versions[::-1]
 
 
 @dataclass

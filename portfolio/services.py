@@ -31,6 +31,17 @@ def version_of(rating: CandidateRating | None) -> str:
     return "" if rating is None else rating.updated_at.isoformat()
 
 
+def measurement_version(measurement: Measurement) -> str:
+    """The version a correction form carries of a measurement: its newest history row."""
+    newest = (
+        Measurement.history.filter(id=measurement.pk)
+        .order_by("-history_id")
+        .values_list("history_id", flat=True)
+        .first()
+    )
+    return "" if newest is None else str(newest)
+
+
 def _require(value: Any, field: str, message: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValidationError({field: message})
@@ -295,8 +306,13 @@ def correct_measurement(
     source: str,
     reason: str,
     note: str | None = None,
+    expected_version: str | None = None,
 ) -> Measurement:
-    """Correct a recorded value or its source; the history keeps the old one and the reason."""
+    """Correct a recorded value or its source; the history keeps the old one and the reason.
+
+    A form passes the version it showed as `expected_version`: a correction of a measurement
+    someone else changed meanwhile is refused (ConcurrentChange) and nothing is saved.
+    """
     measurement = (
         Measurement.objects.select_for_update().select_related("use_case").get(pk=measurement.pk)
     )
@@ -305,9 +321,13 @@ def correct_measurement(
     number = _decimal(value)
     source = _require(source, "source", _("Bitte geben Sie die Quelle des Werts an."))
     reason = _require(reason, "reason", _("Bitte geben Sie einen Grund für die Korrektur an."))
-    measurement.value, measurement.source = number, source
-    if note is not None:
-        measurement.note = note.strip()
+    if expected_version is not None and expected_version != measurement_version(measurement):
+        raise ConcurrentChange
+    new_note = measurement.note if note is None else note.strip()
+    if (measurement.value, measurement.source, measurement.note) == (number, source, new_note):
+        # Nothing to correct: no history row that changes nothing.
+        return measurement
+    measurement.value, measurement.source, measurement.note = number, source, new_note
     _clean(measurement)
     history.save_tracked(measurement, actor=actor, reason=reason)
     return measurement

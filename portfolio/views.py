@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,6 +21,7 @@ from maturity import permissions as maturity_permissions
 from maturity.models import MaturityMeasure
 from portfolio import charts, formula, permissions, selectors, services
 from portfolio.forms import (
+    CorrectionForm,
     DepartmentFilterForm,
     IndicatorForm,
     KernForm,
@@ -28,10 +29,11 @@ from portfolio.forms import (
     PublicationForm,
     RatingForm,
 )
-from portfolio.models import CandidateRating
-from portfolio.opendata import OUTCOMES_SCHEMA_VERSION, outcomes_document
+from portfolio.models import CandidateRating, Measurement
+from portfolio.opendata import OUTCOMES_SCHEMA_VERSION, outcomes_csv, outcomes_document
 from portfolio.roadmap import build_roadmap
 from registry.models import UseCase
+from registry.public.opendata import UrlFor
 from registry.public.selectors import access_public_organisation
 
 
@@ -211,6 +213,91 @@ def outcomes(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _correction_form(measurement: Measurement, data: Any = None) -> CorrectionForm:
+    return CorrectionForm(
+        data,
+        initial={
+            "value": measurement.value,
+            "source": measurement.source,
+            "note": measurement.note,
+            "version": services.measurement_version(measurement),
+        },
+    )
+
+
+def _conflict_form(measurement: Measurement, data: Any) -> CorrectionForm:
+    """What the person typed, over the current version: saving it again overrides knowingly."""
+    data = data.copy()
+    data["version"] = services.measurement_version(measurement)
+    form = _correction_form(measurement, data)
+    form.is_valid()
+    form.add_error(
+        None,
+        _(
+            "Jemand hat diesen Messwert inzwischen geändert; Ihre Korrektur ist nicht "
+            "gespeichert. Die aktuellen Werte und die Änderung stehen unten. Prüfen Sie Ihre "
+            "Eingaben und speichern Sie erneut, wenn Ihre Fassung gelten soll."
+        ),
+    )
+    form.mark_errors()
+    return form
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def correct_measurement(request: HttpRequest, pk: int, measurement_pk: int) -> HttpResponse:
+    """One measurement: its correction with a reason, and its history version by version."""
+    user = _actor(request)
+    measurement = permissions.access_measurement(user, pk, measurement_pk)
+    use_case = measurement.use_case
+    can_correct = permissions.can_maintain(user, use_case)
+    form = _correction_form(measurement, request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if not can_correct:
+            raise PermissionDenied
+        status = 400
+        if form.is_valid():
+            shown = form.cleaned_data["version"]
+            try:
+                services.correct_measurement(
+                    measurement,
+                    actor=user,
+                    value=form.cleaned_data["value"],
+                    source=form.cleaned_data["source"],
+                    note=form.cleaned_data["note"],
+                    reason=form.cleaned_data["reason"],
+                    expected_version=shown,
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+                form.mark_errors()
+            except services.ConcurrentChange:
+                measurement = permissions.access_measurement(user, pk, measurement_pk)
+                form = _conflict_form(measurement, request.POST)
+                status = 409
+            else:
+                if services.measurement_version(measurement) != shown:
+                    messages.success(request, _("Die Korrektur ist gespeichert."))
+                else:
+                    messages.info(request, _("Keine Änderungen – es war nichts zu speichern."))
+                return redirect("portfolio:correct_measurement", use_case.pk, measurement.pk)
+    return render(
+        request,
+        "portfolio/measurement_correction.html",
+        {
+            "use_case": use_case,
+            "measurement": measurement,
+            "can_correct": can_correct,
+            "form": form,
+            "errors": form.error_list() if form.is_bound else [],
+            "versions": selectors.measurement_history(measurement),
+        },
+        status=status,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def indicators(request: HttpRequest) -> HttpResponse:
@@ -290,6 +377,22 @@ def outcomes_json(request: HttpRequest) -> JsonResponse:
     )
     response = JsonResponse(document, json_dumps_params={"ensure_ascii": False})
     response["X-Schema-Version"] = OUTCOMES_SCHEMA_VERSION
+    return response
+
+
+@require_GET
+def outcomes_csv_file(request: HttpRequest) -> StreamingHttpResponse:
+    """The published outcomes as CSV: the JSON document's records, one row each."""
+    url_for = UrlFor(
+        request.build_absolute_uri(reverse("registry:use_case", args=[UrlFor.PLACEHOLDER]))
+    )
+    response = StreamingHttpResponse(
+        outcomes_csv(selectors.public_measurements(), url_for=url_for),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="ki-register-wirkung.csv"'
+    response["X-Schema-Version"] = OUTCOMES_SCHEMA_VERSION
+    response["Access-Control-Allow-Origin"] = "*"
     return response
 
 

@@ -129,3 +129,22 @@ def test_filtering_and_recording_a_measurement_work_without_javascript(
         assert page.get_by_role("img", name="Personalstunden je Monat").count() == 1
     finally:
         context.close()
+
+
+def test_a_measurement_is_corrected_and_its_history_shows_the_change(page, live_server, portfolio):
+    _log_in(page, live_server, "head", f"/arbeitsbereich/{portfolio.pk}/wirkung/")
+    rows = page.get_by_role("table", name="Messwerte").first
+    rows.get_by_role("link", name="Korrigieren").first.click()
+    assert page.locator("h1").inner_text() == "Messwert korrigieren"
+    check_page(page, "measurement-correction")
+    page.get_by_label("Wert", exact=True).fill("37,5")
+    page.get_by_role("button", name="Korrektur speichern").click()
+    # No reason: nothing saved, the summary names the field.
+    assert "Grund der Korrektur" in page.get_by_role("alert").inner_text()
+    page.get_by_label("Grund der Korrektur", exact=True).fill("Auswertung wiederholt")
+    page.get_by_role("button", name="Korrektur speichern").click()
+    assert page.get_by_text("Die Korrektur ist gespeichert.").is_visible()
+    history = page.get_by_role("table", name="Alle Fassungen des Messwerts, die neueste zuerst")
+    newest = history.get_by_role("row").nth(1).inner_text()
+    assert "Auswertung wiederholt" in newest and "Wert: 38,00 → 37,50" in newest
+    check_page(page, "measurement-correction-history")

@@ -478,6 +478,27 @@ def _operations(p: dict[str, Any]) -> list[Operation]:
             floor=("use_case_list", {"user": board.pk, "limit": 50}),
         ),
         Operation(
+            "board_portfolio",
+            "Auswahl von Anwendungsfällen (Portfolio) der größten Organisation",
+            "/gremium/auswahl/?" + urlencode({"organisation": p["largest"].slug}),
+            "list",
+            user=board,
+        ),
+        Operation(
+            "board_roadmap",
+            "Fahrplan 2027 der größten Organisation",
+            f"/gremium/reifegrad/{p['largest'].slug}/fahrplan/",
+            "list",
+            user=board,
+        ),
+        Operation(
+            "board_maturity",
+            "Ergebnis der Standortbestimmung (mit Verteilung über alle Organisationen)",
+            f"/gremium/reifegrad/{p['largest'].slug}/",
+            "list",
+            user=board,
+        ),
+        Operation(
             "risk_classification",
             "Risikoeinstufung (POST)",
             "/api/v1/risk-classification/",
@@ -757,28 +778,55 @@ def main(argv: list[str] | None = None) -> int:
 
         checks: dict[str, Any] = {}
         by_name = {op.name: op for op in operations}
-        comparisons: list[tuple[str, str, str, Any, Any]] = [
-            (name, f"fewer permissions ({label})", by_name[name].path, by_name[name].user, other)
-            for name, other, label in (
-                ("api_list_board", personas["small_board"], "board of the smallest organisation"),
+        comparisons: list[tuple[str, str, str, Any, Any]] = (
+            [
                 (
-                    "api_list_department_head",
-                    personas["small_head"],
-                    "head in the smallest organisation",
-                ),
-                ("my_use_cases", personas["small_head"], "head in the smallest organisation"),
-                ("board_dashboard", personas["small_board"], "board of the smallest organisation"),
-            )
-        ] + [
-            (
-                name,
-                "page size 10 instead of 50",
-                by_name[name].path.replace("page_size=50", "page_size=10"),
-                by_name[name].user,
-                by_name[name].user,
-            )
-            for name in ("api_list_department_head", "api_list_board", "api_list_public")
-        ]
+                    name,
+                    f"fewer permissions ({label})",
+                    by_name[name].path,
+                    by_name[name].user,
+                    other,
+                )
+                for name, other, label in (
+                    (
+                        "api_list_board",
+                        personas["small_board"],
+                        "board of the smallest organisation",
+                    ),
+                    (
+                        "api_list_department_head",
+                        personas["small_head"],
+                        "head in the smallest organisation",
+                    ),
+                    ("my_use_cases", personas["small_head"], "head in the smallest organisation"),
+                    (
+                        "board_dashboard",
+                        personas["small_board"],
+                        "board of the smallest organisation",
+                    ),
+                )
+            ]
+            + [
+                (
+                    name,
+                    "fewer use cases (board of the smallest organisation)",
+                    by_name[name].path.replace(personas["largest"].slug, personas["smallest"].slug),
+                    by_name[name].user,
+                    personas["small_board"],
+                )
+                for name in ("board_portfolio", "board_roadmap", "board_maturity")
+            ]
+            + [
+                (
+                    name,
+                    "page size 10 instead of 50",
+                    by_name[name].path.replace("page_size=50", "page_size=10"),
+                    by_name[name].user,
+                    by_name[name].user,
+                )
+                for name in ("api_list_department_head", "api_list_board", "api_list_public")
+            ]
+        )
         for name, label, other_path, user, other_user in comparisons:
             op = by_name[name]
             if op.result.get("status") != "ok" or (user is not None and other_user is None):

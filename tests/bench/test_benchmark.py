@@ -66,6 +66,7 @@ def test_benchmark_at_tier_s_writes_complete_results(throwaway_database_url, tmp
     assert results["floors"]["constant"]["status"] == "ok"
     names = {op["name"] for op in results["operations"]}
     assert {"public_search", "public_detail", "api_list_board", "risk_classification"} <= names
+    assert {"board_portfolio", "board_roadmap", "board_maturity"} <= names
     for op in results["operations"]:
         # Every operation was measured or reported missing; none failed.
         assert op["status"] in {"ok", "not available"}, op

@@ -236,7 +236,9 @@ def record_service_assessment(
         assessed_by=actor,
         assessed_at=timezone.now(),
     )
-    assessment.full_clean()
+    # The support was checked above; none at all ({}) is an assessment without AI use cases,
+    # which the model's "not blank" would refuse.
+    assessment.full_clean(exclude=["use_case_support"])
     history.save_tracked(
         assessment, actor=actor, reason=reason.strip() or _("Reifegrad der Leistung erfasst")
     )

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from maturity import services
 from maturity.models import AnswererNomination, MaturityMeasure, ReadinessAssessment
+from maturity.questionnaires import ASKED_CRITERIA
 from tests.conftest import make_use_case
 from tests.maturity.conftest import answers
 
@@ -99,6 +100,19 @@ def test_a_service_level_is_its_lowest_required_criterion(organisation, board_me
     assert record.level == 2
     assert record.use_case_support == {str(use_case.pk): ["evidence"]}
     assert record.history.get().history_user == board_member
+
+
+def test_a_service_no_use_case_helps_with_can_be_assessed(organisation, board_member):
+    # The form sends no support when no use case is ticked; the model's "not blank" refused it.
+    record = services.record_service_assessment(
+        organisation,
+        leika_key="99107002000000",
+        answers={c.key: 3 for c in ASKED_CRITERIA},
+        use_case_support={},
+        actor=board_member,
+    )
+    assert record.level == 3
+    assert record.use_case_support == {}
 
 
 def test_a_required_criterion_cannot_be_left_out(organisation, board_member):

@@ -8,6 +8,7 @@ Measures are written through maturity.services, which check who may act.
 from typing import Any
 
 import django_filters
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
@@ -91,7 +92,7 @@ class VisibleListMixin(ApiViewMixin):
     def get_object(self) -> Any:
         try:
             return self.get_queryset().get(pk=self.kwargs["pk"])  # type: ignore[attr-defined]
-        except self.get_queryset().model.DoesNotExist as exc:  # type: ignore[attr-defined]
+        except ObjectDoesNotExist as exc:
             raise Http404 from exc
 
 

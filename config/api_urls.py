@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("interop.api_urls")),
     path("", include("evidence.api.urls")),
     path("", include("portfolio.api.urls")),
+    path("", include("maturity.api.urls")),
     # Last: any other address under /api/v1/ answers with a problem document, not an HTML page.
     # Any character, a line break (%0A) too: "." would leave such an address to the HTML 404.
     re_path(r"^[\s\S]*$", api_not_found, name="api-not-found"),

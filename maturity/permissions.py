@@ -3,11 +3,17 @@
 One access path per page kind; missing, malformed and not-yours are the same 404.
 """
 
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts import roles
 from accounts.models import Organisation, User
-from maturity.models import AnswererNomination, MaturityMeasure
+from maturity.models import (
+    AnswererNomination,
+    MaturityMeasure,
+    ReadinessAssessment,
+    ServiceAssessment,
+)
 
 BOARD = "board"
 
@@ -52,3 +58,54 @@ def access_nomination(user: User, organisation: Organisation, pk: int) -> Answer
     if nomination is None or not roles.is_board_member(user, organisation.pk):
         raise Http404
     return nomination
+
+
+# -- lists of the API: the pages' visibility, as one query each ---------------------------------
+
+
+def _named_organisation_ids(user: User, scope: str) -> QuerySet[AnswererNomination, int]:
+    return AnswererNomination.objects.filter(
+        user=user, scope=scope, is_active=True, user__is_active=True
+    ).values_list("organisation_id", flat=True)
+
+
+def _board_view(user: User) -> Exists:
+    """Per row, whether the user sits on the board of its organisation (sees who answered)."""
+    return Exists(roles.boards_of(user).filter(pk=OuterRef("organisation_id")))
+
+
+def readiness_assessments_visible_to(user: User) -> QuerySet[ReadinessAssessment]:
+    """The board sees every readiness assessment of its organisations; a person named for the
+    readiness questionnaire sees the latest one, the one the questionnaire page starts from.
+
+    Each row carries `board_view`: whether the user sees it as the board does.
+    """
+    newer = ReadinessAssessment.objects.filter(
+        Q(assessed_at__gt=OuterRef("assessed_at"))
+        | Q(assessed_at=OuterRef("assessed_at"), pk__gt=OuterRef("pk")),
+        organisation=OuterRef("organisation"),
+    )
+    named = _named_organisation_ids(user, AnswererNomination.Scope.READINESS)
+    return ReadinessAssessment.objects.filter(
+        Q(organisation__in=roles.boards_of(user)) | (Q(organisation__in=named) & ~Exists(newer))
+    ).annotate(board_view=_board_view(user))
+
+
+def service_assessments_visible_to(user: User) -> QuerySet[ServiceAssessment]:
+    """The board sees every service assessment of its organisations; a person named for the
+    services questionnaire sees the latest one per service, as the services page shows them."""
+    newer = ServiceAssessment.objects.filter(
+        Q(assessed_at__gt=OuterRef("assessed_at"))
+        | Q(assessed_at=OuterRef("assessed_at"), pk__gt=OuterRef("pk")),
+        organisation=OuterRef("organisation"),
+        leika_key=OuterRef("leika_key"),
+    )
+    named = _named_organisation_ids(user, AnswererNomination.Scope.SERVICES)
+    return ServiceAssessment.objects.filter(
+        Q(organisation__in=roles.boards_of(user)) | (Q(organisation__in=named) & ~Exists(newer))
+    )
+
+
+def measures_visible_to(user: User) -> QuerySet[MaturityMeasure]:
+    """Maturity measures are the board's: those of the organisations whose board the user is on."""
+    return MaturityMeasure.objects.filter(organisation__in=roles.boards_of(user))

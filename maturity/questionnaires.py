@@ -221,6 +221,13 @@ GOVERNANCE_BASICS: Final[tuple[GovernanceBasic, ...]] = (
 )
 
 
+READINESS_LEVEL_RULE: Final = _(
+    "Die Stufe einer erfragten Dimension ist die niedrigste Antwort unter ihren Aussagen; die "
+    "Stufe der Governance-Grundlagen ist der Anteil der erfüllten Grundlagen auf der Skala 0–4, "
+    "abgerundet."
+)
+
+
 def governance_level(met: int) -> int:
     """The derived dimension's level: the share of governance basics met, on 0–4, rounded down."""
     return (met * READINESS_MAX_LEVEL) // len(GOVERNANCE_BASICS)
@@ -245,6 +252,11 @@ SERVICE_LEVEL_RULE_SOURCE: Final = (
     "Gesamtbewertung“ (OZG-Leitfaden, leitfaden.ozg-umsetzung.de; Land Brandenburg, "
     "ozg.brandenburg.de, 31.05.2023). Dass 2.0 dieselbe Regel anwendet, ist die Annahme des "
     "Registers und nicht am Text des Modells geprüft."
+)
+
+SERVICE_LEVEL_RULE: Final = _(
+    "Die Stufe der Leistung ist die niedrigste Stufe unter ihren beantworteten Kriterien; ein "
+    "Kriterium, das die Leistung nicht braucht (null), zählt nicht."
 )
 
 # The level bands the model names; the texts of the single levels 4–7 were not available.

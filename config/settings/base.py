@@ -299,6 +299,10 @@ SPECTACULAR_SETTINGS = {
         "AiActObligationEnum": "governance.risk.engine.OBLIGATIONS",
         "ObjectionOutcomeEnum": "incidents.models.Objection.Outcome",
         "OutcomeEnum": "governance.models.Decision.Outcome",
+        # Each versioned schema names itself in its records (portfolio.opendata, maturity.api).
+        "OutcomesSchemaVersionEnum": ["outcomes-1.0"],
+        "MaturitySchemaVersionEnum": ["maturity-1.0"],
+        "MaturityMeasureStatusEnum": "maturity.models.MaturityMeasure.Status",
     },
     # Swagger UI and ReDoc from drf-spectacular-sidecar's static files: nothing from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from maturity import services as maturity_services
+from maturity.questionnaires import ASKED_CRITERIA, READINESS_QUESTIONS
 from portfolio import services as portfolio_services
 from registry.models import WebhookDelivery
 from registry.publication import publish_use_case
@@ -133,6 +135,19 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("outcome-measurement-detail", "get"): _row(401, 404, 200, 404, 404, 404, 200, 404),
     ("portfolio-candidate-list", "get"): BOARD_ONLY_OBJECT,
     ("public-outcome-list", "get"): PUBLIC_OK,
+    # Maturity (the maturity pages' rules): the board sees everything of its organisation; the
+    # other department head, named to answer the readiness questionnaire, its latest assessment.
+    ("maturity-questionnaires", "get"): LIST_OK,
+    ("maturity-readiness-assessment-list", "get"): LIST_OK,
+    ("maturity-readiness-assessment-detail", "get"): _row(401, 404, 404, 200, 404, 404, 200, 404),
+    ("maturity-service-assessment-list", "get"): LIST_OK,
+    ("maturity-service-assessment-detail", "get"): BOARD_ONLY_OBJECT,
+    ("maturity-measure-list", "get"): LIST_OK,
+    # Measures are the board's; an organisation whose maturity pages the caller cannot open is
+    # unknown (400 on the field), the named answerer may open them but not plan (403).
+    ("maturity-measure-list", "post"): _row(401, 400, 400, 403, 400, 400, 201, 400),
+    ("maturity-measure-detail", "get"): BOARD_ONLY_OBJECT,
+    ("maturity-measure-detail", "patch"): BOARD_ONLY_OBJECT,
 }
 # Uploads are multipart bodies, not JSON.
 MULTIPART = {("document-list", "post"), ("document-versions", "post")}
@@ -159,6 +174,7 @@ def world(request, use_case, ai_system, board_member, department, organisation):
         payload={"id": "x"},
     )
     publish_use_case(use_case, actor=board_member, reason="veröffentlicht")
+    maturity = maturity_world(request, organisation, board_member)
     callspec = getattr(request.node, "callspec", None)
     if callspec is not None and (callspec.params.get("name"), callspec.params.get("method")) == (
         "use-case-detail",
@@ -177,6 +193,7 @@ def world(request, use_case, ai_system, board_member, department, organisation):
             "organisation": organisation,
             "endpoint": endpoint,
             "delivery": delivery,
+            **maturity,
         }
     from incidents import services as incident_services
 
@@ -217,7 +234,41 @@ def world(request, use_case, ai_system, board_member, department, organisation):
         "organisation": organisation,
         "endpoint": endpoint,
         "delivery": delivery,
+        **maturity,
     }
+
+
+def maturity_world(request: Any, organisation: Any, board_member: Any) -> dict[str, Any]:
+    """A readiness and a service assessment and a measure; the other head named for readiness."""
+    maturity_services.nominate_answerer(
+        organisation,
+        user=request.getfixturevalue("other_department_head"),
+        scope="readiness",
+        actor=board_member,
+        reason="Matrix",
+    )
+    readiness = maturity_services.record_readiness_assessment(
+        organisation,
+        answers={q.key: 2 for q in READINESS_QUESTIONS},
+        actor=board_member,
+    )
+    service = maturity_services.record_service_assessment(
+        organisation,
+        leika_key="99107002000000",
+        answers={c.key: 3 for c in ASKED_CRITERIA},
+        use_case_support={},
+        actor=board_member,
+    )
+    measure = maturity_services.create_measure(
+        organisation,
+        actor=board_member,
+        reason="Matrix",
+        dimension="process_clarity",
+        title="Prozesse modellieren",
+        owner_role="Hauptamt",
+        due_date=datetime.date(2027, 5, 1),
+    )
+    return {"readiness": readiness, "service_assessment": service, "maturity_measure": measure}
 
 
 def prepare_workflow(operation: str, world: dict[str, Any], request: Any) -> None:
@@ -426,6 +477,43 @@ def operation_request(name: str, method: str, world: dict[str, Any]) -> tuple[st
             None,
         ),
         ("public-outcome-list", "get"): ("/api/v1/public/outcomes/", None),
+        ("maturity-questionnaires", "get"): ("/api/v1/maturity/questionnaires/", None),
+        ("maturity-readiness-assessment-list", "get"): (
+            "/api/v1/maturity/readiness-assessments/",
+            None,
+        ),
+        ("maturity-readiness-assessment-detail", "get"): (
+            f"/api/v1/maturity/readiness-assessments/{world['readiness'].pk}/",
+            None,
+        ),
+        ("maturity-service-assessment-list", "get"): (
+            "/api/v1/maturity/service-assessments/",
+            None,
+        ),
+        ("maturity-service-assessment-detail", "get"): (
+            f"/api/v1/maturity/service-assessments/{world['service_assessment'].pk}/",
+            None,
+        ),
+        ("maturity-measure-list", "get"): ("/api/v1/maturity/measures/", None),
+        ("maturity-measure-list", "post"): (
+            "/api/v1/maturity/measures/",
+            {
+                "organisation": slug,
+                "dimension": "data_availability",
+                "title": "Register anbinden",
+                "owner_role": "IT-Leitung",
+                "due_date": "2027-03-31",
+                "reason": "Matrix",
+            },
+        ),
+        ("maturity-measure-detail", "get"): (
+            f"/api/v1/maturity/measures/{world['maturity_measure'].pk}/",
+            None,
+        ),
+        ("maturity-measure-detail", "patch"): (
+            f"/api/v1/maturity/measures/{world['maturity_measure'].pk}/",
+            {"status": "in_progress", "reason": "Matrix"},
+        ),
     }
     return bodies[(name, method)]
 

@@ -16,6 +16,8 @@ from evidence import services as evidence_services
 from evidence.models import Document
 from incidents import services as incident_services
 from incidents.models import Incident, Objection
+from maturity import services as maturity_services
+from maturity.questionnaires import ASKED_CRITERIA, READINESS_QUESTIONS
 from portfolio import services as portfolio_services
 from registry import services
 from registry.models import AISystem, WebhookDelivery
@@ -201,6 +203,39 @@ def _candidates(ctx: dict[str, Any], n: int) -> None:
         portfolio_services.rate_candidate(use_case, actor=ctx["board"], benefit=4, effort=2)
 
 
+def _readiness(ctx: dict[str, Any], n: int) -> None:
+    for i in range(n):
+        maturity_services.record_readiness_assessment(
+            ctx["organisation"],
+            answers={q.key: i % 5 for q in READINESS_QUESTIONS},
+            actor=ctx["board"],
+        )
+
+
+def _service_assessments(ctx: dict[str, Any], n: int) -> None:
+    for i in range(n):
+        maturity_services.record_service_assessment(
+            ctx["organisation"],
+            leika_key=f"991070020{ctx['seq']}{i:04d}",
+            answers={c.key: 2 for c in ASKED_CRITERIA},
+            use_case_support={},
+            actor=ctx["board"],
+        )
+
+
+def _maturity_measures(ctx: dict[str, Any], n: int) -> None:
+    for i in range(n):
+        maturity_services.create_measure(
+            ctx["organisation"],
+            actor=ctx["board"],
+            reason="r",
+            dimension="data_availability",
+            title=f"Maßnahme {ctx['seq']}-{i}",
+            owner_role="IT-Leitung",
+            due_date=datetime.date(2027, 1, 1) + datetime.timedelta(days=i),
+        )
+
+
 LISTS: dict[tuple[str, str], tuple[Callable[[dict[str, Any]], str], Callable[..., None]]] = {
     ("use-case-list", "get"): (lambda ctx: "/api/v1/use-cases/", _use_cases),
     ("public-use-case-list", "get"): (lambda ctx: "/api/v1/public/use-cases/", _published),
@@ -220,6 +255,18 @@ LISTS: dict[tuple[str, str], tuple[Callable[[dict[str, Any]], str], Callable[...
     ("portfolio-candidate-list", "get"): (
         lambda ctx: f"/api/v1/portfolio/{ctx['organisation'].slug}/candidates/",
         _candidates,
+    ),
+    ("maturity-readiness-assessment-list", "get"): (
+        lambda ctx: "/api/v1/maturity/readiness-assessments/",
+        _readiness,
+    ),
+    ("maturity-service-assessment-list", "get"): (
+        lambda ctx: "/api/v1/maturity/service-assessments/",
+        _service_assessments,
+    ),
+    ("maturity-measure-list", "get"): (
+        lambda ctx: "/api/v1/maturity/measures/",
+        _maturity_measures,
     ),
 }
 

@@ -177,6 +177,10 @@ NAMES_ITS_VERSION = (
     "If-Match must be the ETag of the current version; any other string is a 412 (a random "
     "one without the stateful phase's link from the GET that gave the ETag)."
 )
+REFERS_BY_SLUG = (
+    "A schema-valid body names the organisation by its slug; a slug of no organisation whose "
+    "maturity pages the caller may open is a 400 naming the field."
+)
 NOT_APPLICABLE: dict[str, dict[Any, str]] = {
     "POST /api/v1/ai-systems/": {schemathesis.checks.positive_data_acceptance: REFERS_BY_ID},
     "POST /api/v1/use-cases/": {schemathesis.checks.positive_data_acceptance: REFERS_BY_ID},
@@ -186,6 +190,12 @@ NOT_APPLICABLE: dict[str, dict[Any, str]] = {
     "POST /api/v1/documents/": {schemathesis.checks.positive_data_acceptance: REFERS_BY_ID},
     "POST /api/v1/outcome-measurements/": {
         schemathesis.checks.positive_data_acceptance: REFERS_BY_ID
+    },
+    "POST /api/v1/maturity/measures/": {
+        schemathesis.checks.positive_data_acceptance: REFERS_BY_SLUG
+    },
+    "PATCH /api/v1/maturity/measures/{id}/": {
+        schemathesis.checks.positive_data_acceptance: NAMES_ITS_VERSION
     },
     **{
         f"{method} /api/v1/{resource}/{{id}}/": {

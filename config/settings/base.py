@@ -242,6 +242,9 @@ PRIVACY_URL = env("PRIVACY_URL", default="")
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 
+# From this day (ISO date) /api/v1/public/use-cases/ may be gone; its answers say so (Sunset).
+PUBLIC_API_V1_SUNSET = env("PUBLIC_API_V1_SUNSET", default="2027-06-30")
+
 # The largest API request body; larger ones are refused with 413 before they are parsed.
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
 # The largest multipart upload (a document and its form fields); checked before it is read.

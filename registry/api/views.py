@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Model, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -25,6 +25,7 @@ from accounts.models import Department, Organisation, User
 from accounts.roles import boards_of, organisations_where
 from registry import permissions, services
 from registry.api import serializers as api
+from registry.api.deprecation import deprecation_headers, deprecation_headers_schema
 from registry.api.etags import etag_for, require_if_match
 from registry.api.filters import (
     AISystemFilter,
@@ -310,16 +311,32 @@ class PublicRecordViewSet(PublicReadViewSet):
         summary=_("Veröffentlichte Anwendungsfälle"),
         description=_("Ohne Anmeldung; genau die öffentlichen Angaben des Transparenzregisters."),
         auth=[],
+        deprecated=True,
+        parameters=deprecation_headers_schema(),
     ),
-    retrieve=extend_schema(summary=_("Ein veröffentlichter Anwendungsfall"), auth=[]),
+    retrieve=extend_schema(
+        summary=_("Ein veröffentlichter Anwendungsfall"),
+        auth=[],
+        deprecated=True,
+        parameters=deprecation_headers_schema(),
+    ),
+    changes=extend_schema(deprecated=True, parameters=deprecation_headers_schema()),
 )
 class PublicUseCaseViewSet(ApiViewMixin, PublicReadViewSet):
-    """/api/v1/public/use-cases/: the public fields, flat."""
+    """/api/v1/public/use-cases/: flat fields; deprecated for v2, answered until its sunset."""
 
     serializer_class = api.PublishedUseCaseSerializer
 
     def get_authenticate_header(self, request: Request) -> str:
         return ""
+
+    def finalize_response(
+        self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        for name, value in deprecation_headers(request).items():
+            response[name] = value
+        return response
 
 
 # -- webhooks -----------------------------------------------------------------------------------

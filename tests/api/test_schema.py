@@ -78,6 +78,27 @@ def test_free_text_in_a_query_parameter_says_that_it_takes_no_nul_character(clie
 
 
 @pytest.mark.django_db
+def test_v1s_public_records_are_deprecated_and_v2s_are_not(client):
+    paths = client.get("/api/schema/?format=json").json()["paths"]
+    public = {
+        path: item["get"].get("deprecated", False)
+        for path, item in paths.items()
+        if path.startswith(("/api/v1/public/use-cases/", "/api/v2/public/use-cases/"))
+        and "log-proofs" not in path
+    }
+    assert public == {
+        "/api/v1/public/use-cases/": True,
+        "/api/v1/public/use-cases/{id}/": True,
+        "/api/v1/public/use-cases/{id}/changes/": True,
+        "/api/v2/public/use-cases/": False,
+        "/api/v2/public/use-cases/{id}/": False,
+        "/api/v2/public/use-cases/{id}/changes/": False,
+    }
+    headers = paths["/api/v1/public/use-cases/"]["get"]["responses"]["200"]["headers"]
+    assert {"Deprecation", "Sunset", "Link"} <= set(headers)
+
+
+@pytest.mark.django_db
 def test_v2s_record_is_described_by_the_open_data_schema_of_a_record(client):
     schema = client.get("/api/schema/?format=json").json()
     record = schema["components"]["schemas"]["PublicRecord"]

@@ -1,5 +1,6 @@
 """System checks of the installation as a whole (run by `manage.py check --deploy` and WSGI)."""
 
+import datetime
 from typing import Any
 
 from django.conf import settings
@@ -65,6 +66,23 @@ def check_open_data_licence(app_configs: Any = None, **kwargs: Any) -> list[Chec
             id="ki_register.E002",
         )
     ]
+
+
+@register("api")
+def check_public_api_sunset(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """The sunset of /api/v1/'s public records is a date its answers can name."""
+    try:
+        datetime.date.fromisoformat(settings.PUBLIC_API_V1_SUNSET)
+    except ValueError:
+        return [
+            Error(
+                _("PUBLIC_API_V1_SUNSET ist kein Datum: %(value)s")
+                % {"value": settings.PUBLIC_API_V1_SUNSET},
+                hint=_("Ein Datum wie 2027-06-30 angeben."),
+                id="ki_register.E003",
+            )
+        ]
+    return []
 
 
 def refuse_to_start_without_broker() -> None:

@@ -242,6 +242,9 @@ PRIVACY_URL = env("PRIVACY_URL", default="")
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 
+# From this day (ISO date) /api/v1/public/use-cases/ may be gone; its answers say so (Sunset).
+PUBLIC_API_V1_SUNSET = env("PUBLIC_API_V1_SUNSET", default="2027-06-30")
+
 # The largest API request body; larger ones are refused with 413 before they are parsed.
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
 # The largest multipart upload (a document and its form fields); checked before it is read.
@@ -273,7 +276,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
-    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Tags and operation ids from the path after the version (registry.api.schema.AutoSchema).
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     # Ids in paths (registry.converters): integers a database can hold.
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}},
     "COMPONENT_SPLIT_REQUEST": True,

@@ -1,14 +1,19 @@
 """The OpenAPI description: problem responses, conditional-request headers and strict bodies."""
 
+import re
 from typing import Any
 
 from drf_spectacular import openapi
+from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.plumbing import list_hash
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.permissions import AllowAny
 
 from registry.api.problems import PROBLEM_CONTENT_TYPE, ProblemSerializer
 from registry.api.serializers import output_fields
+from registry.models import PublishedUseCase, WithheldField
+from registry.public.opendata import record_definitions
 
 ACCEPT_LANGUAGE = OpenApiParameter(
     "Accept-Language",
@@ -48,7 +53,17 @@ PROBLEM_DESCRIPTIONS = {
 }
 
 
+# Each version's operations share the names of their paths after /api/vN (SCHEMA_PATH_PREFIX);
+# a later version's operation ids carry the version, v1's stay as integrators know them.
+LATER_VERSION = re.compile(r"^/api/(v(?!1/)[0-9]+)/")
+
+
 class AutoSchema(openapi.AutoSchema):
+    def get_operation_id(self) -> str:
+        operation_id: str = super().get_operation_id()
+        version = LATER_VERSION.match(self.path)
+        return f"{version.group(1)}_{operation_id}" if version else operation_id
+
     def _is_public(self) -> bool:
         return any(isinstance(p, AllowAny) for p in self.view.get_permissions())
 
@@ -109,6 +124,70 @@ class AutoSchema(openapi.AutoSchema):
             response["description"] = PROBLEM_DESCRIPTIONS[code]
             responses[code] = response
         return responses
+
+
+def _choice_set_ids() -> dict[frozenset[Any], str]:
+    """drf-spectacular's id of each choice set of the public record, by its codes: the record's
+    code lists then share the enum components (and names) of the other representations."""
+    choice_sets: list[list[tuple[Any, Any]]] = [list(WithheldField.Field.choices)] + [
+        list(field.flatchoices) for field in PublishedUseCase._meta.fields if field.choices
+    ]
+    return {
+        frozenset(code for code, _label in choices if code): list_hash(
+            [(code, label) for code, label in choices if code not in ("", None)]
+        )
+        for choices in choice_sets
+    }
+
+
+def openapi_schema(
+    schema: dict[str, Any],
+    definitions: dict[str, Any],
+    choice_sets: dict[frozenset[Any], str] | None = None,
+) -> dict[str, Any]:
+    """A JSON Schema (2020-12) as OpenAPI 3.0 writes it: null as `nullable`, `const` as a
+    one-value enum, a code list as a string enum, references to `definitions` written out."""
+    if choice_sets is None:
+        choice_sets = _choice_set_ids()
+    if "$ref" in schema:
+        referenced = definitions[schema["$ref"].removeprefix("#/$defs/")]
+        return openapi_schema(referenced, definitions, choice_sets)
+    converted: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key == "type" and isinstance(value, list):
+            (converted["type"],) = [name for name in value if name != "null"]
+            if "null" in value:
+                converted["nullable"] = True
+        elif key in {"enum", "const"}:
+            codes = value if key == "enum" else [value]
+            converted["enum"] = codes
+            if all(isinstance(code, str) for code in codes if code is not None):
+                converted.setdefault("type", "string")
+            if None in codes:
+                converted["nullable"] = True
+            choice_set = choice_sets.get(frozenset(code for code in codes if code))
+            if choice_set is not None:
+                converted["x-spec-enum-id"] = choice_set
+        elif key == "properties":
+            converted[key] = {
+                name: openapi_schema(child, definitions, choice_sets)
+                for name, child in value.items()
+            }
+        elif key == "items":
+            converted[key] = openapi_schema(value, definitions, choice_sets)
+        else:
+            converted[key] = value
+    return converted
+
+
+class PublicRecordSchema(OpenApiSerializerExtension):
+    """The public API's record is described by the open data's schema of a record, once."""
+
+    target_class = "registry.api.serializers.PublicRecordSerializer"
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        definitions = record_definitions()
+        return openapi_schema(definitions["use_case"], definitions)
 
 
 # DRF's CharField refuses NUL characters (PostgreSQL cannot store them): free text in a request

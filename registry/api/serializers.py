@@ -24,6 +24,7 @@ from registry.models import (
     WebhookEndpoint,
     WithheldField,
 )
+from registry.public.opendata import record_document
 
 
 class StrictSerializer(serializers.Serializer):
@@ -388,6 +389,14 @@ class PublicChangeSerializer(serializers.Serializer):
     changed_at = serializers.DateTimeField()
     change_type = serializers.ChoiceField(choices=["published", "changed", "withdrawn"])
     changes = PublicFieldChangeSerializer(many=True)
+
+
+class PublicRecordSerializer(serializers.BaseSerializer):
+    """A published use case exactly as the open data give it (`record_document`), with its
+    page's address from the context's `url_for` (a registry.public.opendata.UrlFor)."""
+
+    def to_representation(self, instance: PublishedUseCase) -> dict[str, Any]:
+        return record_document(instance, self.context["url_for"](instance.use_case_id))
 
 
 # -- webhooks -----------------------------------------------------------------------------------

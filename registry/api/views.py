@@ -9,7 +9,8 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Model, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpResponseBase
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -24,6 +25,7 @@ from accounts.models import Department, Organisation, User
 from accounts.roles import boards_of, organisations_where
 from registry import permissions, services
 from registry.api import serializers as api
+from registry.api.deprecation import deprecation_headers, deprecation_headers_schema
 from registry.api.etags import etag_for, require_if_match
 from registry.api.filters import (
     AISystemFilter,
@@ -35,6 +37,7 @@ from registry.api.filters import (
 )
 from registry.api.history import public_changes
 from registry.models import AISystem, PublishedUseCase, WebhookDelivery, WebhookEndpoint
+from registry.public import opendata
 from registry.public import selectors as public_selectors
 from registry.public.caching import cache_headers, cached_data, revalidate
 from registry.webhooks.endpoints import (
@@ -225,18 +228,13 @@ class AISystemViewSet(
 # -- public -------------------------------------------------------------------------------------
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary=_("Veröffentlichte Anwendungsfälle"),
-        description=_("Ohne Anmeldung; genau die öffentlichen Angaben des Transparenzregisters."),
-        auth=[],
-    ),
-    retrieve=extend_schema(summary=_("Ein veröffentlichter Anwendungsfall"), auth=[]),
-)
-class PublicUseCaseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
+    """What every version of the public records shares: no login, the same filters, search,
+    ordering and cursor pages, the pages' ETag and caching, and the public change log."""
+
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
-    serializer_class = api.PublishedUseCaseSerializer
+    lookup_value_converter = "id"
     filter_backends = [IdFilterBackend, FullTextSearchFilter, SearchOrderingFilter]
     filterset_class = PublishedUseCaseFilter
     search_fields = ["title", "short_description", "purpose", "department_name"]
@@ -265,14 +263,14 @@ class PublicUseCaseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         return self.conditional(
             request,
             public_selectors.register_freshness(),
-            lambda: super(PublicUseCaseViewSet, self).list(request, *args, **kwargs).data,
+            lambda: super(PublicReadViewSet, self).list(request, *args, **kwargs).data,
         )
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.conditional(
             request,
             public_selectors.use_case_freshness(int(self.kwargs["pk"])),
-            lambda: super(PublicUseCaseViewSet, self).retrieve(request, *args, **kwargs).data,
+            lambda: super(PublicReadViewSet, self).retrieve(request, *args, **kwargs).data,
         )
 
     @extend_schema(
@@ -287,6 +285,58 @@ class PublicUseCaseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
             return public_changes(self.get_object())
 
         return self.conditional(request, public_selectors.use_case_freshness(int(pk)), build)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Veröffentlichte Anwendungsfälle"),
+        description=_("Ohne Anmeldung; jeder Eintrag genau wie in den offenen Daten (JSON)."),
+        auth=[],
+    ),
+    retrieve=extend_schema(summary=_("Ein veröffentlichter Anwendungsfall"), auth=[]),
+)
+class PublicRecordViewSet(PublicReadViewSet):
+    """/api/v2/public/use-cases/: the open data's record (registry.public.opendata)."""
+
+    serializer_class = api.PublicRecordSerializer
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        page = reverse("registry:use_case", args=[opendata.UrlFor.PLACEHOLDER])
+        url_for = opendata.UrlFor(self.request.build_absolute_uri(page))
+        return {**super().get_serializer_context(), "url_for": url_for}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Veröffentlichte Anwendungsfälle"),
+        description=_("Ohne Anmeldung; genau die öffentlichen Angaben des Transparenzregisters."),
+        auth=[],
+        deprecated=True,
+        parameters=deprecation_headers_schema(),
+    ),
+    retrieve=extend_schema(
+        summary=_("Ein veröffentlichter Anwendungsfall"),
+        auth=[],
+        deprecated=True,
+        parameters=deprecation_headers_schema(),
+    ),
+    changes=extend_schema(deprecated=True, parameters=deprecation_headers_schema()),
+)
+class PublicUseCaseViewSet(ApiViewMixin, PublicReadViewSet):
+    """/api/v1/public/use-cases/: flat fields; deprecated for v2, answered until its sunset."""
+
+    serializer_class = api.PublishedUseCaseSerializer
+
+    def get_authenticate_header(self, request: Request) -> str:
+        return ""
+
+    def finalize_response(
+        self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        for name, value in deprecation_headers(request).items():
+            response[name] = value
+        return response
 
 
 # -- webhooks -----------------------------------------------------------------------------------

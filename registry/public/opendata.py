@@ -378,8 +378,6 @@ def _standards_properties() -> dict[str, Any]:
 
 def json_schema(schema_url: str) -> dict[str, Any]:
     """JSON Schema (2020-12) of the register document, version 1."""
-    nullable_bool = {"type": ["boolean", "null"]}
-    date = {"type": ["string", "null"], "format": "date"}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": schema_url,
@@ -409,126 +407,134 @@ def json_schema(schema_url: str) -> dict[str, Any]:
             "organisation": {"$ref": "#/$defs/organisation"},
             "use_cases": {"type": "array", "items": {"$ref": "#/$defs/use_case"}},
         },
-        "$defs": {
-            "organisation": {
-                "type": "object",
-                "required": ["name", "slug", "ags"],
-                "properties": {
-                    "name": {"type": "string"},
-                    "slug": {"type": "string", "description": "Kurzname in Adressen"},
-                    "ags": {
-                        "type": "string",
-                        "pattern": "^[0-9]{8}$",
-                        "description": "Amtlicher Gemeindeschlüssel",
-                    },
+        "$defs": record_definitions(),
+    }
+
+
+def record_definitions() -> dict[str, Any]:
+    """JSON Schema (2020-12) of a record (`use_case`, record_document) and of its `organisation`:
+    the one description of the public record, for the document and the public API alike."""
+    nullable_bool = {"type": ["boolean", "null"]}
+    date = {"type": ["string", "null"], "format": "date"}
+    return {
+        "organisation": {
+            "type": "object",
+            "required": ["name", "slug", "ags"],
+            "properties": {
+                "name": {"type": "string"},
+                "slug": {"type": "string", "description": "Kurzname in Adressen"},
+                "ags": {
+                    "type": "string",
+                    "pattern": "^[0-9]{8}$",
+                    "description": "Amtlicher Gemeindeschlüssel",
                 },
             },
-            "use_case": {
-                "type": "object",
-                "required": [
-                    "id",
-                    "url",
-                    "organisation",
-                    "title",
-                    "short_description",
-                    "status",
-                    "withheld",
-                    "first_published_at",
-                    "published_at",
-                ],
-                "properties": {
-                    "id": {
-                        "type": "integer",
-                        "description": "Stabile Kennung des Anwendungsfalls in diesem Register",
-                    },
-                    "url": {"type": "string", "format": "uri"},
-                    "organisation": {"$ref": "#/$defs/organisation"},
-                    "department": {"type": "string", "description": "Fachbereich"},
-                    "title": {"type": "string"},
-                    "short_description": {"type": "string"},
-                    "purpose": _text("Zweck"),
-                    "status": _enum(UseCase.Status.choices, nullable=False),
-                    "start_date": date,
-                    "end_date": date,
-                    "responsible_role": {"type": "string"},
-                    "public_contact_email": {"type": "string"},
-                    "risk_class": _enum(UseCase.RiskClass.choices),
-                    "ai_system": {
-                        "type": "object",
-                        "properties": {
-                            "name": _text("KI-System"),
-                            "technique": _enum(AISystem.Technique.choices),
-                            "vendor": _text("Anbieter"),
-                            "product": _text("Produkt"),
-                            "model": _text("Modell"),
-                            "hosting": _enum(AISystem.Hosting.choices),
-                        },
-                    },
-                    "legal_bases": {
-                        "type": ["array", "null"],
-                        "items": {
-                            "type": "object",
-                            "properties": {
-                                "law": {"type": "string"},
-                                "provision": {"type": "string"},
-                                "url": {"type": "string"},
-                            },
-                        },
-                    },
-                    "legal_basis_explanation": _text("Erläuterung der Rechtsgrundlage"),
-                    "processes_personal_data": nullable_bool,
-                    "processes_special_categories": nullable_bool,
-                    "data_categories": _text("Datenkategorien"),
-                    "data_sources": {
-                        "type": ["array", "null"],
-                        "items": {
-                            "type": "object",
-                            "properties": {
-                                "name": {"type": "string"},
-                                "register": {"type": "string"},
-                                "description": {"type": "string"},
-                            },
-                        },
-                    },
-                    "public_services": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "properties": {
-                                "leika_key": {"type": "string", "pattern": "^[0-9]{14}$"},
-                                "name": {"type": "string"},
-                            },
-                        },
-                    },
-                    "interfaces": _text("Schnittstellen zu Fachverfahren"),
-                    "oversight": {
-                        "type": "object",
-                        "properties": {
-                            "mode": _enum(UseCase.OversightMode.choices),
-                            "role": _text("Aufsicht durch (Funktion)"),
-                            "can_override": nullable_bool,
-                            "can_stop": nullable_bool,
-                        },
-                    },
-                    "objection_procedure": {"type": "string"},
-                    "dpia_status": _enum(UseCase.AssessmentStatus.choices),
-                    "fria_status": _enum(UseCase.AssessmentStatus.choices),
-                    "next_review_date": date,
-                    "withheld": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "required": ["group", "reason"],
-                            "properties": {
-                                "group": _enum(WithheldField.Field.choices, nullable=False),
-                                "reason": {"type": "string"},
-                            },
-                        },
-                    },
-                    "first_published_at": {"type": "string", "format": "date-time"},
-                    "published_at": {"type": "string", "format": "date-time"},
-                    **_standards_properties(),
+        },
+        "use_case": {
+            "type": "object",
+            "required": [
+                "id",
+                "url",
+                "organisation",
+                "title",
+                "short_description",
+                "status",
+                "withheld",
+                "first_published_at",
+                "published_at",
+            ],
+            "properties": {
+                "id": {
+                    "type": "integer",
+                    "description": "Stabile Kennung des Anwendungsfalls in diesem Register",
                 },
+                "url": {"type": "string", "format": "uri"},
+                "organisation": {"$ref": "#/$defs/organisation"},
+                "department": {"type": "string", "description": "Fachbereich"},
+                "title": {"type": "string"},
+                "short_description": {"type": "string"},
+                "purpose": _text("Zweck"),
+                "status": _enum(UseCase.Status.choices, nullable=False),
+                "start_date": date,
+                "end_date": date,
+                "responsible_role": {"type": "string"},
+                "public_contact_email": {"type": "string"},
+                "risk_class": _enum(UseCase.RiskClass.choices),
+                "ai_system": {
+                    "type": "object",
+                    "properties": {
+                        "name": _text("KI-System"),
+                        "technique": _enum(AISystem.Technique.choices),
+                        "vendor": _text("Anbieter"),
+                        "product": _text("Produkt"),
+                        "model": _text("Modell"),
+                        "hosting": _enum(AISystem.Hosting.choices),
+                    },
+                },
+                "legal_bases": {
+                    "type": ["array", "null"],
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "law": {"type": "string"},
+                            "provision": {"type": "string"},
+                            "url": {"type": "string"},
+                        },
+                    },
+                },
+                "legal_basis_explanation": _text("Erläuterung der Rechtsgrundlage"),
+                "processes_personal_data": nullable_bool,
+                "processes_special_categories": nullable_bool,
+                "data_categories": _text("Datenkategorien"),
+                "data_sources": {
+                    "type": ["array", "null"],
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "name": {"type": "string"},
+                            "register": {"type": "string"},
+                            "description": {"type": "string"},
+                        },
+                    },
+                },
+                "public_services": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "leika_key": {"type": "string", "pattern": "^[0-9]{14}$"},
+                            "name": {"type": "string"},
+                        },
+                    },
+                },
+                "interfaces": _text("Schnittstellen zu Fachverfahren"),
+                "oversight": {
+                    "type": "object",
+                    "properties": {
+                        "mode": _enum(UseCase.OversightMode.choices),
+                        "role": _text("Aufsicht durch (Funktion)"),
+                        "can_override": nullable_bool,
+                        "can_stop": nullable_bool,
+                    },
+                },
+                "objection_procedure": {"type": "string"},
+                "dpia_status": _enum(UseCase.AssessmentStatus.choices),
+                "fria_status": _enum(UseCase.AssessmentStatus.choices),
+                "next_review_date": date,
+                "withheld": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["group", "reason"],
+                        "properties": {
+                            "group": _enum(WithheldField.Field.choices, nullable=False),
+                            "reason": {"type": "string"},
+                        },
+                    },
+                },
+                "first_published_at": {"type": "string", "format": "date-time"},
+                "published_at": {"type": "string", "format": "date-time"},
+                **_standards_properties(),
             },
         },
     }

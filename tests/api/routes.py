@@ -1,10 +1,10 @@
-"""Every operation of /api/v1/, read from the URL configuration."""
+"""Every operation of /api/v1/ and /api/v2/, read from the URL configuration."""
 
 from collections.abc import Iterator
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-API_PREFIX = "api/v1/"
+API_PREFIXES = ("api/v1/", "api/v2/")
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -27,10 +27,10 @@ def _methods(pattern: URLPattern) -> list[str]:
 
 
 def api_operations() -> list[tuple[str, str]]:
-    """(url name, method) for every operation under /api/v1/."""
+    """(url name, method) for every operation under /api/v1/ and /api/v2/."""
     operations = []
     for route, pattern in _walk(get_resolver().url_patterns):
-        if not route.startswith(API_PREFIX):
+        if not route.startswith(API_PREFIXES):
             continue
         for method in _methods(pattern):
             operations.append((pattern.name or route, method))

@@ -239,6 +239,7 @@ def _maturity_measures(ctx: dict[str, Any], n: int) -> None:
 LISTS: dict[tuple[str, str], tuple[Callable[[dict[str, Any]], str], Callable[..., None]]] = {
     ("use-case-list", "get"): (lambda ctx: "/api/v1/use-cases/", _use_cases),
     ("public-use-case-list", "get"): (lambda ctx: "/api/v1/public/use-cases/", _published),
+    ("v2-public-use-case-list", "get"): (lambda ctx: "/api/v2/public/use-cases/", _published),
     ("ai-system-list", "get"): (lambda ctx: "/api/v1/ai-systems/", _ai_systems),
     ("department-list", "get"): (lambda ctx: "/api/v1/departments/", _departments),
     ("organisation-list", "get"): (lambda ctx: "/api/v1/organisations/", _organisations),

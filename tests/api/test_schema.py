@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from registry.api.pagination import CURSOR_FORMAT
+from registry.public.opendata import record_definitions
 from tests.conftest import make_use_case
 
 
@@ -73,6 +74,44 @@ def test_free_text_in_a_query_parameter_says_that_it_takes_no_nul_character(clie
     }
     assert takes_nul == set()
     assert "get /api/v1/departments/ ?search" in {where for where, _ in texts}
+    assert "get /api/v2/public/use-cases/ ?search" in {where for where, _ in texts}
+
+
+@pytest.mark.django_db
+def test_v1s_public_records_are_deprecated_and_v2s_are_not(client):
+    paths = client.get("/api/schema/?format=json").json()["paths"]
+    public = {
+        path: item["get"].get("deprecated", False)
+        for path, item in paths.items()
+        if path.startswith(("/api/v1/public/use-cases/", "/api/v2/public/use-cases/"))
+        and "log-proofs" not in path
+    }
+    assert public == {
+        "/api/v1/public/use-cases/": True,
+        "/api/v1/public/use-cases/{id}/": True,
+        "/api/v1/public/use-cases/{id}/changes/": True,
+        "/api/v2/public/use-cases/": False,
+        "/api/v2/public/use-cases/{id}/": False,
+        "/api/v2/public/use-cases/{id}/changes/": False,
+    }
+    headers = paths["/api/v1/public/use-cases/"]["get"]["responses"]["200"]["headers"]
+    assert {"Deprecation", "Sunset", "Link"} <= set(headers)
+
+
+@pytest.mark.django_db
+def test_v2s_record_is_described_by_the_open_data_schema_of_a_record(client):
+    schema = client.get("/api/schema/?format=json").json()
+    record = schema["components"]["schemas"]["PublicRecord"]
+    documented = record_definitions()["use_case"]
+    assert list(record["properties"]) == list(documented["properties"])
+    assert record["required"] == documented["required"]
+    # Nested as in the download, nullable where the download's record may be null.
+    assert record["properties"]["ai_system"]["properties"]["vendor"]["nullable"] is True
+    assert record["properties"]["organisation"]["required"] == ["name", "slug", "ags"]
+    page = schema["paths"]["/api/v2/public/use-cases/{id}/"]["get"]["responses"]["200"]
+    assert page["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/PublicRecord"
+    }
 
 
 @pytest.mark.django_db

@@ -107,6 +107,11 @@ def public_bodies(client, use_case) -> dict[str, str]:
         "/organisationen/lindenfeld/daten/register.json",
         "/daten/aenderungen.atom",
         "/organisationen/lindenfeld/daten/aenderungen.atom",
+        *(
+            f"/api/{api}/public/use-cases/{path}"
+            for api in ("v1", "v2")
+            for path in ("", f"{use_case.pk}/", f"{use_case.pk}/changes/")
+        ),
     ]
     bodies = {}
     for url in urls:

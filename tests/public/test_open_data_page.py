@@ -88,7 +88,7 @@ def test_the_page_answers_304_until_the_register_or_a_size_changes(client, publi
 def test_the_page_links_the_api_documentation(client, db):
     html = page(client)
     assert 'href="/api/schema/redoc/"' in html
-    assert "/api/v1/public/use-cases/" in html
+    assert "/api/v2/public/use-cases/" in html
 
 
 def test_the_page_runs_one_query_however_large_the_register(

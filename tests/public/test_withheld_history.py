@@ -80,6 +80,9 @@ def public_bodies(client, use_case) -> dict[str, str]:
         "/api/v1/public/use-cases/",
         f"/api/v1/public/use-cases/{use_case.pk}/",
         f"/api/v1/public/use-cases/{use_case.pk}/changes/",
+        "/api/v2/public/use-cases/",
+        f"/api/v2/public/use-cases/{use_case.pk}/",
+        f"/api/v2/public/use-cases/{use_case.pk}/changes/",
     ]
     return {url: body(client.get(url)) for url in urls}
 
@@ -97,12 +100,17 @@ def test_a_value_withheld_after_publication_appears_on_no_public_surface(
     for url, text in bodies.items():
         assert SECRET not in text, (url, text[text.find(SECRET) - 200 :][:400])
     # Searches echo their term, so they are asked whether they find it instead.
-    assert client.get("/api/v1/public/use-cases/", {"search": SECRET}).json()["results"] == []
+    for version in ("v1", "v2"):
+        found = client.get(f"/api/{version}/public/use-cases/", {"search": SECRET}).json()
+        assert found["results"] == []
     assert "Wohngeld-Assistent" not in body(client.get("/", {"q": SECRET}))
 
 
-def test_the_api_change_log_keeps_a_withheld_change_without_its_values(client, withheld_later):
-    log = client.get(f"/api/v1/public/use-cases/{withheld_later.pk}/changes/").json()
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_the_api_change_log_keeps_a_withheld_change_without_its_values(
+    client, withheld_later, version
+):
+    log = client.get(f"/api/{version}/public/use-cases/{withheld_later.pk}/changes/").json()
     vendor_changes = [
         change for entry in log for change in entry["changes"] if change["field"] == "vendor"
     ]
@@ -184,6 +192,7 @@ def test_withholding_replaces_every_cached_public_answer(
         f"/anwendungsfaelle/{use_case.pk}/versionen/{first.history_id}/",
         f"/api/v1/public/use-cases/{use_case.pk}/changes/",
         "/daten/aenderungen.atom",
+        f"/api/v2/public/use-cases/{use_case.pk}/",
     ]
     before = {}
     for url in urls:
@@ -191,10 +200,11 @@ def test_withholding_replaces_every_cached_public_answer(
         before[url] = response["ETag"]
         assert response.status_code == 200
     # The answers are cached now: a second request only asks for the data version.
-    for url in (urls[0], urls[2]):
+    for url in (urls[0], urls[2], urls[4]):
         with django_assert_max_num_queries(1):
             client.get(url)
     assert SECRET in body(client.get(urls[1]))
+    assert SECRET in body(client.get(urls[4]))
     withhold(use_case, board_member, "ai_system")
     publish(use_case)
     for url in urls:

@@ -74,7 +74,7 @@ def _record_source(record: Any) -> Source:
         id=record.use_case_id,
         published_at=record.published_at,
         path=reverse("registry:use_case", args=[record.use_case_id]),
-        api_path=f"/api/v1/public/use-cases/{record.use_case_id}/",
+        api_path=f"/api/v2/public/use-cases/{record.use_case_id}/",
         values={name: getattr(record, name) for name in SYNC_FIELDS},
     )
 

@@ -38,7 +38,7 @@ class ExportContext:
 
     def api_url(self, use_case_id: int) -> str:
         """The record in the public API, machine-readable."""
-        return self.absolute(f"/api/v1/public/use-cases/{use_case_id}/")
+        return self.absolute(f"/api/v2/public/use-cases/{use_case_id}/")
 
     def stable_uuid(self, use_case_id: int) -> str:
         return str(uuid.uuid5(UUID_NAMESPACE, f"{self.site_url.rstrip('/')}/{use_case_id}"))

@@ -109,3 +109,14 @@ def pdf_structure_types(pdf: bytes) -> set[str]:
     heads, _streams = _objects(pdf)
     # Actions have an /S too ("/S /URI"); the few extra names do not matter for a subset test.
     return {kind.decode() for head in heads.values() for kind in re.findall(rb"/S /(\w+)", head)}
+
+
+def pdf_font_names(pdf: bytes) -> set[str]:
+    """The names of the fonts the PDF embeds, without the subset prefix ("ABCDEF+")."""
+    heads, _streams = _objects(pdf)
+    return {
+        name.decode().split("+", 1)[-1]
+        for head in heads.values()
+        for name in re.findall(rb"/BaseFont\s*/([^\s/<>\[\]()]+)", head)
+    }
+

@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.logos import read_logo
 from governance.models import TransparencyReport
 from governance.reports.content import ReportContent, build_report_content
 
@@ -120,16 +121,30 @@ def html_to_pdf(document: str, *, embedded: Mapping[str, EmbeddedFile] | None = 
     return pdf
 
 
+# The address the report's document gives the organisation's logo; html_to_pdf serves it.
+LOGO_ADDRESS = "ki-register-file:logo"
+
+
 def render_report_pdf(content: ReportContent, body: str) -> bytes:
-    """The report as a tagged PDF (PDF/UA-1) for printing and archiving."""
+    """The report as a tagged PDF (PDF/UA-1) for printing and archiving, with the organisation's
+    logo (if it has one) embedded in its header."""
     # The report page's stylesheet, inlined: WeasyPrint fetches nothing.
     report_css = static_stylesheet("css/report.css")
+    logo = read_logo(content.organisation.logo.name)
+    embedded = {}
+    if logo is not None:
+        embedded[LOGO_ADDRESS] = EmbeddedFile(logo.content, logo.content_type)
     with translation.override("de"):
         document = render_to_string(
             "governance/reports/report_document.html",
-            {"content": content, "body": body, "report_css": report_css},
+            {
+                "content": content,
+                "body": body,
+                "report_css": report_css,
+                "logo_src": LOGO_ADDRESS if logo is not None else "",
+            },
         )
-    return html_to_pdf(document)
+    return html_to_pdf(document, embedded=embedded)
 
 
 def _claim(report_id: int, token: str) -> TransparencyReport | None:

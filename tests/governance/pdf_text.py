@@ -120,3 +120,15 @@ def pdf_font_names(pdf: bytes) -> set[str]:
         for name in re.findall(rb"/BaseFont\s*/([^\s/<>\[\]()]+)", head)
     }
 
+
+def pdf_images(pdf: bytes) -> list[tuple[int, int]]:
+    """The width and height of each image the PDF holds."""
+    heads, _streams = _objects(pdf)
+    sizes = []
+    for head in heads.values():
+        if re.search(rb"/Subtype\s*/Image", head):
+            width = re.search(rb"/Width (\d+)", head)
+            height = re.search(rb"/Height (\d+)", head)
+            if width and height:
+                sizes.append((int(width.group(1)), int(height.group(1))))
+    return sizes

@@ -6,6 +6,7 @@ scripts. The storage name comes from random bits and the checked image type, nev
 uploader's file name.
 """
 
+import io
 import re
 import secrets
 from dataclasses import dataclass
@@ -55,26 +56,35 @@ def _refuse(message: str) -> ValidationError:
 
 
 def check_logo(upload: File) -> str:  # type: ignore[type-arg]
-    """The Pillow format of an upload that is a real PNG or JPEG of at most 1 MB and 2000 × 2000
-    pixels; ValidationError naming the field otherwise."""
+    """The Pillow format of an upload that is a real, complete PNG or JPEG of at most 1 MB and
+    2000 × 2000 pixels; ValidationError naming the field otherwise."""
     if upload.size is not None and upload.size > MAX_LOGO_BYTES:
         raise _refuse(_("Das Logo darf höchstens 1 MB groß sein."))
     upload.seek(0)
+    content = upload.read(MAX_LOGO_BYTES + 1)
+    upload.seek(0)
+    if len(content) > MAX_LOGO_BYTES:
+        raise _refuse(_("Das Logo darf höchstens 1 MB groß sein."))
+    not_an_image = _refuse(_("Das Logo muss ein PNG- oder JPEG-Bild sein."))
     try:
         # Only the two accepted decoders are tried: nothing else is even parsed.
-        with Image.open(upload, formats=list(LOGO_TYPES)) as image:
+        with Image.open(io.BytesIO(content), formats=list(LOGO_TYPES)) as image:
             kind = image.format
             width, height = image.size
             if width > MAX_LOGO_PIXELS or height > MAX_LOGO_PIXELS:
                 raise _refuse(_("Das Logo darf höchstens 2000 × 2000 Pixel groß sein."))
-            # Decoding the pixels finds a truncated or corrupt file that the header hides.
+            # A PNG's chunks and checksums, to its end.
+            image.verify()
+        with Image.open(io.BytesIO(content), formats=list(LOGO_TYPES)) as image:
             image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise _refuse(_("Das Logo muss ein PNG- oder JPEG-Bild sein.")) from None
-    finally:
-        upload.seek(0)
+        raise not_an_image from None
+    # WeasyPrint switches on Pillow's LOAD_TRUNCATED_IMAGES for the whole process, so decoding
+    # alone does not find a cut-off JPEG: it must end with its end-of-image marker.
+    if kind == "JPEG" and not content.rstrip(b"\0\r\n ").endswith(b"\xff\xd9"):
+        raise not_an_image
     if kind not in LOGO_TYPES:
-        raise _refuse(_("Das Logo muss ein PNG- oder JPEG-Bild sein."))
+        raise not_an_image
     return kind
 
 

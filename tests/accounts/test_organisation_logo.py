@@ -4,6 +4,10 @@ import io
 import re
 
 import pytest
+
+# Imported, WeasyPrint makes Pillow accept truncated images process-wide (as in every worker that
+# has rendered a PDF): the logo check must not depend on that.
+import weasyprint  # noqa: F401
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -63,11 +67,12 @@ def test_a_jpeg_named_png_is_stored_as_the_jpeg_it_is(organisation):
         (SVG, "logo.svg", "PNG- oder JPEG-Bild"),
         (b"Das ist kein Bild, nur Text.\n" * 10, "logo.png", "PNG- oder JPEG-Bild"),
         (image_bytes("GIF"), "logo.gif", "PNG- oder JPEG-Bild"),
-        (image_bytes()[:60], "logo.png", "PNG- oder JPEG-Bild"),
+        (image_bytes(size=(300, 200))[:-5], "logo.png", "PNG- oder JPEG-Bild"),
+        (image_bytes("JPEG", size=(300, 200))[:-300], "logo.jpg", "PNG- oder JPEG-Bild"),
         (image_bytes(size=(2001, 10)), "logo.png", "2000 × 2000 Pixel"),
         (image_bytes() + b"\0" * (1024 * 1024), "logo.png", "1 MB"),
     ],
-    ids=["svg", "renamed-text", "gif", "truncated", "too-wide", "too-big"],
+    ids=["svg", "renamed-text", "gif", "truncated-png", "truncated-jpeg", "too-wide", "too-big"],
 )
 def test_a_bad_upload_is_refused_naming_the_field_and_changes_nothing(
     organisation, tmp_path, content, name, message

@@ -121,10 +121,11 @@ def create_organisation(
     """Create an organisation with the groups that carry its object permissions."""
     _require_reason(reason)
     organisation = Organisation(name=name, slug=slug, ags=ags)
-    if "logo" in fields:
-        fields["logo"] = _stored_logo(fields["logo"])
+    logo = fields.pop("logo", None)
     _assign(organisation, fields, ORGANISATION_FIELDS)
     organisation.full_clean(exclude=["board_group", "members_group", "auditors_group"])
+    # Stored only once the rest is valid: a refused organisation leaves no file behind.
+    organisation.logo.name = _stored_logo(logo)
     organisation.board_group = Group.objects.create(name=f"org:{ags}:board")
     organisation.members_group = Group.objects.create(name=f"org:{ags}:members")
     organisation.auditors_group = Group.objects.create(name=f"org:{ags}:auditors")

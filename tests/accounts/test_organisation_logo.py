@@ -88,6 +88,29 @@ def test_a_bad_upload_is_refused_naming_the_field_and_changes_nothing(
     assert stored_files(tmp_path) == []
 
 
+def test_a_new_organisation_may_come_with_a_logo(db, tmp_path):
+    created = services.create_organisation(
+        actor=None,
+        reason="Neu",
+        name="Gemeinde Ahornbach",
+        slug="ahornbach",
+        ags="07999002",
+        logo=upload(image_bytes("JPEG")),
+    )
+    assert re.fullmatch(r"logos/[0-9a-f]{2}/[0-9a-f]{64}\.jpg", created.logo.name)
+    with pytest.raises(ValidationError) as refused:
+        services.create_organisation(
+            actor=None, reason="Neu", name="X", slug="x", ags="07999003", logo=upload(SVG)
+        )
+    assert "logo" in refused.value.message_dict
+    assert not Organisation.objects.filter(slug="x").exists()
+    with pytest.raises(ValidationError):
+        services.create_organisation(
+            actor=None, reason="Neu", name="Y", slug="y", ags="kaputt", logo=upload(image_bytes())
+        )
+    assert stored_files(tmp_path) == [created.logo_key]
+
+
 def test_a_storage_name_is_refused_as_a_logo(organisation, tmp_path):
     # Else a logo could point at any stored file, a report's PDF say.
     (tmp_path / "berichte").mkdir()

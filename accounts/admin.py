@@ -7,6 +7,8 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models
 from django.db.models import ForeignKey, ManyToManyField, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -16,7 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 import safejson
-from accounts import services
+from accounts import logos, services
 from accounts.admin_history import LabelledHistoryAdmin
 from accounts.admin_scope import (
     OrganisationScopedAdminMixin,
@@ -91,9 +93,67 @@ class UserAdmin(DjangoUserAdmin[User]):
         return is_operator(request.user)
 
 
+class _CurrentLogo:
+    """The stored logo as Django's file input shows it: linked to its public address."""
+
+    def __init__(self, url: str, label: str) -> None:
+        self.url = url
+        self.label = label
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class LogoInput(forms.ClearableFileInput):
+    """The logo's file input: PNG and JPEG only; the current logo links to the logo view, never
+    to a storage URL (the media directory is served by no one)."""
+
+    current: _CurrentLogo | None = None
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={"accept": "image/png,image/jpeg", **(attrs or {})})
+
+    def is_initial(self, value: object) -> bool:
+        return bool(value and getattr(value, "name", ""))
+
+    def format_value(self, value: object) -> Any:
+        return self.current if self.is_initial(value) else None
+
+
+class OrganisationAdminForm(forms.ModelForm[Organisation]):
+    """The organisation's change form: the logo checked as accounts.logos checks it (the
+    admin's own fields and widgets as usual; the logo's input is OrganisationAdmin's)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("logo")
+        if not isinstance(field, forms.FileField):
+            return
+        # The uploader's file name is never kept: its length must not refuse a logo.
+        field.max_length = None
+        if self.instance.pk and self.instance.logo:
+            url = reverse(
+                "registry:organisation_logo", args=[self.instance.slug, self.instance.logo_key]
+            )
+            field.widget.current = _CurrentLogo(
+                url, gettext("Logo: %(name)s") % {"name": self.instance.name}
+            )
+
+    def clean_logo(self) -> Any:
+        upload = self.cleaned_data.get("logo")
+        if isinstance(upload, UploadedFile):
+            try:
+                logos.check_logo(upload)
+            except ValidationError as error:
+                raise forms.ValidationError(error.message_dict["logo"]) from None
+        return upload
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(OrganisationScopedAdminMixin, LabelledHistoryAdmin):
     organisation_path = "pk"
+    form = OrganisationAdminForm
+    formfield_overrides = {models.FileField: {"widget": LogoInput}}
     list_display = ("name", "ags", "contact_email")
     search_fields = ("name", "ags")
     prepopulated_fields = {"slug": ("name",)}
@@ -112,7 +172,26 @@ class OrganisationAdmin(OrganisationScopedAdminMixin, LabelledHistoryAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # Whether an organisation is an IT service provider is the operator's decision, too.
-        return () if is_operator(request.user) else ("kind",)
+        readonly: tuple[str, ...] = () if is_operator(request.user) else ("kind",)
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Read-only, the admin would link the file's storage URL; the logo view instead.
+            readonly = (*readonly, "logo_shown")
+        return readonly
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = super().get_fields(request, obj)
+        if "logo_shown" in fields:
+            return [name for name in fields if name != "logo"]
+        return fields
+
+    @admin.display(description=_("Logo"))
+    def logo_shown(self, obj: Organisation) -> str:
+        if not obj.logo:
+            return "–"
+        url = reverse("registry:organisation_logo", args=[obj.slug, obj.logo_key])
+        return format_html(
+            '<a href="{}">{}</a>', url, gettext("Logo: %(name)s") % {"name": obj.name}
+        )
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return is_operator(request.user)

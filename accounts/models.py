@@ -90,6 +90,20 @@ class Organisation(models.Model):
     )
     contact_email = models.EmailField(_("Kontaktadresse (Funktionspostfach)"), blank=True)
     website = models.URLField(_("Website"), blank=True)
+    # A storage name from accounts.logos (random, with the checked type's extension); set only
+    # through accounts.services.update_organisation, which checks and stores the upload.
+    logo = models.FileField(
+        _("Logo"),
+        upload_to="logos/",
+        max_length=100,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_(
+            "PNG oder JPEG, höchstens 1 MB und 2000 × 2000 Pixel. Erscheint im "
+            "Transparenzbericht und auf der öffentlichen Seite der Organisation."
+        ),
+    )
     review_interval_high_risk_months = models.PositiveSmallIntegerField(
         _("Überprüfungsintervall Hochrisiko (Monate)"), default=12
     )
@@ -122,6 +136,11 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def logo_key(self) -> str:
+        """The last part of the logo's address (registry:organisation_logo); empty without one."""
+        return self.logo.name.rsplit("/", 1)[-1] if self.logo else ""
 
 
 class ProviderMembership(models.Model):

@@ -15,9 +15,12 @@ import re2
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
+from accounts import logos
 from accounts.claims import (
     Evaluation,
     Grant,
@@ -45,6 +48,7 @@ ORGANISATION_FIELDS = frozenset(
         "ags",
         "contact_email",
         "website",
+        "logo",
         "legal_form",
         "kind",
         "review_interval_high_risk_months",
@@ -117,8 +121,11 @@ def create_organisation(
     """Create an organisation with the groups that carry its object permissions."""
     _require_reason(reason)
     organisation = Organisation(name=name, slug=slug, ags=ags)
+    logo = fields.pop("logo", None)
     _assign(organisation, fields, ORGANISATION_FIELDS)
     organisation.full_clean(exclude=["board_group", "members_group", "auditors_group"])
+    # Stored only once the rest is valid: a refused organisation leaves no file behind.
+    organisation.logo.name = _stored_logo(logo)
     organisation.board_group = Group.objects.create(name=f"org:{ags}:board")
     organisation.members_group = Group.objects.create(name=f"org:{ags}:members")
     organisation.auditors_group = Group.objects.create(name=f"org:{ags}:auditors")
@@ -131,8 +138,9 @@ def create_organisation(
 def update_organisation(
     organisation: Organisation, *, actor: User | None, reason: str, **fields: Any
 ) -> Organisation:
-    """Change an organisation's name, contact or review intervals; its kind only while no
-    provider membership depends on it."""
+    """Change an organisation's name, contact, logo or review intervals; its kind only while no
+    provider membership depends on it. A logo upload is checked (accounts.logos) and stored
+    under a fresh name; the replaced file is deleted once the change is committed."""
     if "kind" in fields and fields["kind"] != organisation.kind:
         linked = ProviderMembership.objects.filter(
             models.Q(organisation=organisation) | models.Q(provider=organisation)
@@ -146,8 +154,34 @@ def update_organisation(
                     )
                 }
             )
-    _update(organisation, fields, ORGANISATION_FIELDS, actor=actor, reason=reason)
+    previous_logo = organisation.logo.name
+    if "logo" in fields:
+        _require_reason(reason)
+        fields["logo"] = _stored_logo(fields["logo"], previous_logo)
+    try:
+        _update(organisation, fields, ORGANISATION_FIELDS, actor=actor, reason=reason)
+    except Exception:
+        if fields.get("logo") and fields["logo"] != previous_logo:
+            logos.logo_storage().delete(fields["logo"])
+        raise
+    if previous_logo and organisation.logo.name != previous_logo:
+        # The old file goes once the change is committed; a rolled-back change keeps it.
+        transaction.on_commit(lambda: logos.logo_storage().delete(previous_logo))
     return organisation
+
+
+def _stored_logo(value: object, current: str = "") -> str:
+    """The storage name for a logo given to a service: an upload is checked and stored under a
+    fresh name, the stored logo itself stays, nothing (None, False, "") removes the logo."""
+    if not value:
+        return ""
+    if isinstance(value, FieldFile):
+        if value.name == current:
+            return current
+    elif isinstance(value, File):
+        return logos.store_logo(value)
+    # A storage name or another record's file would let a logo show any stored file.
+    raise ValidationError({"logo": _("Das Logo muss ein PNG- oder JPEG-Bild sein.")})
 
 
 @transaction.atomic

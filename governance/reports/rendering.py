@@ -5,8 +5,11 @@ claims the report with a fresh token and only the run that holds the token at th
 result; a report that is done is never rendered again.
 """
 
+import functools
 import logging
 import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.logos import read_logo
 from governance.models import TransparencyReport
 from governance.reports.content import ReportContent, build_report_content
 
@@ -31,9 +35,64 @@ def render_report_html(content: ReportContent) -> str:
         return render_to_string("governance/reports/report_body.html", {"content": content})
 
 
-def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    # The document is self-contained; nothing may be fetched while rendering it.
-    raise ValueError(f"external resource refused: {url}")
+@dataclass(frozen=True)
+class EmbeddedFile:
+    """A file a document rendered to PDF may name by a fixed address: its bytes and type."""
+
+    content: bytes
+    content_type: str
+
+
+# The site's typeface (static/css/fonts.css), embedded in every PDF: style, weight and the file
+# of KERN UX's npm package in the static files. A document names a face by its address.
+PDF_FONT_FACES = (
+    ("normal", 400, "kern/fonts/fira-sans/FiraSans-Regular.woff2"),
+    ("italic", 400, "kern/fonts/fira-sans/FiraSans-Italic.woff2"),
+    ("normal", 500, "kern/fonts/fira-sans/FiraSans-Medium.woff2"),
+    ("normal", 600, "kern/fonts/fira-sans/FiraSans-SemiBold.woff2"),
+    ("normal", 700, "kern/fonts/fira-sans/FiraSans-Bold.woff2"),
+)
+FONT_ADDRESS = "ki-register-font:"
+
+
+def _font_address(path: str) -> str:
+    return FONT_ADDRESS + path.rsplit("/", 1)[-1]
+
+
+@functools.cache
+def _font_files() -> dict[str, EmbeddedFile]:
+    files = {}
+    for _style, _weight, path in PDF_FONT_FACES:
+        found = finders.find(path)
+        assert isinstance(found, str), f"font file missing from the static files: {path}"
+        with open(found, "rb") as font:
+            files[_font_address(path)] = EmbeddedFile(font.read(), "font/woff2")
+    return files
+
+
+def _font_faces_css() -> str:
+    return "\n".join(
+        f'@font-face {{ font-family: "Fira Sans"; font-style: {style}; font-weight: {weight}; '
+        f'src: url("{_font_address(path)}") format("woff2"); }}'
+        for style, weight, path in PDF_FONT_FACES
+    )
+
+
+def _allow_list_fetcher(files: Mapping[str, EmbeddedFile]) -> Any:
+    """WeasyPrint's fetcher for exactly these addresses; any other stops the rendering."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class AllowListFetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            embedded = files.get(url)
+            if embedded is None:
+                # The document is self-contained: nothing outside the list may be fetched.
+                raise ValueError(f"external resource refused: {url}")
+            return URLFetcherResponse(
+                url, embedded.content, headers={"Content-Type": embedded.content_type}
+            )
+
+    return AllowListFetcher(fail_on_errors=True)
 
 
 def static_stylesheet(name: str) -> str:
@@ -44,29 +103,48 @@ def static_stylesheet(name: str) -> str:
         return css.read()
 
 
-def html_to_pdf(document: str) -> bytes:
-    """A self-contained HTML document as a tagged PDF (PDF/UA-1); nothing is fetched. Its
-    relative links become addresses under SITE_URL: a PDF has no site to be relative to."""
-    from weasyprint import HTML
+def html_to_pdf(document: str, *, embedded: Mapping[str, EmbeddedFile] | None = None) -> bytes:
+    """A self-contained HTML document as a tagged PDF (PDF/UA-1) in the site's typeface ("Fira
+    Sans"); nothing is fetched but the font files and the `embedded` files, by their addresses.
+    Its relative links become addresses under SITE_URL: a PDF has no site to be relative to."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
 
+    fetcher = _allow_list_fetcher({**_font_files(), **(embedded or {})})
+    fonts = FontConfiguration()
+    faces = CSS(string=_font_faces_css(), url_fetcher=fetcher, font_config=fonts)
     base_url = settings.SITE_URL.rstrip("/") + "/"
-    pdf: bytes | None = HTML(
-        string=document, base_url=base_url, url_fetcher=_refuse_fetch
-    ).write_pdf(pdf_variant="pdf/ua-1")
+    pdf: bytes | None = HTML(string=document, base_url=base_url, url_fetcher=fetcher).write_pdf(
+        stylesheets=[faces], font_config=fonts, pdf_variant="pdf/ua-1"
+    )
     assert pdf is not None  # write_pdf without a target returns the bytes
     return pdf
 
 
+# The address the report's document gives the organisation's logo; html_to_pdf serves it.
+LOGO_ADDRESS = "ki-register-file:logo"
+
+
 def render_report_pdf(content: ReportContent, body: str) -> bytes:
-    """The report as a tagged PDF (PDF/UA-1) for printing and archiving."""
+    """The report as a tagged PDF (PDF/UA-1) for printing and archiving, with the organisation's
+    logo (if it has one) embedded in its header."""
     # The report page's stylesheet, inlined: WeasyPrint fetches nothing.
     report_css = static_stylesheet("css/report.css")
+    logo = read_logo(content.organisation.logo.name)
+    embedded = {}
+    if logo is not None:
+        embedded[LOGO_ADDRESS] = EmbeddedFile(logo.content, logo.content_type)
     with translation.override("de"):
         document = render_to_string(
             "governance/reports/report_document.html",
-            {"content": content, "body": body, "report_css": report_css},
+            {
+                "content": content,
+                "body": body,
+                "report_css": report_css,
+                "logo_src": LOGO_ADDRESS if logo is not None else "",
+            },
         )
-    return html_to_pdf(document)
+    return html_to_pdf(document, embedded=embedded)
 
 
 def _claim(report_id: int, token: str) -> TransparencyReport | None:

@@ -52,7 +52,8 @@ def report_detail(request: HttpRequest, slug: str, period: str) -> HttpResponseB
     if parsed is None:
         return _bad_period(request, period)
     report = selectors.access_published_report(slug, parsed)
-    etag = public_etag(request, report.pk, report.published_at)
+    # The header shows the organisation's current logo, whose address changes with the file.
+    etag = public_etag(request, report.pk, report.published_at, report.organisation.logo.name)
     cached = not_modified(request, etag, report.published_at)
     if cached is not None:
         return cached

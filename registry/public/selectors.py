@@ -34,6 +34,7 @@ from django.db.models.functions import Cast, Concat
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from accounts.logos import logo_name
 from accounts.models import Organisation
 from registry.history import compared_fields, field_changes
 from registry.models import AISystem, PublishedUseCase, UseCase
@@ -135,6 +136,15 @@ def access_public_organisation(slug: str) -> Organisation:
     if organisation is None:
         raise Http404
     return organisation
+
+
+def access_organisation_logo(slug: str, key: str) -> str:
+    """The storage name of an organisation's current logo under its address; 404 for any
+    other key. The key's 256 random bits are the address: whoever was shown it may fetch it."""
+    name = logo_name(key)
+    if name is None or not Organisation.objects.filter(slug=slug, logo=name).exists():
+        raise Http404
+    return name
 
 
 def access_published_use_case(use_case_id: int) -> PublishedUseCase:

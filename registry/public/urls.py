@@ -9,6 +9,11 @@ urlpatterns = [
     path("organisationen/", views.organisation_list, name="organisation_list"),
     path("organisationen/<slug:slug>/", views.organisation_detail, name="organisation"),
     path(
+        "organisationen/<slug:slug>/logo/<str:key>",
+        views.organisation_logo,
+        name="organisation_logo",
+    ),
+    path(
         "organisationen/<slug:slug>/daten/register.csv",
         views.register_csv,
         name="organisation_register_csv",

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.http import (
+    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -33,6 +34,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from accounts.logos import logo_content_type, logo_storage
 from accounts.models import Organisation
 from registry.models import WithheldField
 from registry.public import opendata, selectors
@@ -55,6 +57,7 @@ from registry.publication import WITHHELD_GROUPS
 
 PAGE_SIZE = 20
 ORGANISATIONS_PAGE_SIZE = 50
+LOGO_MAX_AGE = 365 * 24 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -258,9 +261,28 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponseBase:
         organisation=organisation,
         context={"organisation": organisation, "counts": counts},
         # Contact details are not history-tracked; they enter the tag directly.
-        freshness_parts=(organisation.name, organisation.contact_email, organisation.website),
+        freshness_parts=(
+            organisation.name,
+            organisation.contact_email,
+            organisation.website,
+            organisation.logo.name,
+        ),
         total=counts["total"],
     )
+
+
+@require_GET
+def organisation_logo(request: HttpRequest, slug: str, key: str) -> HttpResponseBase:
+    """An organisation's logo. Its address changes with the file (a fresh storage name per
+    upload), so every cache may keep it for a year."""
+    name = selectors.access_organisation_logo(slug, key)
+    try:
+        handle = logo_storage().open(name, "rb")
+    except OSError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=logo_content_type(name))
+    patch_cache_control(response, public=True, max_age=LOGO_MAX_AGE, immutable=True)
+    return response
 
 
 def _withheld(record: Any) -> list[dict[str, str]]:

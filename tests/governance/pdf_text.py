@@ -109,3 +109,26 @@ def pdf_structure_types(pdf: bytes) -> set[str]:
     heads, _streams = _objects(pdf)
     # Actions have an /S too ("/S /URI"); the few extra names do not matter for a subset test.
     return {kind.decode() for head in heads.values() for kind in re.findall(rb"/S /(\w+)", head)}
+
+
+def pdf_font_names(pdf: bytes) -> set[str]:
+    """The names of the fonts the PDF embeds, without the subset prefix ("ABCDEF+")."""
+    heads, _streams = _objects(pdf)
+    return {
+        name.decode().split("+", 1)[-1]
+        for head in heads.values()
+        for name in re.findall(rb"/BaseFont\s*/([^\s/<>\[\]()]+)", head)
+    }
+
+
+def pdf_images(pdf: bytes) -> list[tuple[int, int]]:
+    """The width and height of each image the PDF holds."""
+    heads, _streams = _objects(pdf)
+    sizes = []
+    for head in heads.values():
+        if re.search(rb"/Subtype\s*/Image", head):
+            width = re.search(rb"/Width (\d+)", head)
+            height = re.search(rb"/Height (\d+)", head)
+            if width and height:
+                sizes.append((int(width.group(1)), int(height.group(1))))
+    return sizes

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from maturity import services
+from tests.governance.pdf_text import pdf_font_names
 from tests.maturity.conftest import answers
 
 pytestmark = pytest.mark.django_db
@@ -149,6 +150,9 @@ def test_the_roadmap_pdf_is_a_tagged_pdf_named_for_the_organisation(client, sett
     body = response.content
     assert body.startswith(b"%PDF-")
     assert b"/Metadata" in body  # PDF/UA-1 metadata, as written for the transparency report
+    # The site's typeface, as in the transparency report, down to the page numbers.
+    names = pdf_font_names(body)
+    assert "Fira-Sans" in names and all(name.startswith("Fira-Sans") for name in names), names
 
 
 def test_the_roadmap_page_shows_obligations_gaps_and_measures_with_the_timeline_and_table(

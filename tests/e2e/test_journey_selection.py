@@ -82,7 +82,9 @@ def test_a_service_assessment_moves_its_idea_up_the_selection_and_onto_the_roadm
     page.wait_for_url("**/gremium/auswahl/**")
     assert _position(page, other.title) < _position(page, gewerbe.title)  # by title when equal
     page.goto(f"{live_server.url}/arbeitsbereich/{gewerbe.pk}/eignung/")
-    assert page.get_by_text("Reifegrad der unterstützten Leistungen keine Leistung bewertet").count()
+    assert page.get_by_text(
+        "Reifegrad der unterstützten Leistungen keine Leistung bewertet"
+    ).count()
 
     page.goto(f"{live_server.url}/gremium/reifegrad/{organisation.slug}/leistungen/")
     page.get_by_role("row").filter(has_text=GEWERBE).get_by_role("link", name="bewerten").click()
@@ -104,7 +106,9 @@ def test_a_service_assessment_moves_its_idea_up_the_selection_and_onto_the_roadm
     page.get_by_role("link", name=gewerbe.title).first.click()
     page.wait_for_url(f"**/arbeitsbereich/{gewerbe.pk}/eignung/")
     terms = page.get_by_role("table", name="Die Eignung Baustein für Baustein")
-    maturity_row = terms.get_by_role("row").filter(has_text="Reifegrad der unterstützten Leistungen")
+    maturity_row = terms.get_by_role("row").filter(
+        has_text="Reifegrad der unterstützten Leistungen"
+    )
     assert maturity_row.get_by_text("Stufe 4,0").count() == 1
     assert maturity_row.get_by_role("cell", name="+1,0", exact=True).count() == 1
     check_page(page, "selection-suitability")

@@ -104,7 +104,30 @@ class RatingForm(KernForm):
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
-class MeasurementForm(KernForm):
+class MeasuredValueForm(KernForm):
+    """A measurement's value with its source and note: recorded or corrected alike."""
+
+    value = forms.DecimalField(
+        label=_("Wert"),
+        max_digits=12,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        help_text=_("In der Einheit der Kennzahl, z. B. 27 (Tage) oder 0,9 (Rückfragen je Fall)."),
+    )
+    source = forms.CharField(
+        label=_("Quelle"),
+        max_length=200,
+        help_text=_("z. B. Auswertung des Fachverfahrens, Stichprobe, Zeiterfassung"),
+    )
+    note = forms.CharField(
+        label=_("Anmerkung"), required=False, max_length=2000, widget=forms.Textarea
+    )
+
+
+class MeasurementForm(MeasuredValueForm):
+    field_order = ["indicator", "phase", "period_start", "period_end", "value", "source", "note"]
+
     indicator = forms.ChoiceField(label=_("Kennzahl"))
     phase = forms.ChoiceField(
         label=_("Phase"),
@@ -114,22 +137,6 @@ class MeasurementForm(KernForm):
     )
     period_start = forms.DateField(label=_("Zeitraum von"), widget=forms.DateInput)
     period_end = forms.DateField(label=_("Zeitraum bis"), widget=forms.DateInput)
-    value = forms.DecimalField(
-        label=_("Wert"),
-        max_digits=12,
-        decimal_places=2,
-        localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-        help_text=_("In der Einheit der Kennzahl, z. B. 27 (Tage) oder 0,9 (Rückfragen je Fall)."),
-    )
-    source = forms.CharField(
-        label=_("Quelle"),
-        max_length=200,
-        help_text=_("z. B. Auswertung des Fachverfahrens, Stichprobe, Zeiterfassung"),
-    )
-    note = forms.CharField(
-        label=_("Anmerkung"), required=False, max_length=2000, widget=forms.Textarea
-    )
 
     def __init__(self, *args: Any, indicators: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -138,25 +145,9 @@ class MeasurementForm(KernForm):
         field.choices = [("", _("bitte wählen")), *indicators]
 
 
-class CorrectionForm(KernForm):
+class CorrectionForm(MeasuredValueForm):
     """A correction of one measurement: value, source and note, with its reason."""
 
-    value = forms.DecimalField(
-        label=_("Wert"),
-        max_digits=12,
-        decimal_places=2,
-        localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-        help_text=_("In der Einheit der Kennzahl, z. B. 27 (Tage) oder 0,9 (Rückfragen je Fall)."),
-    )
-    source = forms.CharField(
-        label=_("Quelle"),
-        max_length=200,
-        help_text=_("z. B. Auswertung des Fachverfahrens, Stichprobe, Zeiterfassung"),
-    )
-    note = forms.CharField(
-        label=_("Anmerkung"), required=False, max_length=2000, widget=forms.Textarea
-    )
     reason = forms.CharField(
         label=_("Grund der Korrektur"),
         max_length=500,

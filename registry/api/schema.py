@@ -193,11 +193,13 @@ class PublicRecordSchema(OpenApiSerializerExtension):
 # DRF's CharField refuses NUL characters (PostgreSQL cannot store them): free text in a request
 # body says so, or a schema-valid body would be refused.
 NO_NUL_PATTERN = "^[^\\u0000]*$"
+# A required text (`minLength` 1) is trimmed before it is checked: white space alone is blank.
+NOT_BLANK_PATTERN = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
 
 
 def _text_without_nul(schema: dict[str, Any]) -> None:
     if schema.get("type") == "string" and not {"format", "enum", "pattern"} & schema.keys():
-        schema["pattern"] = NO_NUL_PATTERN
+        schema["pattern"] = NOT_BLANK_PATTERN if schema.get("minLength", 0) > 0 else NO_NUL_PATTERN
     for child in schema.get("properties", {}).values():
         _text_without_nul(child)
     if isinstance(schema.get("items"), dict):

@@ -31,6 +31,21 @@ from accounts.models import Department, Membership, Organisation, User
 from bench import vocabulary as words
 from governance.models import Decision, ObligationItem, RiskClassification, SignOff, Submission
 from governance.risk import classify, parse_facts, to_json
+from maturity.models import MaturityMeasure, ReadinessAssessment, ServiceAssessment
+from maturity.questionnaires import (
+    ASKED_CRITERIA,
+    ASKED_DIMENSIONS,
+    GOVERNANCE_BASICS,
+    READINESS_MAX_LEVEL,
+    READINESS_QUESTIONS,
+    READINESS_VERSION,
+    SERVICE_MAX_LEVEL,
+    SERVICE_VERSION,
+    governance_level,
+    readiness_levels,
+    service_level,
+)
+from portfolio.models import CandidateRating, Indicator, Measurement
 from registry.models import (
     AccessGrant,
     AISystem,
@@ -123,6 +138,15 @@ ROLE_CYCLE = (
 )
 
 NULL = "\\N"
+
+GOVERNANCE_BASICS_KEYS = tuple(basic.key for basic in GOVERNANCE_BASICS)
+MEASURE_STATUSES = ("planned", "in_progress", "done", "dropped")
+# Standard outcome indicators the generated organisations measure: kind, name, unit, and the
+# range of the baseline value.
+OUTCOME_INDICATORS = (
+    ("processing_time", "Bearbeitungszeit (Median, Tage)", "Tage", 8.0, 40.0),
+    ("follow_up_rate", "Rückfragen je Fall", "je Fall", 0.2, 1.5),
+)
 
 # Questionnaire answers that lead to each risk class; the engine derives class and obligations.
 RISK_FACTS: dict[str, dict[str, Any]] = {
@@ -251,6 +275,10 @@ class OrgPlan:
     heads_by_department: dict[int, list[int]] = field(default_factory=dict)
     others: list[int] = field(default_factory=list)
     reviewers: dict[str, list[int]] = field(default_factory=dict)
+    # Filled while the use cases are generated, read by the maturity and outcome phase.
+    services: dict[str, list[int]] = field(default_factory=dict)
+    ideas: list[int] = field(default_factory=list)
+    running: list[tuple[int, datetime.date]] = field(default_factory=list)
 
 
 class Clock:
@@ -300,7 +328,7 @@ def _app_tables() -> list[str]:
         "guardian_groupobjectpermission",
     }
     # The change log too: its leaves name history rows by id, and the ids start again at 1.
-    for label in ("accounts", "registry", "governance", "ledger"):
+    for label in ("accounts", "registry", "governance", "ledger", "maturity", "portfolio"):
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
             tables.add(model._meta.db_table)
     return sorted(tables)
@@ -334,6 +362,9 @@ def load(tier: Tier, *, seed: int, log: Callable[[str], None]) -> Report:
     mark = time.monotonic()
     generator.use_cases()
     report.seconds["use_cases"] = round(time.monotonic() - mark, 1)
+    mark = time.monotonic()
+    generator.path()
+    report.seconds["maturity_and_outcomes"] = round(time.monotonic() - mark, 1)
     report.rows = generator.rows
     mark = time.monotonic()
     _reset_sequences(generator.models_loaded)
@@ -685,19 +716,19 @@ class _Generator:
             RiskClassification,
             [
                 "id", "use_case_id", "facts", "risk_class", "obligations", "reasons",
-                "rule_set_version", "classified_by_id", "classified_at",
+                "rule_set_version", "timeline", "classified_by_id", "classified_at",
             ],
         )  # fmt: skip
         classifications_history = self._copier(
             RiskClassification.history.model,
             [
                 *history_columns, "id", "use_case_id", "facts", "risk_class", "obligations",
-                "reasons", "rule_set_version", "classified_by_id", "classified_at",
+                "reasons", "rule_set_version", "timeline", "classified_by_id", "classified_at",
             ],
         )  # fmt: skip
         obligation_columns = [
-            "id", "use_case_id", "obligation", "applies", "status", "reason", "updated_by_id",
-            "updated_at",
+            "id", "use_case_id", "obligation", "applies", "status", "reason", "applies_from",
+            "applies_from_source", "updated_by_id", "updated_at",
         ]  # fmt: skip
         obligations = self._copier(ObligationItem, obligation_columns)
         obligations_history = self._copier(
@@ -735,6 +766,15 @@ class _Generator:
             ],
         )
         engine = {risk: to_json(classify(parse_facts(facts))) for risk, facts in RISK_FACTS.items()}
+        # Each obligation's date of application and its source, as governance.obligation_sync
+        # copies them from the classification's timeline.
+        timing = {
+            risk: {
+                entry["obligation"]: (entry.get("applies_from") or NULL, entry.get("source", ""))
+                for entry in result["timeline"]  # type: ignore[attr-defined]
+            }
+            for risk, result in engine.items()
+        }
         classification_id = obligation_id = obligation_history_id = 0
         submission_id = sign_off_id = decision_id = 0
 
@@ -859,6 +899,12 @@ class _Generator:
                     "service": list(services),
                     "withheld": list(withheld),
                 }
+                for key, _name in services:
+                    plan.services.setdefault(key, []).append(use_case_id)
+                if final == "draft":
+                    plan.ideas.append(use_case_id)
+                elif final == "in_operation" and start is not None:
+                    plan.running.append((use_case_id, start))
                 for key, rows in rows_by_kind.items():
                     for row in rows:
                         child_ids[key] += 1
@@ -882,7 +928,8 @@ class _Generator:
                             str(classification_id), str(use_case_id),
                             _public_text(RISK_FACTS[risk]), risk,
                             _public_text(result["obligations"]), _public_text(result["reasons"]),
-                            str(result["rule_set_version"]), str(author), classified_at,
+                            str(result["rule_set_version"]), _public_text(result["timeline"]),
+                            str(author), classified_at,
                         )
                     )  # fmt: skip
                     classifications.add(values)
@@ -904,9 +951,11 @@ class _Generator:
                             or (live and rng.random() < 0.6)
                         )
                         obligation_id += 1
+                        dated, source = timing[risk].get(obligation, (NULL, ""))
                         values = (
                             f"{obligation_id}\t{use_case_id}\t{obligation}\tt\t"
-                            f"{'done' if done else 'open'}\t\t{author}\t{classified_at}"
+                            f"{'done' if done else 'open'}\t\t{dated}\t{_text(source)}\t"
+                            f"{author}\t{classified_at}"
                         )
                         obligations.add(values)
                         obligation_history_id += 1
@@ -1050,6 +1099,229 @@ class _Generator:
             obligations, obligations_history, submissions, sign_offs, decisions,
         )  # fmt: skip
         self.log(f"{use_case_id} use cases, {history_id} history rows.")
+
+    # The path: readiness and service maturity, measures, ratings and outcomes ----------
+
+    def path(self) -> None:
+        """What the boards record along the seed's path, with the history rows the services
+        of `maturity` and `portfolio` would have left (one creation row each)."""
+        rows = {key: self._copier(model, cols) for key, (model, cols) in PATH_SPECS.items()}
+        histories = {
+            key: self._copier(model.history.model, [*HISTORY_COLUMNS, *cols])  # type: ignore[attr-defined]
+            for key, (model, cols) in PATH_SPECS.items()
+        }
+        writer = _PathWriter(self.rng, self.clock, rows, histories)
+        for plan in self.orgs:
+            writer.readiness(plan)
+            writer.services(plan)
+            writer.ratings(plan)
+            writer.outcomes(plan)
+        self._close(*rows.values(), *histories.values())
+        ids = writer.ids
+        self.log(
+            f"{ids['readiness']} readiness and {ids['service']} service assessments, "
+            f"{ids['measure']} measures, {ids['rating']} ratings, "
+            f"{ids['measurement']} measurements."
+        )
+
+
+HISTORY_COLUMNS = (
+    "history_id", "history_date", "history_type", "history_user_id", "history_change_reason",
+)  # fmt: skip
+# The rows of the path's phase: model and the columns the loader fills.
+PATH_SPECS: dict[str, tuple[type[models.Model], list[str]]] = {
+    "readiness": (
+        ReadinessAssessment,
+        [
+            "id", "organisation_id", "questionnaire_version", "answers", "governance_basics",
+            *(f"level_{d.key}" for d in ASKED_DIMENSIONS), "level_governance_basics",
+            "assessed_by_id", "assessed_at",
+        ],
+    ),
+    "service": (
+        ServiceAssessment,
+        [
+            "id", "organisation_id", "leika_key", "service_name", "questionnaire_version",
+            "answers", "use_case_support", "level", "assessed_by_id", "assessed_at",
+        ],
+    ),
+    "measure": (
+        MaturityMeasure,
+        [
+            "id", "organisation_id", "dimension", "title", "owner_role", "due_date",
+            "target_level", "status", "created_by_id", "created_at", "updated_at",
+        ],
+    ),
+    "rating": (CandidateRating, ["id", "use_case_id", "benefit", "effort", "updated_at"]),
+    "indicator": (
+        Indicator,
+        ["id", "organisation_id", "kind", "name", "unit", "direction", "is_public", "updated_at"],
+    ),
+    "measurement": (
+        Measurement,
+        [
+            "id", "use_case_id", "indicator_id", "phase", "period_start", "period_end", "value",
+            "source", "entered_by_id", "created_at", "updated_at",
+        ],
+    ),
+}  # fmt: skip
+DAY = 86_400
+QUARTER = datetime.timedelta(days=90)
+
+
+class _PathWriter:
+    """Writes one organisation's maturity and outcome rows at a time, numbering them."""
+
+    def __init__(
+        self,
+        rng: random.Random,
+        clock: Clock,
+        rows: dict[str, Copier],
+        histories: dict[str, Copier],
+    ) -> None:
+        self.rng = rng
+        self.clock = clock
+        self.rows = rows
+        self.histories = histories
+        self.ids = dict.fromkeys(PATH_SPECS, 0)
+        self.service_names = dict(words.SERVICES)
+
+    def add(self, key: str, actor: int, moment: int, reason: str, *values: object) -> int:
+        """One row with its creation history row; `values` follow the id in PATH_SPECS order."""
+        self.ids[key] += 1
+        line = "\t".join((str(self.ids[key]), *(_copy_value(v) for v in values)))
+        self.rows[key].add(line)
+        self.histories[key].add(
+            f"{self.ids[key]}\t{Clock.stamp(moment)}\t+\t{actor}\t{reason}\t{line}"
+        )
+        return self.ids[key]
+
+    def readiness(self, plan: OrgPlan) -> None:
+        """Most organisations assessed themselves one to three times, about a year apart, and
+        mostly got better; some planned measures against their gaps."""
+        rng, end, board = self.rng, self.clock.end, plan.boards[0]
+        if rng.random() >= 0.85:
+            return
+        base = rng.randint(0, 3)
+        moment = end - DAY * rng.randint(420, 720)
+        for round_ in range(rng.randint(1, 3)):
+            answers = {
+                q.key: max(0, min(READINESS_MAX_LEVEL, base + round_ + rng.choice((-1, 0, 0, 1))))
+                for q in READINESS_QUESTIONS
+            }
+            met = {key: rng.random() < 0.6 + 0.15 * round_ for key in GOVERNANCE_BASICS_KEYS}
+            counts = dict.fromkeys(("owner", "oversight", "review_date"), plan.use_cases)
+            basics = {
+                "met": met,
+                "use_cases": plan.use_cases,
+                "counts": counts,
+                "level": governance_level(sum(met.values())),
+            }
+            levels = readiness_levels(answers)
+            self.add(
+                "readiness", board, moment, "Standortbestimmung erfasst", plan.id,
+                READINESS_VERSION, answers, basics, *(levels[d.key] for d in ASKED_DIMENSIONS),
+                basics["level"], board, Clock.stamp(moment),
+            )  # fmt: skip
+            moment = min(end, moment + DAY * rng.randint(150, 300))
+        for _ in range(rng.randint(0, 4)):
+            dimension = rng.choice(ASKED_DIMENSIONS).key
+            created = end - DAY * rng.randint(30, 400)
+            self.add(
+                "measure", board, created, "Maßnahme angelegt", plan.id, dimension,
+                rng.choice(words.MEASURES[dimension]), rng.choice(words.MEASURE_OWNERS),
+                Clock.day(end + DAY * rng.randint(-120, 600)), rng.randint(1, READINESS_MAX_LEVEL),
+                rng.choices(MEASURE_STATUSES, (5, 4, 2, 1))[0], board, Clock.stamp(created),
+                Clock.stamp(created),
+            )  # fmt: skip
+
+    def services(self, plan: OrgPlan) -> None:
+        """About half of the organisations assessed some services their use cases support."""
+        rng, end, board = self.rng, self.clock.end, plan.boards[0]
+        if not plan.services or rng.random() >= 0.5:
+            return
+        criteria = [c.key for c in ASKED_CRITERIA]
+        for leika_key, use_case_ids in sorted(plan.services.items()):
+            if rng.random() < 0.4:
+                continue
+            base = rng.randint(0, SERVICE_MAX_LEVEL - 2)
+            moment = end - DAY * rng.randint(60, 500)
+            for round_ in range(rng.randint(1, 2)):
+                answers: dict[str, int | None] = {
+                    c.key: None
+                    if c.optional and rng.random() < 0.3
+                    else min(SERVICE_MAX_LEVEL, base + round_ + rng.randint(0, 2))
+                    for c in ASKED_CRITERIA
+                }
+                support = {
+                    str(use_case_id): sorted(rng.sample(criteria, rng.randint(1, 2)))
+                    for use_case_id in use_case_ids[:5]
+                    if rng.random() < 0.5
+                }
+                self.add(
+                    "service", board, moment, "Reifegrad der Leistung erfasst", plan.id,
+                    leika_key, self.service_names[leika_key], SERVICE_VERSION, answers, support,
+                    service_level(answers), board, Clock.stamp(moment),
+                )  # fmt: skip
+                moment = min(end, moment + DAY * rng.randint(90, 200))
+
+    def ratings(self, plan: OrgPlan) -> None:
+        """Most ideas are rated for benefit and effort."""
+        rng, end, board = self.rng, self.clock.end, plan.boards[0]
+        for use_case_id in plan.ideas:
+            if rng.random() < 0.6:
+                moment = end - DAY * rng.randint(1, 300)
+                self.add(
+                    "rating", board, moment, "Einschätzung erfasst", use_case_id,
+                    rng.randint(1, 5), rng.randint(1, 5), Clock.stamp(moment),
+                )  # fmt: skip
+
+    def outcomes(self, plan: OrgPlan) -> None:
+        """About half of the organisations with running use cases measure processing time and
+        follow-up questions: a baseline before go-live, then every quarter."""
+        rng, end, board = self.rng, self.clock.end, plan.boards[0]
+        if not plan.running or rng.random() >= 0.5:
+            return
+        indicators = []
+        for kind, name, unit, low, high in OUTCOME_INDICATORS:
+            moment = end - DAY * 600
+            indicator = self.add(
+                "indicator", board, moment, "Kennzahl angelegt", plan.id, kind, name, unit,
+                "lower", rng.random() < 0.5, Clock.stamp(moment),
+            )  # fmt: skip
+            indicators.append((indicator, low, high))
+        for use_case_id, start in plan.running:
+            if rng.random() < 0.6:
+                continue
+            periods = [(start - QUARTER, start - datetime.timedelta(days=1))]
+            while len(periods) < 5 and start + QUARTER * len(periods) < self.clock.today:
+                begin = start + QUARTER * (len(periods) - 1)
+                periods.append((begin, begin + QUARTER - datetime.timedelta(days=1)))
+            for indicator, low, high in indicators:
+                value = rng.uniform(low, high)
+                for index, (first, last) in enumerate(periods):
+                    noon = datetime.datetime.combine(last, datetime.time(12), tzinfo=datetime.UTC)
+                    recorded = min(end, int(noon.timestamp()) + DAY * 10)
+                    self.add(
+                        "measurement", board, recorded, "Messwert erfasst", use_case_id,
+                        indicator, "baseline" if index == 0 else "follow_up", first, last,
+                        f"{value:.2f}", "Auswertung des Fachverfahrens", board,
+                        Clock.stamp(recorded), Clock.stamp(recorded),
+                    )  # fmt: skip
+                    value *= rng.uniform(0.75, 1.02)
+
+
+def _copy_value(value: object) -> str:
+    """One value of the path's rows as COPY text."""
+    if value is None:
+        return NULL
+    if isinstance(value, bool):
+        return _bool(value)
+    if isinstance(value, dict | list):
+        return _text(json.dumps(value, ensure_ascii=False))
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return _text(str(value))
 
 
 def _public_text(value: object) -> str:

@@ -403,3 +403,33 @@ REASONS_STATE = {
     "retired": "Außer Betrieb genommen",
 }
 WITHHELD_REASON = "Sicherheitsgründe: Angaben zum System würden Angriffe erleichtern."
+# Measures a board plans against a maturity gap, per asked readiness dimension.
+MEASURES = {
+    "digital_foundations": (
+        "E-Akte im Bürgeramt einführen",
+        "Schnittstellen der Fachverfahren dokumentieren",
+        "Fachverfahren an das zentrale Identitätsmanagement anbinden",
+    ),
+    "process_clarity": (
+        "Prozesse der fallzahlstärksten Leistungen modellieren",
+        "Prüfregeln der Antragsbearbeitung schriftlich festhalten",
+        "Fallzahlen je Leistung monatlich auswerten",
+    ),
+    "data_availability": (
+        "Antragsdaten strukturiert erfassen",
+        "Registerabrufe über NOOTS vorbereiten",
+        "Datenqualität der Stammdaten prüfen",
+    ),
+    "responsibilities": (
+        "KI-Verantwortliche Stelle benennen",
+        "Rollen zwischen IT und Fachbereich klären",
+        "Zeitanteile für KI-Vorhaben einplanen",
+    ),
+}
+MEASURE_OWNERS = (
+    "Leitung Hauptamt",
+    "Digitalisierungsbeauftragte",
+    "Leitung IT",
+    "Leitung Organisation",
+    "Leitung Bürgeramt",
+)

@@ -62,7 +62,18 @@ def test_benchmark_at_tier_s_writes_complete_results(throwaway_database_url, tmp
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
     results = json.loads((tmp_path / "S.json").read_text(encoding="utf-8"))
     assert results["tier"] == "S"
-    assert results["dataset"]["rows"]["registry_usecase"] == 1500
+    rows = results["dataset"]["rows"]
+    assert rows["registry_usecase"] == 1500
+    # The path's records, so that the board's maturity, portfolio and Fahrplan pages read data.
+    for table in (
+        "maturity_readinessassessment",
+        "maturity_serviceassessment",
+        "maturity_maturitymeasure",
+        "portfolio_candidaterating",
+        "portfolio_measurement",
+    ):
+        assert rows[table] > 0, table
+        assert rows[f"{table.replace('_', '_historical', 1)}"] == rows[table], table
     assert results["floors"]["constant"]["status"] == "ok"
     names = {op["name"] for op in results["operations"]}
     assert {"public_search", "public_detail", "api_list_board", "risk_classification"} <= names

@@ -36,7 +36,7 @@ urlpatterns = [
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("konto/", include("accounts.urls")),
     path("api/v1/", include("config.api_urls")),
-    path("api/v2/", include("registry.api.v2_urls")),
+    path("api/v2/", include("config.api_v2_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/schema/swagger/", swagger, name="api-swagger"),
     path("api/schema/redoc/", redoc, name="api-redoc"),

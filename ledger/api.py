@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from ledger import selectors
 from ledger.models import LogTree
+from registry.api.deprecation import DeprecatedV1Mixin, deprecation_headers_schema
 from registry.public.selectors import access_published_use_case
 
 SCOPES = (LogTree.Scope.PUBLIC, LogTree.Scope.INTERNAL)
@@ -132,14 +133,17 @@ class ConsistencyProofView(PublicLogView):
         )
 
 
+INCLUSION_SIZE_PARAMETER = OpenApiParameter(
+    "size", int, description=_("Baumgröße (Standard: der neueste signierte Baumkopf)")
+)
+
+
 class InclusionProofsView(PublicLogView):
+    """/api/v2/public/use-cases/<id>/log-proofs/: each public version's inclusion proof."""
+
     @extend_schema(
         summary=_("Einschlussbeweise der Fassungen eines veröffentlichten Anwendungsfalls"),
-        parameters=[
-            OpenApiParameter(
-                "size", int, description=_("Baumgröße (Standard: der neueste signierte Baumkopf)")
-            )
-        ],
+        parameters=[INCLUSION_SIZE_PARAMETER],
         responses=OpenApiTypes.OBJECT,
         auth=[],
     )
@@ -174,3 +178,17 @@ class InclusionProofsView(PublicLogView):
                 ],
             }
         )
+
+
+class DeprecatedInclusionProofsView(DeprecatedV1Mixin, InclusionProofsView):
+    """The same under /api/v1/public/use-cases/, deprecated with the rest of v1's public records."""
+
+    @extend_schema(
+        summary=_("Einschlussbeweise der Fassungen eines veröffentlichten Anwendungsfalls"),
+        parameters=[INCLUSION_SIZE_PARAMETER, *deprecation_headers_schema()],
+        responses=OpenApiTypes.OBJECT,
+        auth=[],
+        deprecated=True,
+    )
+    def get(self, request: Request, use_case_id: int) -> Response:
+        return super().get(request, use_case_id)

@@ -14,7 +14,7 @@ urlpatterns = [
     ),
     path(
         "public/use-cases/<id:use_case_id>/log-proofs/",
-        api.InclusionProofsView.as_view(),
+        api.DeprecatedInclusionProofsView.as_view(),
         name="log-inclusion",
     ),
 ]

@@ -5,9 +5,10 @@
 """
 
 import datetime
+from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase
 from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -74,3 +75,15 @@ def deprecation_headers_schema() -> list[OpenApiParameter]:
             description='Dieselbe Anfrage in Version 2 (rel="successor-version")',
         ),
     ]
+
+
+class DeprecatedV1Mixin:
+    """For a view of /api/v1/'s public records: every answer carries the deprecation headers."""
+
+    def finalize_response(
+        self, request: HttpRequest, response: HttpResponseBase, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        for name, value in deprecation_headers(request).items():
+            response[name] = value
+        return response

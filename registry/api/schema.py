@@ -90,7 +90,10 @@ class AutoSchema(openapi.AutoSchema):
         if fields is not None:
             # `?fields=` names fields of this view's representation; empty terms are skipped.
             view = self.view
-            names = output_fields(view.get_serializer_class(), view.get_serializer_context())
+            if hasattr(view, "field_names"):
+                names = view.field_names()
+            else:
+                names = output_fields(view.get_serializer_class(), view.get_serializer_context())
             fields["schema"] = {"type": "array", "items": {"type": "string", "enum": [*names, ""]}}
             fields["style"] = "form"
             fields["explode"] = False

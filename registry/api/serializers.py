@@ -396,7 +396,12 @@ class PublicRecordSerializer(serializers.BaseSerializer):
     page's address from the context's `url_for` (a registry.public.opendata.UrlFor)."""
 
     def to_representation(self, instance: PublishedUseCase) -> dict[str, Any]:
-        return record_document(instance, self.context["url_for"](instance.use_case_id))
+        document = record_document(instance, self.context["url_for"](instance.use_case_id))
+        fields = self.context.get("fields")
+        if fields is None:
+            return document
+        # `?fields=`: the named properties in the order asked for, as v1 answers them.
+        return {name: document[name] for name in fields}
 
 
 # -- webhooks -----------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpResponseBase
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -25,7 +25,7 @@ from accounts.models import Department, Organisation, User
 from accounts.roles import boards_of, organisations_where
 from registry import permissions, services
 from registry.api import serializers as api
-from registry.api.deprecation import deprecation_headers, deprecation_headers_schema
+from registry.api.deprecation import DeprecatedV1Mixin, deprecation_headers_schema
 from registry.api.etags import etag_for, require_if_match
 from registry.api.filters import (
     AISystemFilter,
@@ -55,6 +55,24 @@ FIELDS_PARAMETER = OpenApiParameter(
 )
 
 
+def selected_fields(request: Request, known: Callable[[], list[str]]) -> list[str] | None:
+    """The fields `?fields=` names on a GET, each checked against `known()`; None: all of them."""
+    raw = request.query_params.get("fields")
+    if raw is None or request.method != "GET":
+        return None
+    names = [name.strip() for name in raw.split(",") if name.strip()]
+    if not names:
+        # Empty terms are skipped, as in ?ordering=; none at all is no narrowing.
+        return None
+    allowed = known()
+    unknown = [name for name in names if name not in allowed]
+    if unknown:
+        raise ValidationError(
+            {"fields": [_("Unbekannte Felder: %(names)s") % {"names": ", ".join(unknown)}]}
+        )
+    return names
+
+
 class ApiViewMixin:
     """What every API view shares: bearer-token challenge, `?fields=`, ETags on writes."""
 
@@ -75,21 +93,12 @@ class ApiViewMixin:
         assert isinstance(user, User)
         return user
 
+    def field_names(self) -> list[str]:
+        """The fields of this view's representation: what `?fields=` may name."""
+        return api.output_fields(self.get_serializer_class(), self.get_serializer_context())  # type: ignore[attr-defined]
+
     def selected_fields(self) -> list[str] | None:
-        raw = self.request.query_params.get("fields")  # type: ignore[attr-defined]
-        if raw is None or self.request.method != "GET":  # type: ignore[attr-defined]
-            return None
-        names = [name.strip() for name in raw.split(",") if name.strip()]
-        if not names:
-            # Empty terms are skipped, as in ?ordering=; none at all is no narrowing.
-            return None
-        known = api.output_fields(self.get_serializer_class(), self.get_serializer_context())  # type: ignore[attr-defined]
-        unknown = [name for name in names if name not in known]
-        if unknown:
-            raise ValidationError(
-                {"fields": [_("Unbekannte Felder: %(names)s") % {"names": ", ".join(unknown)}]}
-            )
-        return names
+        return selected_fields(self.request, self.field_names)  # type: ignore[attr-defined]
 
     def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
         fields = self.selected_fields()
@@ -292,18 +301,28 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
         summary=_("Veröffentlichte Anwendungsfälle"),
         description=_("Ohne Anmeldung; jeder Eintrag genau wie in den offenen Daten (JSON)."),
         auth=[],
+        parameters=[FIELDS_PARAMETER],
     ),
-    retrieve=extend_schema(summary=_("Ein veröffentlichter Anwendungsfall"), auth=[]),
+    retrieve=extend_schema(
+        summary=_("Ein veröffentlichter Anwendungsfall"), auth=[], parameters=[FIELDS_PARAMETER]
+    ),
 )
 class PublicRecordViewSet(PublicReadViewSet):
     """/api/v2/public/use-cases/: the open data's record (registry.public.opendata)."""
 
     serializer_class = api.PublicRecordSerializer
 
+    def field_names(self) -> list[str]:
+        """The record's top-level properties, as the open data's schema names them."""
+        return list(opendata.record_definitions()["use_case"]["properties"])
+
     def get_serializer_context(self) -> dict[str, Any]:
         page = reverse("registry:use_case", args=[opendata.UrlFor.PLACEHOLDER])
         url_for = opendata.UrlFor(self.request.build_absolute_uri(page))
-        return {**super().get_serializer_context(), "url_for": url_for}
+        context = {**super().get_serializer_context(), "url_for": url_for}
+        if self.action in {"list", "retrieve"}:
+            context["fields"] = selected_fields(self.request, self.field_names)
+        return context
 
 
 @extend_schema_view(
@@ -322,21 +341,13 @@ class PublicRecordViewSet(PublicReadViewSet):
     ),
     changes=extend_schema(deprecated=True, parameters=deprecation_headers_schema()),
 )
-class PublicUseCaseViewSet(ApiViewMixin, PublicReadViewSet):
+class PublicUseCaseViewSet(DeprecatedV1Mixin, ApiViewMixin, PublicReadViewSet):
     """/api/v1/public/use-cases/: flat fields; deprecated for v2, answered until its sunset."""
 
     serializer_class = api.PublishedUseCaseSerializer
 
     def get_authenticate_header(self, request: Request) -> str:
         return ""
-
-    def finalize_response(
-        self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
-    ) -> HttpResponseBase:
-        response = super().finalize_response(request, response, *args, **kwargs)
-        for name, value in deprecation_headers(request).items():
-            response[name] = value
-        return response
 
 
 # -- webhooks -----------------------------------------------------------------------------------

@@ -130,8 +130,11 @@ def test_the_download_reveals_no_actor_reason_or_withheld_field(
     assert all("interfaces" in json.loads(e["leaf"])["fields"] for e in entries)
 
 
-def test_inclusion_proofs_of_a_public_records_versions_verify(client, published, organisation):
-    response = client.get(f"/api/v1/public/use-cases/{published.pk}/log-proofs/")
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_inclusion_proofs_of_a_public_records_versions_verify(
+    client, published, organisation, version
+):
+    response = client.get(f"/api/{version}/public/use-cases/{published.pk}/log-proofs/")
     assert response.status_code == 200
     body = response.json()
     root = bytes.fromhex(body["signed_head"]["root"])
@@ -158,6 +161,19 @@ def test_consistency_proofs_between_two_heads_verify(client, board_member, publi
     assert merkle.verify_consistency(
         first.size, second.size, bytes(first.root), bytes(second.root), proof
     )
+
+
+def test_v1s_inclusion_proofs_are_deprecated_for_v2s_which_answer_the_same(client, published):
+    v1 = client.get(f"/api/v1/public/use-cases/{published.pk}/log-proofs/", {"size": "2"})
+    successor = f"http://testserver/api/v2/public/use-cases/{published.pk}/log-proofs/?size=2"
+    assert v1["Link"] == f'<{successor}>; rel="successor-version"'
+    assert v1["Deprecation"].startswith("@") and v1["Sunset"].endswith("GMT")
+    v2 = client.get(successor)
+    assert "Deprecation" not in v2 and "Link" not in v2
+    assert v2.json() == v1.json()
+    missing = client.get("/api/v1/public/use-cases/999999/log-proofs/")
+    assert missing.status_code == 404 and "successor-version" in missing["Link"]
+    assert client.get("/api/v2/public/use-cases/999999/log-proofs/").status_code == 404
 
 
 @pytest.mark.parametrize(

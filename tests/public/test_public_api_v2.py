@@ -165,3 +165,37 @@ def test_v2_answers_304_until_the_register_changes_and_is_not_deprecated(
     publish(use_case)
     again = client.get(f"{URL}{use_case.pk}/", headers={"if-none-match": first["ETag"]})
     assert again.status_code == 200 and again.json()["title"] == "Neuer Titel"
+
+
+def test_fields_narrows_the_record_to_the_named_properties_in_their_order(client, published):
+    uc = published.use_case_id
+    record = client.get(f"/api/v2/public/use-cases/{uc}/", {"fields": "title, id,,url"}).json()
+    assert list(record) == ["title", "id", "url"]
+    assert record["id"] == uc and record["url"].endswith(f"/{uc}/")
+    page = client.get("/api/v2/public/use-cases/", {"fields": "id,organisation"}).json()
+    assert page["results"] and all(list(r) == ["id", "organisation"] for r in page["results"])
+    # Nothing named: the whole record, as without the parameter.
+    full = client.get(f"/api/v2/public/use-cases/{uc}/").json()
+    assert client.get(f"/api/v2/public/use-cases/{uc}/", {"fields": ","}).json() == full
+
+
+def test_an_unknown_field_is_a_400_naming_it_and_a_narrowed_page_is_not_served_whole(
+    client, published
+):
+    uc = published.use_case_id
+    response = client.get(f"/api/v2/public/use-cases/{uc}/", {"fields": "id,passwort"})
+    assert response.status_code == 400
+    assert "passwort" in str(response.json()["errors"]["fields"])
+    # The cache keeps each address's answer: the narrowed one does not stand in for the full.
+    client.get(f"/api/v2/public/use-cases/{uc}/", {"fields": "id"})
+    assert "title" in client.get(f"/api/v2/public/use-cases/{uc}/").json()
+
+
+def test_the_schema_offers_the_records_properties_for_fields(client):
+    paths = client.get("/api/schema/?format=json").json()["paths"]
+    for path in ("/api/v2/public/use-cases/", "/api/v2/public/use-cases/{id}/"):
+        (fields,) = [p for p in paths[path]["get"]["parameters"] if p["name"] == "fields"]
+        assert set(fields["schema"]["items"]["enum"]) == {
+            *record_definitions()["use_case"]["properties"],
+            "",
+        }

@@ -99,23 +99,10 @@ class OrganisationScopedAdminMixin(VersionCheckedAdminMixin):
         return self.has_change_permission(request, obj)
 
 
-class BoardReadOnlyAdminMixin(OrganisationScopedAdminMixin):
-    """Records the board reads in the admin and writes elsewhere (its pages and the API, through
-    the services): those of the organisations whose board the user sits on (every one for the
-    operator), with nothing to add, change or delete, whoever asks."""
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        queryset = super().get_queryset(request)
-        return queryset.filter(**{f"{self.organisation_path}__in": board_organisations(request)})
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return board_organisations(request).exists()
-
-    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        organisations = board_organisations(request)
-        if obj is None:
-            return organisations.exists()
-        return organisations.filter(pk=self._organisation_id(obj)).exists()
+class ReadOnlyScopedAdminMixin(OrganisationScopedAdminMixin):
+    """Records read in the admin and written elsewhere (their pages and the API, through the
+    services): those of the organisations whose board the user sits on or which the user audits
+    (every one for the operator), with nothing to add, change or delete, whoever asks."""
 
     def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
         return False

@@ -4,7 +4,7 @@ pages and through the API, by maturity.services, with actor and reason."""
 from django.contrib import admin
 
 from accounts.admin_history import LabelledHistoryAdmin
-from accounts.admin_scope import BoardReadOnlyAdminMixin
+from accounts.admin_scope import ReadOnlyScopedAdminMixin
 from maturity.models import (
     AnswererNomination,
     MaturityMeasure,
@@ -14,7 +14,7 @@ from maturity.models import (
 
 
 @admin.register(ReadinessAssessment)
-class ReadinessAssessmentAdmin(BoardReadOnlyAdminMixin, LabelledHistoryAdmin):
+class ReadinessAssessmentAdmin(ReadOnlyScopedAdminMixin, LabelledHistoryAdmin):
     list_display = (
         "organisation",
         "assessed_at",
@@ -31,7 +31,7 @@ class ReadinessAssessmentAdmin(BoardReadOnlyAdminMixin, LabelledHistoryAdmin):
 
 
 @admin.register(ServiceAssessment)
-class ServiceAssessmentAdmin(BoardReadOnlyAdminMixin, LabelledHistoryAdmin):
+class ServiceAssessmentAdmin(ReadOnlyScopedAdminMixin, LabelledHistoryAdmin):
     list_display = ("leika_key", "service_name", "level", "organisation", "assessed_at")
     list_filter = (("organisation", admin.RelatedOnlyFieldListFilter), "level")
     list_select_related = ("organisation",)
@@ -39,7 +39,7 @@ class ServiceAssessmentAdmin(BoardReadOnlyAdminMixin, LabelledHistoryAdmin):
 
 
 @admin.register(MaturityMeasure)
-class MaturityMeasureAdmin(BoardReadOnlyAdminMixin, LabelledHistoryAdmin):
+class MaturityMeasureAdmin(ReadOnlyScopedAdminMixin, LabelledHistoryAdmin):
     list_display = ("title", "dimension", "owner_role", "due_date", "status", "organisation")
     list_filter = (("organisation", admin.RelatedOnlyFieldListFilter), "dimension", "status")
     list_select_related = ("organisation",)
@@ -47,7 +47,7 @@ class MaturityMeasureAdmin(BoardReadOnlyAdminMixin, LabelledHistoryAdmin):
 
 
 @admin.register(AnswererNomination)
-class AnswererNominationAdmin(BoardReadOnlyAdminMixin, LabelledHistoryAdmin):
+class AnswererNominationAdmin(ReadOnlyScopedAdminMixin, LabelledHistoryAdmin):
     list_display = ("user", "scope", "is_active", "organisation", "nominated_at")
     list_filter = (("organisation", admin.RelatedOnlyFieldListFilter), "scope", "is_active")
     list_select_related = ("organisation", "user")

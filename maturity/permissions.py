@@ -1,4 +1,6 @@
-"""Who may open which maturity page: the board of the organisation, and the people it names.
+"""Who may open which maturity page: the board of the organisation, the people it names, and
+its internal audit (Rechnungsprüfung), which reads the results, the services and the Fahrplan
+but answers, plans and names nothing.
 
 One access path per page kind; missing, malformed and not-yours are the same 404.
 """
@@ -32,14 +34,32 @@ def may_answer(user: User, organisation: Organisation, scope: str) -> bool:
     return roles.is_board_member(user, organisation.pk) or _is_named(user, organisation, scope)
 
 
-def access_organisation(user: User, slug: str, *, area: str) -> Organisation:
-    """The organisation by slug for a page of `area` (BOARD or a nomination scope), else 404."""
+def may_read(user: User, organisation: Organisation) -> bool:
+    """The board and the organisation's auditors read every maturity record."""
+    return roles.is_board_member(user, organisation.pk) or roles.is_auditor(user, organisation.pk)
+
+
+def page_areas(user: User, organisation: Organisation) -> dict[str, bool]:
+    """Which maturity pages the subnavigation offers the user, and which actions pages show."""
+    return {
+        "is_board": roles.is_board_member(user, organisation.pk),
+        "can_read": may_read(user, organisation),
+        "can_readiness": may_answer(user, organisation, AnswererNomination.Scope.READINESS),
+        "can_services": may_answer(user, organisation, AnswererNomination.Scope.SERVICES),
+    }
+
+
+def access_organisation(user: User, slug: str, *, area: str, audit: bool = False) -> Organisation:
+    """The organisation by slug for a page of `area` (BOARD or a nomination scope), else 404;
+    with `audit`, a page the organisation's auditors read too."""
     organisation = Organisation.objects.filter(slug=slug).first()
     if organisation is None:
         raise Http404
     if roles.is_board_member(user, organisation.pk):
         return organisation
     if area != BOARD and _is_named(user, organisation, area):
+        return organisation
+    if audit and roles.is_auditor(user, organisation.pk):
         return organisation
     raise Http404
 
@@ -70,13 +90,15 @@ def _named_organisation_ids(user: User, scope: str) -> QuerySet[AnswererNominati
 
 
 def _board_view(user: User) -> Exists:
-    """Per row, whether the user sits on the board of its organisation (sees who answered)."""
-    return Exists(roles.boards_of(user).filter(pk=OuterRef("organisation_id")))
+    """Per row, whether the user reads it as the board does (sees who answered): the board and
+    the organisation's auditors."""
+    return Exists(roles.boards_and_audits_of(user).filter(pk=OuterRef("organisation_id")))
 
 
 def readiness_assessments_visible_to(user: User) -> QuerySet[ReadinessAssessment]:
-    """The board sees every readiness assessment of its organisations; a person named for the
-    readiness questionnaire sees the latest one, the one the questionnaire page starts from.
+    """The board and the auditors see every readiness assessment of their organisations; a
+    person named for the readiness questionnaire sees the latest one, the one the
+    questionnaire page starts from.
 
     Each row carries `board_view`: whether the user sees it as the board does.
     """
@@ -87,13 +109,15 @@ def readiness_assessments_visible_to(user: User) -> QuerySet[ReadinessAssessment
     )
     named = _named_organisation_ids(user, AnswererNomination.Scope.READINESS)
     return ReadinessAssessment.objects.filter(
-        Q(organisation__in=roles.boards_of(user)) | (Q(organisation__in=named) & ~Exists(newer))
+        Q(organisation__in=roles.boards_and_audits_of(user))
+        | (Q(organisation__in=named) & ~Exists(newer))
     ).annotate(board_view=_board_view(user))
 
 
 def service_assessments_visible_to(user: User) -> QuerySet[ServiceAssessment]:
-    """The board sees every service assessment of its organisations; a person named for the
-    services questionnaire sees the latest one per service, as the services page shows them."""
+    """The board and the auditors see every service assessment of their organisations; a
+    person named for the services questionnaire sees the latest one per service, as the
+    services page shows them."""
     newer = ServiceAssessment.objects.filter(
         Q(assessed_at__gt=OuterRef("assessed_at"))
         | Q(assessed_at=OuterRef("assessed_at"), pk__gt=OuterRef("pk")),
@@ -102,10 +126,12 @@ def service_assessments_visible_to(user: User) -> QuerySet[ServiceAssessment]:
     )
     named = _named_organisation_ids(user, AnswererNomination.Scope.SERVICES)
     return ServiceAssessment.objects.filter(
-        Q(organisation__in=roles.boards_of(user)) | (Q(organisation__in=named) & ~Exists(newer))
+        Q(organisation__in=roles.boards_and_audits_of(user))
+        | (Q(organisation__in=named) & ~Exists(newer))
     )
 
 
 def measures_visible_to(user: User) -> QuerySet[MaturityMeasure]:
-    """Maturity measures are the board's: those of the organisations whose board the user is on."""
-    return MaturityMeasure.objects.filter(organisation__in=roles.boards_of(user))
+    """Maturity measures are the board's, read by its auditors: those of the organisations
+    whose board the user is on or which the user audits (the board alone changes them)."""
+    return MaturityMeasure.objects.filter(organisation__in=roles.boards_and_audits_of(user))

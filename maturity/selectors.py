@@ -366,8 +366,8 @@ def nominable_people(organisation: Organisation) -> QuerySet[User]:
 
 
 def maturity_organisations_of(user: User) -> QuerySet[Organisation]:
-    """Organisations whose maturity pages the user may open: boards, and named answerers."""
+    """Organisations whose maturity pages the user may open: boards, audits, named answerers."""
     if not user.is_active:
         return Organisation.objects.none()
     named = AnswererNomination.objects.filter(user=user, is_active=True).values("organisation_id")
-    return (roles.boards_of(user) | Organisation.objects.filter(pk__in=named)).distinct()
+    return (roles.boards_and_audits_of(user) | Organisation.objects.filter(pk__in=named)).distinct()

@@ -58,15 +58,6 @@ def _apply_errors(form: Any, error: ValidationError) -> None:
     form.mark_errors()
 
 
-def _areas(user: User, organisation: Organisation) -> dict[str, bool]:
-    """Which questionnaires the subnavigation offers the user."""
-    return {
-        "is_board": roles.is_board_member(user, organisation.pk),
-        "can_readiness": permissions.may_answer(user, organisation, READINESS),
-        "can_services": permissions.may_answer(user, organisation, SERVICES),
-    }
-
-
 @login_required
 def index(request: HttpRequest) -> HttpResponseBase:
     """The organisations whose maturity pages the user may open; straight there when one."""
@@ -81,7 +72,7 @@ def index(request: HttpRequest) -> HttpResponseBase:
 
 
 def _start_of(user: User, organisation: Organisation) -> str:
-    if roles.is_board_member(user, organisation.pk):
+    if permissions.may_read(user, organisation):
         return reverse("maturity:overview", args=[organisation.slug])
     if permissions.may_answer(user, organisation, READINESS):
         return reverse("maturity:readiness", args=[organisation.slug])
@@ -90,9 +81,10 @@ def _start_of(user: User, organisation: Organisation) -> str:
 
 @login_required
 def overview(request: HttpRequest, slug: str) -> HttpResponse:
-    """The results a board presents to the council: levels, gaps, trend, position, history."""
+    """The results a board presents to the council: levels, gaps, trend, position, history;
+    read by the organisation's auditors too."""
     user = _user(request)
-    organisation = permissions.access_organisation(user, slug, area=permissions.BOARD)
+    organisation = permissions.access_organisation(user, slug, area=permissions.BOARD, audit=True)
     assessments = list(selectors.readiness_assessments(organisation))
     latest = assessments[0] if assessments else None
     previous = assessments[1] if len(assessments) > 1 else None
@@ -120,6 +112,7 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
         "distribution_size": distribution.organisations if distribution else 0,
         "distribution_minimum": selectors.DISTRIBUTION_MIN_ORGANISATIONS,
         "version": READINESS_VERSION,
+        **permissions.page_areas(user, organisation),
     }
     return render(request, "maturity/overview.html", context)
 
@@ -154,16 +147,17 @@ def readiness(request: HttpRequest, slug: str) -> HttpResponseBase:
             "errors": form.error_summary() if form.is_bound else [],
             "latest": latest,
             "version": READINESS_VERSION,
-            **_areas(user, organisation),
+            **permissions.page_areas(user, organisation),
         },
     )
 
 
 @login_required
 def service_list(request: HttpRequest, slug: str) -> HttpResponse:
-    """The organisation's services with their OZG maturity and the AI use cases supporting them."""
+    """The organisation's services with their OZG maturity and the AI use cases supporting them;
+    the auditors read it without the questionnaire's links."""
     user = _user(request)
-    organisation = permissions.access_organisation(user, slug, area=SERVICES)
+    organisation = permissions.access_organisation(user, slug, area=SERVICES, audit=True)
     rows = selectors.services_of(user, organisation)
     return render(
         request,
@@ -173,7 +167,7 @@ def service_list(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": rows,
             "criteria": CRITERIA_BY_KEY,
             "model_source": SERVICE_MODEL_SOURCE,
-            **_areas(user, organisation),
+            **permissions.page_areas(user, organisation),
         },
     )
 
@@ -224,7 +218,7 @@ def service_assessment(request: HttpRequest, slug: str, leika_key: str) -> HttpR
             "not_asked": [c for c in CRITERIA if not c.asked],
             "asked_count": len(ASKED_CRITERIA),
             "version": SERVICE_VERSION,
-            **_areas(user, organisation),
+            **permissions.page_areas(user, organisation),
         },
     )
 

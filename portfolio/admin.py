@@ -4,12 +4,12 @@ measurements are written on the portfolio pages and through the API, by portfoli
 from django.contrib import admin
 
 from accounts.admin_history import LabelledHistoryAdmin
-from accounts.admin_scope import BoardReadOnlyAdminMixin
+from accounts.admin_scope import ReadOnlyScopedAdminMixin
 from portfolio.models import CandidateRating, Indicator, Measurement
 
 
 @admin.register(CandidateRating)
-class CandidateRatingAdmin(BoardReadOnlyAdminMixin, LabelledHistoryAdmin):
+class CandidateRatingAdmin(ReadOnlyScopedAdminMixin, LabelledHistoryAdmin):
     organisation_path = "use_case__organisation"
     list_display = ("use_case", "benefit", "effort", "updated_at")
     list_filter = (("use_case__organisation", admin.RelatedOnlyFieldListFilter),)
@@ -18,7 +18,7 @@ class CandidateRatingAdmin(BoardReadOnlyAdminMixin, LabelledHistoryAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(BoardReadOnlyAdminMixin, LabelledHistoryAdmin):
+class IndicatorAdmin(ReadOnlyScopedAdminMixin, LabelledHistoryAdmin):
     list_display = ("name", "kind", "unit", "direction", "is_public", "organisation")
     list_filter = (("organisation", admin.RelatedOnlyFieldListFilter), "kind", "is_public")
     list_select_related = ("organisation",)
@@ -26,7 +26,7 @@ class IndicatorAdmin(BoardReadOnlyAdminMixin, LabelledHistoryAdmin):
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(BoardReadOnlyAdminMixin, LabelledHistoryAdmin):
+class MeasurementAdmin(ReadOnlyScopedAdminMixin, LabelledHistoryAdmin):
     organisation_path = "use_case__organisation"
     list_display = ("use_case", "indicator", "phase", "period_start", "period_end", "value")
     list_filter = (("use_case__organisation", admin.RelatedOnlyFieldListFilter), "phase")

@@ -1,8 +1,9 @@
 """Who sees a portfolio and whose outcomes; the one access path for each.
 
 The board of an organisation sees its portfolio (ideas and running use cases with their scores)
-and every use case's outcomes; the head of a department sees the outcomes of its use cases.
-Everybody else sees neither: missing, foreign and malformed ids are the same 404.
+and every use case's outcomes; the head of a department sees the outcomes of its use cases; the
+organisation's internal audit (Rechnungsprüfung) reads both and changes neither. Everybody else
+sees neither: missing, foreign and malformed ids are the same 404.
 """
 
 from django.core.exceptions import ValidationError
@@ -17,15 +18,18 @@ from registry.models import UseCase
 _BAD_PK = (ValueError, TypeError, OverflowError, ValidationError)
 
 
-def portfolio_organisations_of(user: User) -> QuerySet[Organisation]:
-    """The organisations whose portfolio the user sees: those whose board the user sits on."""
-    return roles.boards_of(user)
+def portfolio_organisations_of(user: User, *, audit: bool = False) -> QuerySet[Organisation]:
+    """The organisations whose portfolio the user manages: those whose board the user sits on;
+    with `audit`, those the user reads it of: the audited ones too."""
+    return roles.boards_and_audits_of(user) if audit else roles.boards_of(user)
 
 
-def access_portfolio(user: User, slug: str | None) -> tuple[Organisation, list[Organisation]]:
+def access_portfolio(
+    user: User, slug: str | None, *, audit: bool = False
+) -> tuple[Organisation, list[Organisation]]:
     """The organisation named by `slug` (the first one when none is named) among the user's
-    boards, and all of them; no board, or another organisation, is a 404."""
-    organisations = list(portfolio_organisations_of(user).order_by("name"))
+    boards (with `audit`: and audits), and all of them; none, or another one, is a 404."""
+    organisations = list(portfolio_organisations_of(user, audit=audit).order_by("name"))
     if not organisations:
         raise Http404
     if not slug:
@@ -37,13 +41,13 @@ def access_portfolio(user: User, slug: str | None) -> tuple[Organisation, list[O
 
 
 def outcome_use_cases_visible_to(user: User) -> QuerySet[UseCase]:
-    """Use cases whose outcomes the user sees: its boards' and its departments' use cases."""
+    """Use cases whose outcomes the user sees: its boards', audits' and departments' ones."""
     if not roles.holds_roles(user):
         return UseCase.objects.none()
     if roles.is_operator(user):
         return UseCase.objects.all()
     return UseCase.objects.filter(
-        Q(organisation__in=roles.boards_of(user))
+        Q(organisation__in=roles.boards_and_audits_of(user))
         | Q(department__in=roles.departments_headed_by(user))
     )
 

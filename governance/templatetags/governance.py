@@ -34,13 +34,21 @@ def navigation_for(context: template.Context, user: User) -> dict[str, Any]:
     cached: dict[str, Any] | None = getattr(request, "_navigation", None)
     if cached is not None:
         return cached
-    nav: dict[str, Any] = {"workspace": False, "create": False, "inbox": False, "board": False}
+    nav: dict[str, Any] = {
+        "workspace": False,
+        "create": False,
+        "inbox": False,
+        "board": False,
+        "audit": False,
+    }
     nav["roles"] = held = roles.roles_held(user)
     if held:
         codes = {code for code, _label, _organisation in held}
         nav["inbox"] = bool(codes & set(REVIEWER_ROLES))
         nav["create"] = departments_creatable_by(user).exists()
         nav["board"] = board_organisations_of(user).exists()
+        # Internal audit reads the maturity results, the portfolio and the Fahrplan.
+        nav["audit"] = Membership.Role.AUDITOR in codes
         nav["workspace"] = bool(
             nav["create"] or nav["inbox"] or nav["board"] or Membership.Role.AUDITOR in codes
         )

@@ -96,7 +96,8 @@ class PublicMeasurementViewSet(ApiViewMixin, mixins.ListModelMixin, viewsets.Gen
 
 
 class CandidateListView(ApiViewMixin, APIView):
-    """The board's portfolio of one organisation, highest suitability score first."""
+    """The board's portfolio of one organisation, highest suitability score first; read by the
+    organisation's auditors too."""
 
     @extend_schema(
         summary="Portfolio: Anwendungsfälle nach Eignung mit ihren Bausteinen",
@@ -105,13 +106,15 @@ class CandidateListView(ApiViewMixin, APIView):
                 "slug",
                 OpenApiTypes.STR,
                 OpenApiParameter.PATH,
-                description="Kürzel der Organisation, in deren KI-Gremium Sie sitzen",
+                description=(
+                    "Kürzel der Organisation, in deren KI-Gremium Sie sitzen oder die Sie prüfen"
+                ),
             )
         ],
         responses=api.CandidateListSerializer,
     )
     def get(self, request: Request, slug: str) -> Response:
-        organisation, _all = permissions.access_portfolio(self.actor(), slug)
+        organisation, _all = permissions.access_portfolio(self.actor(), slug, audit=True)
         document = {
             "organisation": organisation.slug,
             "formula_version": formula.FORMULA_VERSION,

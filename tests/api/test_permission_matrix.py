@@ -65,6 +65,8 @@ USE_CASE_CHANGE = _row(401, 404, 200, 403, 403, 403, 200, 404)
 # Webhooks are the board's alone; others of the organisation do not see them.
 BOARD_ONLY_LIST = _row(401, 403, 403, 403, 403, 403, 200, 200)
 BOARD_ONLY_OBJECT = _row(401, 404, 404, 404, 404, 404, 200, 404)
+# The board's records that the organisation's internal audit reads too.
+BOARD_AND_AUDIT_OBJECT = _row(401, 404, 404, 404, 404, 200, 200, 404)
 
 EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("risk-classification", "post"): PUBLIC_OK,
@@ -74,6 +76,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("log-heads", "get"): PUBLIC_OK,
     ("log-consistency", "get"): PUBLIC_OK,
     ("log-inclusion", "get"): PUBLIC_OK,
+    ("v2-log-inclusion", "get"): PUBLIC_OK,
     ("public-use-case-detail", "get"): PUBLIC_OK,
     ("public-use-case-changes", "get"): PUBLIC_OK,
     ("v2-public-use-case-list", "get"): PUBLIC_OK,
@@ -132,25 +135,28 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("document-versions", "post"): _row(401, 404, 201, 403, 403, 403, 201, 404),
     ("document-version-file", "get"): ORG_READ,
     # Outcomes (portfolio): the board and the head of the use case's department see and record
-    # them; others of the organisation see the use case but may not measure it (403 on writes).
+    # them, the auditor reads them; others of the organisation see the use case but may not
+    # measure it (403 on writes).
     ("outcome-measurement-list", "get"): LIST_OK,
     ("outcome-measurement-list", "post"): _row(401, 404, 201, 403, 403, 403, 201, 404),
-    ("outcome-measurement-detail", "get"): _row(401, 404, 200, 404, 404, 404, 200, 404),
-    ("portfolio-candidate-list", "get"): BOARD_ONLY_OBJECT,
+    ("outcome-measurement-detail", "get"): _row(401, 404, 200, 404, 404, 200, 200, 404),
+    ("portfolio-candidate-list", "get"): BOARD_AND_AUDIT_OBJECT,
     ("public-outcome-list", "get"): PUBLIC_OK,
-    # Maturity (the maturity pages' rules): the board sees everything of its organisation; the
-    # other department head, named to answer the readiness questionnaire, its latest assessment.
+    # Maturity (the maturity pages' rules): the board and the auditor see everything of their
+    # organisation; the other department head, named to answer the readiness questionnaire, its
+    # latest assessment.
     ("maturity-questionnaires", "get"): LIST_OK,
     ("maturity-readiness-assessment-list", "get"): LIST_OK,
-    ("maturity-readiness-assessment-detail", "get"): _row(401, 404, 404, 200, 404, 404, 200, 404),
+    ("maturity-readiness-assessment-detail", "get"): _row(401, 404, 404, 200, 404, 200, 200, 404),
     ("maturity-service-assessment-list", "get"): LIST_OK,
-    ("maturity-service-assessment-detail", "get"): BOARD_ONLY_OBJECT,
+    ("maturity-service-assessment-detail", "get"): BOARD_AND_AUDIT_OBJECT,
     ("maturity-measure-list", "get"): LIST_OK,
     # Measures are the board's; an organisation whose maturity pages the caller cannot open is
-    # unknown (400 on the field), the named answerer may open them but not plan (403).
-    ("maturity-measure-list", "post"): _row(401, 400, 400, 403, 400, 400, 201, 400),
-    ("maturity-measure-detail", "get"): BOARD_ONLY_OBJECT,
-    ("maturity-measure-detail", "patch"): BOARD_ONLY_OBJECT,
+    # unknown (400 on the field), the named answerer and the auditor may open them but not plan
+    # (403).
+    ("maturity-measure-list", "post"): _row(401, 400, 400, 403, 400, 403, 201, 400),
+    ("maturity-measure-detail", "get"): BOARD_AND_AUDIT_OBJECT,
+    ("maturity-measure-detail", "patch"): _row(401, 404, 404, 404, 404, 403, 200, 404),
 }
 # Uploads are multipart bodies, not JSON.
 MULTIPART = {("document-list", "post"), ("document-versions", "post")}
@@ -319,6 +325,7 @@ def operation_request(name: str, method: str, world: dict[str, Any]) -> tuple[st
             None,
         ),
         ("log-inclusion", "get"): (f"/api/v1/public/use-cases/{uc}/log-proofs/", None),
+        ("v2-log-inclusion", "get"): (f"/api/v2/public/use-cases/{uc}/log-proofs/", None),
         ("public-use-case-detail", "get"): (f"/api/v1/public/use-cases/{uc}/", None),
         ("public-use-case-changes", "get"): (f"/api/v1/public/use-cases/{uc}/changes/", None),
         ("v2-public-use-case-list", "get"): ("/api/v2/public/use-cases/", None),

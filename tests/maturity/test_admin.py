@@ -92,7 +92,18 @@ def test_the_history_is_labelled_like_the_others(model, records, board_member):
     assert f"Änderungsverlauf: {records[model]}" in response.content.decode()
 
 
-@pytest.mark.parametrize("persona", ["auditor", "department_head", "dpo"])
+def test_the_auditor_reads_maturity_in_the_admin(auditor, records, foreign_records):
+    auditor.is_staff = True
+    auditor.save()
+    client = _client(auditor)
+    assert _listed(client, "maturitymeasure") == {records["maturitymeasure"].pk}
+    measure = records["maturitymeasure"].pk
+    assert client.get(f"/admin/maturity/maturitymeasure/{measure}/change/").status_code == 200
+    foreign = foreign_records["maturitymeasure"].pk
+    assert client.get(f"/admin/maturity/maturitymeasure/{foreign}/change/").status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["department_head", "dpo"])
 def test_others_of_the_organisation_do_not_see_maturity_in_the_admin(request, persona, records):
     user = request.getfixturevalue(persona)
     user.is_staff = True
@@ -106,13 +117,16 @@ def test_others_of_the_organisation_do_not_see_maturity_in_the_admin(request, pe
     }
 
 
-@pytest.mark.parametrize("who", ["board_member", "operator"])
+@pytest.mark.parametrize("who", ["board_member", "auditor", "operator"])
 def test_nobody_changes_adds_or_deletes_in_the_admin(request, who, records, organisation):
     user = (
         User.objects.create_superuser("betrieb", "betrieb@example.org", "x")
         if who == "operator"
         else request.getfixturevalue(who)
     )
+    if not user.is_staff:
+        user.is_staff = True
+        user.save()
     client = _client(user)
     measure = records["maturitymeasure"]
     change = client.post(

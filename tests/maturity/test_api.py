@@ -114,7 +114,27 @@ def test_a_revoked_nomination_shows_nothing_any_more(organisation, board_member,
     assert _results(ApiClient(named).get(READINESS)) == []
 
 
-@pytest.mark.parametrize("persona", ["department_head", "dpo", "auditor", "foreign_board_member"])
+def test_the_auditor_reads_the_assessments_as_the_board_does_and_plans_nothing(
+    auditor, assessment, organisation
+):
+    client = ApiClient(auditor)
+    rows = _results(client.get(READINESS))
+    assert [row["id"] for row in rows] == [assessment.pk]
+    assert rows[0]["assessed_by"] is not None and rows[0]["governance_basics"] is not None
+    assert client.get(f"{READINESS}{assessment.pk}/").status_code == 200
+    body = {
+        "organisation": organisation.slug,
+        "dimension": "process_clarity",
+        "title": "Prüfen",
+        "owner_role": "Rechnungsprüfung",
+        "due_date": "2027-03-01",
+        "reason": "Test",
+    }
+    assert client.post("/api/v1/maturity/measures/", body).status_code == 403
+    assert not organisation.maturity_measures.exists()
+
+
+@pytest.mark.parametrize("persona", ["department_head", "dpo", "foreign_board_member"])
 def test_others_see_no_assessment_and_get_404_for_one(request, persona, assessment):
     client = ApiClient(request.getfixturevalue(persona))
     assert _results(client.get(READINESS)) == []

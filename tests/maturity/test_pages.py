@@ -23,19 +23,21 @@ PERSONAS = (
 )
 # The status each persona gets: 302 is the login page for the anonymous visitor.
 BOARD_ONLY = (302, 404, 404, 404, 404, 404, 200, 404)
+# The internal audit reads the results, the services and the Fahrplan.
+BOARD_AND_AUDIT = (302, 404, 404, 404, 404, 200, 200, 404)
 READINESS_ANSWERERS = (302, 404, 404, 200, 404, 404, 200, 404)
-SERVICE_ANSWERERS = (302, 404, 404, 404, 404, 404, 200, 404)
+SERVICE_READERS = (302, 404, 404, 404, 404, 200, 200, 404)
 
 PAGES = {
-    "overview": BOARD_ONLY,
+    "overview": BOARD_AND_AUDIT,
     "readiness": READINESS_ANSWERERS,
-    "services": SERVICE_ANSWERERS,
+    "services": SERVICE_READERS,
     "measure_create": BOARD_ONLY,
     "measure_edit": BOARD_ONLY,
     "nominations": BOARD_ONLY,
     # The Fahrplan 2027 joins maturity and portfolio and lives in the portfolio app.
-    "portfolio:roadmap": BOARD_ONLY,
-    "portfolio:roadmap_pdf": BOARD_ONLY,
+    "portfolio:roadmap": BOARD_AND_AUDIT,
+    "portfolio:roadmap_pdf": BOARD_AND_AUDIT,
 }
 
 
@@ -241,3 +243,36 @@ def test_a_person_named_for_services_assesses_a_service_and_is_offered_nothing_e
     assert record.level == 3
     assert record.use_case_support == {str(use_case.pk): ["evidence"]}
     assert record.history.get().history_user == department_head
+
+
+def test_the_auditor_reads_results_services_and_fahrplan_without_their_actions(
+    client, setting, organisation, use_case
+):
+    client.force_login(setting["auditor"])
+    overview = client.get(reverse("maturity:overview", args=[organisation.slug])).content.decode()
+    roadmap = client.get(reverse("portfolio:roadmap", args=[organisation.slug])).content.decode()
+    services_page = client.get(
+        reverse("maturity:services", args=[organisation.slug])
+    ).content.decode()
+    for page in (overview, roadmap, services_page):
+        assert reverse("maturity:measure_create", args=[organisation.slug]) not in page
+        assert reverse("maturity:readiness", args=[organisation.slug]) not in page
+        assert reverse("maturity:nominations", args=[organisation.slug]) not in page
+        assert reverse("portfolio:roadmap", args=[organisation.slug]) in page
+    assert "Prozesse modellieren" in roadmap
+    edit = reverse("maturity:measure_edit", args=[organisation.slug, setting["measure"].pk])
+    assert edit not in roadmap
+    # Nor may the auditor write by sending the forms anyway.
+    assert (
+        client.post(reverse("maturity:readiness", args=[organisation.slug]), answers(4)).status_code
+        == 404
+    )
+    assert (
+        client.post(reverse("maturity:measure_create", args=[organisation.slug]), {}).status_code
+        == 404
+    )
+    assert organisation.readiness_assessments.count() == 1
+    # Where the maturity pages are: the index leads the auditor to the results.
+    index = client.get(reverse("maturity:index"))
+    assert index.status_code == 302
+    assert index["Location"] == reverse("maturity:overview", args=[organisation.slug])

@@ -66,19 +66,30 @@ def test_a_board_sees_its_own_records_and_not_another_organisations(
     assert client.get(f"/admin/portfolio/{model}/{foreign}/history/").status_code == 404
 
 
-def test_an_auditor_does_not_see_the_portfolio_in_the_admin(auditor, records):
+def test_the_auditor_reads_the_portfolio_in_the_admin_and_a_head_does_not(
+    auditor, department_head, records, foreign_records
+):
     auditor.is_staff = True
     auditor.save()
-    assert _client(auditor).get("/admin/portfolio/candidaterating/").status_code == 403
+    client = _client(auditor)
+    assert _listed(client, "candidaterating") == {records["candidaterating"].pk}
+    foreign = foreign_records["candidaterating"].pk
+    assert client.get(f"/admin/portfolio/candidaterating/{foreign}/change/").status_code == 404
+    department_head.is_staff = True
+    department_head.save()
+    assert _client(department_head).get("/admin/portfolio/candidaterating/").status_code == 403
 
 
-@pytest.mark.parametrize("who", ["board_member", "operator"])
+@pytest.mark.parametrize("who", ["board_member", "auditor", "operator"])
 def test_nobody_changes_a_rating_in_the_admin(request, who, records, use_case):
     user = (
         User.objects.create_superuser("betrieb", "betrieb@example.org", "x")
         if who == "operator"
         else request.getfixturevalue(who)
     )
+    if not user.is_staff:
+        user.is_staff = True
+        user.save()
     client = _client(user)
     rating = records["candidaterating"]
     response = client.post(

@@ -84,8 +84,9 @@ def _ticks(lo: float, hi: float, scale: Callable[[float], float]) -> list[Tick]:
     return ticks
 
 
-def bubble_chart(candidates: list[Candidate]) -> BubbleChart:
-    """Benefit (up) against feasibility (right); bubble area grows with the yearly case volume."""
+def bubble_chart(candidates: list[Candidate], *, first_rank: int = 1) -> BubbleChart:
+    """Benefit (up) against feasibility (right); bubble area grows with the yearly case volume.
+    Each bubble carries its rank, counted from `first_rank` (one page of the ranking)."""
     width, height, left, top, right_margin, bottom_margin = 640, 420, 56, 16, 24, 52
     plot_w, plot_h = width - left - right_margin, height - top - bottom_margin
     x_lo, x_hi = _domain(
@@ -103,7 +104,7 @@ def bubble_chart(candidates: list[Candidate]) -> BubbleChart:
 
     largest = max((c.yearly_case_volume or 0 for c in candidates), default=0)
     bubbles = []
-    for rank, candidate in enumerate(candidates, start=1):
+    for rank, candidate in enumerate(candidates, start=first_rank):
         volume = candidate.yearly_case_volume or 0
         radius = 7 + (22 * math.sqrt(volume / largest) if largest else 0)
         colour, pattern = RISK_STYLES.get(candidate.risk_class, RISK_STYLES[""])

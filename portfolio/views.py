@@ -33,8 +33,12 @@ from portfolio.models import CandidateRating, Measurement
 from portfolio.opendata import OUTCOMES_SCHEMA_VERSION, outcomes_csv, outcomes_document
 from portfolio.roadmap import build_roadmap
 from registry.models import UseCase
+from registry.paging import ResultPage
 from registry.public.opendata import UrlFor
 from registry.public.selectors import access_public_organisation
+
+# One page of the ranking, and the chart beside it: a board reads 25 bubbles, not 2,000.
+PORTFOLIO_PAGE_SIZE = 25
 
 
 def _actor(request: HttpRequest) -> User:
@@ -66,9 +70,11 @@ def _apply(form: KernForm, call: Callable[[], Any]) -> bool:
 @require_GET
 @login_required
 def portfolio_page(request: HttpRequest) -> HttpResponse:
-    """The board's portfolio: ideas and running use cases as a chart and a ranked table."""
+    """The board's portfolio: ideas and running use cases as a chart and a ranked table; the
+    auditors read it too."""
+    user = _actor(request)
     organisation, organisations = permissions.access_portfolio(
-        _actor(request), request.GET.get("organisation")
+        user, request.GET.get("organisation"), audit=True
     )
     departments = list(organisation.departments.order_by("name").values_list("pk", "name"))
     filter_form = DepartmentFilterForm(request.GET or None, departments=departments)
@@ -79,7 +85,14 @@ def portfolio_page(request: HttpRequest) -> HttpResponse:
         department = organisation.departments.filter(pk=chosen).first() if chosen else None
     elif filter_form.is_bound:
         status = 400
-    candidates = selectors.portfolio_of(organisation, department=department)
+    page = ResultPage.fetch(
+        selectors.ranked(organisation, department=department),
+        request.GET.get("seite"),
+        per_page=PORTFOLIO_PAGE_SIZE,
+        count=selectors.ranked_count(organisation, department=department),
+        lower_bound=False,
+    )
+    candidates = selectors.candidates_of(page.object_list)
     return render(
         request,
         "portfolio/portfolio.html",
@@ -89,12 +102,14 @@ def portfolio_page(request: HttpRequest) -> HttpResponse:
             "filter_form": filter_form,
             "department": department,
             "candidates": candidates,
-            "chart": charts.bubble_chart(candidates),
+            "page": page,
+            "chart": charts.bubble_chart(candidates, first_rank=page.start_index()),
             "risk_styles": _legend(),
             "formula_version": formula.FORMULA_VERSION,
             "formulas": formula.FORMULAS,
             "terms": formula.TERMS,
             "axis_labels": formula.AXIS_LABELS,
+            "is_board": permissions.can_manage_indicators(user, organisation.pk),
         },
         status=status,
     )
@@ -404,12 +419,15 @@ def _roadmap_context(organisation: Organisation) -> dict[str, Any]:
 
 @login_required
 def roadmap(request: HttpRequest, slug: str) -> HttpResponse:
-    """Fahrplan 2027: where the organisation stands and what is realistic by 2027."""
+    """Fahrplan 2027: where the organisation stands and what is realistic by 2027; the board
+    plans measures on it, the auditors read it."""
     user = _actor(request)
     organisation = maturity_permissions.access_organisation(
-        user, slug, area=maturity_permissions.BOARD
+        user, slug, area=maturity_permissions.BOARD, audit=True
     )
-    return render(request, "portfolio/roadmap.html", _roadmap_context(organisation))
+    context = _roadmap_context(organisation)
+    context.update(maturity_permissions.page_areas(user, organisation))
+    return render(request, "portfolio/roadmap.html", context)
 
 
 @login_required
@@ -417,7 +435,7 @@ def roadmap_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     """The Fahrplan 2027 as a tagged PDF, in German, for the council's papers."""
     user = _actor(request)
     organisation = maturity_permissions.access_organisation(
-        user, slug, area=maturity_permissions.BOARD
+        user, slug, area=maturity_permissions.BOARD, audit=True
     )
     with translation.override("de"):
         context = _roadmap_context(organisation)

@@ -29,18 +29,19 @@ def _status(client, request, persona, url):
 
 
 # Persona × page: the board sees the portfolio (a foreign board its own organisation's); the
-# head of the use case's department its suitability and outcomes; everybody else the same 404 as
-# for a missing page.
+# head of the use case's department its suitability and outcomes; the auditor reads the
+# portfolio, suitability and outcomes (the indicators are the board's to manage); everybody
+# else the same 404 as for a missing page.
 PAGES = {
-    "portfolio": (lambda uc: "/gremium/auswahl/", (404, 404, 404, 404, 404, 200, 200)),
+    "portfolio": (lambda uc: "/gremium/auswahl/", (404, 404, 404, 404, 200, 200, 200)),
     "indicators": (lambda uc: "/gremium/kennzahlen/", (404, 404, 404, 404, 404, 200, 200)),
     "suitability": (
         lambda uc: f"/arbeitsbereich/{uc.pk}/eignung/",
-        (404, 200, 404, 404, 404, 200, 404),
+        (404, 200, 404, 404, 200, 200, 404),
     ),
     "outcomes": (
         lambda uc: f"/arbeitsbereich/{uc.pk}/wirkung/",
-        (404, 200, 404, 404, 404, 200, 404),
+        (404, 200, 404, 404, 200, 200, 404),
     ),
 }
 
@@ -210,3 +211,45 @@ def test_the_admin_steps_name_the_missing_baseline_and_the_measurement_due(
     page = client.get(review).content.decode()
     assert "Ausgangswerte fehlen" in page
     assert "ist eine neue Messung im Betrieb fällig" in page
+
+
+def test_the_auditor_reads_the_portfolio_suitability_and_outcomes_without_their_forms(
+    client, auditor, board_member, running, organisation
+):
+    measure(running, board_member, "processing_time", "baseline", 210, "30")
+    client.force_login(auditor)
+    portfolio = client.get("/gremium/auswahl/").content.decode()
+    assert running.title in portfolio
+    assert "/gremium/kennzahlen/" not in portfolio and "/gremium/?" not in portfolio
+    suitability = client.get(f"/arbeitsbereich/{running.pk}/eignung/").content.decode()
+    outcomes = client.get(f"/arbeitsbereich/{running.pk}/wirkung/").content.decode()
+    assert 'name="benefit"' not in suitability and 'name="value"' not in outcomes
+    assert "Verlauf ansehen" in outcomes
+    # Sending the forms anyway is refused and records nothing.
+    assert (
+        client.post(
+            f"/arbeitsbereich/{running.pk}/eignung/", {"benefit": "5", "effort": "1", "version": ""}
+        ).status_code
+        == 403
+    )
+    assert client.post(f"/arbeitsbereich/{running.pk}/wirkung/", {"value": "1"}).status_code == 403
+    assert not CandidateRating.objects.filter(use_case=running).exists()
+    assert Measurement.objects.filter(use_case=running).count() == 1
+    assert client.post("/gremium/kennzahlen/", {"define": "1", "name": "x"}).status_code == 404
+
+
+def test_the_ranking_is_paged_with_the_chart_showing_the_same_page(
+    client, board_member, department_head, department
+):
+    for number in range(27):
+        make_use_case(department_head, department, f"Idee {number:02d}")
+    client.force_login(board_member)
+    first = client.get("/gremium/auswahl/").content.decode()
+    assert "Rang 1 bis 25 von 27" in first and 'href="?seite=2"' in first
+    assert first.count('class="pf-rank"') == 25
+    second = client.get("/gremium/auswahl/?seite=2").content.decode()
+    assert "Rang 26 bis 27 von 27" in second and second.count('class="pf-rank"') == 2
+    # The ranks go on where the first page ended, in the table and on the bubbles.
+    assert "<td>26</td>" in second and ">26</text>" in second
+    assert client.get("/gremium/auswahl/?seite=3").status_code == 404
+    assert client.get("/gremium/auswahl/?seite=x").status_code == 404

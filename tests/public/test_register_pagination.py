@@ -2,8 +2,8 @@
 
 import pytest
 
+from registry.paging import ResultPage
 from registry.public import selectors
-from registry.public.views import ResultPage
 
 
 def page(number: int, count: int, *, lower_bound: bool = False, has_next: bool = False):

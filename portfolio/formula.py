@@ -332,9 +332,19 @@ def explain(inputs: Mapping[str, Any], formula: Formula = CURRENT) -> list[Expla
     ]
 
 
+def total(inputs: Mapping[str, Any], axis: Axis | None = None, formula: Formula = CURRENT) -> float:
+    """The sum of the terms' points (of one axis, or all), unrounded, in the terms' order: what
+    the database's `axis_expression()` computes, so that both order use cases alike."""
+    points = 0.0
+    for term in formula.terms:
+        if axis is None or term.axis == axis:
+            points += term.points(inputs.get(term.field))
+    return points
+
+
 def score(inputs: Mapping[str, Any], formula: Formula = CURRENT) -> float:
     """The sum of the terms' points for one use case's inputs."""
-    return round(sum(item.points for item in explain(inputs, formula)), 2)
+    return round(total(inputs, formula=formula), 2)
 
 
 def axis_expression(axis: Axis | None = None, formula: Formula = CURRENT) -> Any:

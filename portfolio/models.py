@@ -182,6 +182,13 @@ class Measurement(models.Model):
         ]
         indexes = [
             models.Index(fields=["indicator", "period_end"], name="measurement_indicator_end_idx"),
+            # A use case's series per indicator and phase, newest last, with its values: the
+            # outcome trend and the quarterly series read only this index (PostgreSQL).
+            models.Index(
+                fields=["use_case", "indicator", "phase", "period_end", "id"],
+                include=["value"],
+                name="measurement_series_idx",
+            ),
         ]
 
     def __str__(self) -> str:

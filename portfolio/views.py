@@ -85,14 +85,15 @@ def portfolio_page(request: HttpRequest) -> HttpResponse:
         department = organisation.departments.filter(pk=chosen).first() if chosen else None
     elif filter_form.is_bound:
         status = 400
+    ranking = selectors.ranked(organisation, department=department)
     page = ResultPage.fetch(
-        selectors.ranked(organisation, department=department),
+        ranking,
         request.GET.get("seite"),
         per_page=PORTFOLIO_PAGE_SIZE,
-        count=selectors.ranked_count(organisation, department=department),
+        count=len(ranking),
         lower_bound=False,
     )
-    candidates = selectors.candidates_of(page.object_list)
+    candidates = page.object_list
     return render(
         request,
         "portfolio/portfolio.html",

@@ -38,3 +38,22 @@ def test_the_demo_rates_ideas_and_measures_running_use_cases_and_runs_again():
     counts = (CandidateRating.history.count(), Measurement.history.count())
     call_command("load_demo", stdout=StringIO())
     assert (CandidateRating.history.count(), Measurement.history.count()) == counts
+
+
+def test_the_ranking_gives_each_candidate_what_the_database_scores_for_it():
+    call_command("load_demo", stdout=StringIO())
+    lindenfeld = Organisation.objects.get(slug="lindenfeld")
+    ranking = selectors.ranked(lindenfeld)
+    candidates = ranking[:]
+    assert len(ranking) == len(candidates) > 5
+    by_db = {
+        use_case.pk: use_case
+        for use_case in selectors.scored(selectors._portfolio_queryset(lindenfeld))
+    }
+    assert {c.use_case_id for c in candidates} == set(by_db)
+    for candidate in candidates:
+        expected = selectors.scored_use_case(by_db[candidate.use_case_id])
+        assert candidate == expected
+    # Highest score first; the pages are slices of the same order.
+    assert [c.score for c in candidates] == sorted((c.score for c in candidates), reverse=True)
+    assert ranking[2:4] == candidates[2:4] and ranking[0] == candidates[0]

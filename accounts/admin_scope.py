@@ -59,7 +59,7 @@ class OrganisationScopedAdminMixin(VersionCheckedAdminMixin):
     def get_object(
         self, request: HttpRequest, object_id: str, from_field: str | None = None
     ) -> Any:
-        obj = super().get_object(request, object_id, from_field)  # type: ignore[misc]
+        obj = super().get_object(request, object_id, from_field)
         if obj is None:
             raise Http404
         return obj

@@ -8,6 +8,8 @@ and the form keeps what was typed, the current version in it, so saving again is
 from typing import Any
 
 from django import forms
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.utils import formats
@@ -52,10 +54,35 @@ def history_changes_since(obj: Model, version: str) -> list[str]:
 
 
 class VersionCheckedAdminMixin:
-    """Refuses a change form saved over another version than the one it showed."""
+    """Refuses a change form saved over another version than the one it showed.
+
+    The version a change form shows is read before the object (`get_object`): a change
+    committed between the two reads makes the version older than the form's data, so saving
+    is refused, and never newer, which would let the save overwrite the change unseen.
+    """
 
     def loaded_version(self, obj: Model) -> str | None:
         return history_version(obj)
+
+    def get_object(
+        self, request: HttpRequest, object_id: str, from_field: str | None = None
+    ) -> Any:
+        version: str | None = None
+        if from_field is None and request.method == "GET":
+            model = self.model  # type: ignore[attr-defined]
+            try:
+                stand_in = model(pk=model._meta.pk.to_python(unquote(object_id)))
+            except (ValueError, TypeError, ValidationError):
+                stand_in = None
+            if stand_in is not None:
+                version = self.loaded_version(stand_in)
+        obj = super().get_object(request, object_id, from_field)  # type: ignore[misc]
+        if obj is not None and version is not None:
+            request._loaded_versions = {  # type: ignore[attr-defined]
+                **getattr(request, "_loaded_versions", {}),
+                (type(obj), obj.pk): version,
+            }
+        return obj
 
     def changes_since(self, obj: Model, version: str) -> list[str]:
         return history_changes_since(obj, version)
@@ -109,7 +136,13 @@ class VersionCheckedAdminMixin:
             form = context["adminform"].form
             posted = form.data.get(VERSION_FIELD) if form.is_bound else None
             conflict = getattr(form, "version_conflict", False)
-            context[VERSION_FIELD] = posted if posted and not conflict else self.loaded_version(obj)
+            if posted and not conflict:
+                context[VERSION_FIELD] = posted
+            elif not conflict and (type(obj), obj.pk) in getattr(request, "_loaded_versions", {}):
+                context[VERSION_FIELD] = request._loaded_versions[(type(obj), obj.pk)]  # type: ignore[attr-defined]
+            else:
+                # After a conflict: the version read under the save's row lock, with the changes.
+                context[VERSION_FIELD] = self.loaded_version(obj)
         response: HttpResponse = super().render_change_form(  # type: ignore[misc]
             request, context, add=add, change=change, form_url=form_url, obj=obj
         )

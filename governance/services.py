@@ -96,19 +96,25 @@ BEFORE_FIRST_USE = (
 
 
 class ConcurrentChange(Exception):
-    """The save started from an older version than the current one; nothing was saved."""
+    """The save started from an older version than the current one; nothing was saved.
 
-    def __init__(self, changes: list[versions.Change]) -> None:
+    `version` is the current one, read under the row lock together with `changes`: the form
+    shown again with the changes carries it, so a later change is caught by the next save.
+    """
+
+    def __init__(self, changes: list[versions.Change], version: str = "") -> None:
         super().__init__("the use case changed after it was loaded")
         self.changes = changes
+        self.version = version
 
 
 def _check_version(use_case: UseCase, expected_version: str | None) -> None:
     """Refuse a save based on another version than the current one (call with the row locked)."""
     if expected_version is None:
         return
-    if expected_version != versions.use_case_version(use_case.pk):
-        raise ConcurrentChange(versions.changes_since(use_case.pk, expected_version))
+    current = versions.use_case_version(use_case.pk)
+    if expected_version != current:
+        raise ConcurrentChange(versions.changes_since(use_case.pk, expected_version), current)
 
 
 def _notify(event: MailEvent, use_case: UseCase, *, actor: User, occasion: str) -> None:

@@ -4,6 +4,11 @@ A version names, for the use case and every tracked part a form edits with it (c
 access grants, the risk questionnaire), the newest history row. A save that starts from an older
 version than the current one is refused (governance.services: ConcurrentChange) and the person
 is shown who changed what meanwhile, with what they typed kept.
+
+A page that shows a use case for editing reads its version *before* it reads the use case: each
+statement sees what was committed when it ran, so a change committed between the two reads
+makes the page's version older than its data (the next save is a conflict), never newer (the
+save would overwrite the change unseen).
 """
 
 import datetime

@@ -359,6 +359,8 @@ def source_changes(request: HttpRequest, use_case_id: int) -> HttpResponse:
     """The changes of an adopted use case's source since last reviewed, field by field with
     old and new value; the chosen ones are taken over (a stale page is refused)."""
     user = cast(User, request.user)
+    # Before the use case is read (governance.versions): never newer than what the page shows.
+    loaded = versions.use_case_version(use_case_id)
     use_case = permissions.access_use_case(user, use_case_id, perm=permissions.CHANGE)
     adoption = (
         Adoption.objects.select_related("source_organisation", "source__publication")
@@ -371,10 +373,11 @@ def source_changes(request: HttpRequest, use_case_id: int) -> HttpResponse:
     form = SourceChangesForm(
         request.POST or None,
         names=[change.name for change in found],
-        initial={"version": versions.use_case_version(use_case.pk)},
+        initial={"version": loaded},
     )
     status = 200
     conflict: list[Any] = []
+    conflict_version = ""
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -386,6 +389,7 @@ def source_changes(request: HttpRequest, use_case_id: int) -> HttpResponse:
                 )
             except ConcurrentChange as stale:
                 conflict = list(stale.changes)
+                conflict_version = stale.version
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -413,9 +417,9 @@ def source_changes(request: HttpRequest, use_case_id: int) -> HttpResponse:
             "changes": found,
             "chosen": chosen,
             "form": form,
-            "version": versions.use_case_version(use_case.pk)
-            if request.method == "GET" or conflict
-            else form.data.get("version", ""),
+            "version": conflict_version
+            if conflict
+            else (loaded if request.method == "GET" else form.data.get("version", "")),
             "conflict": conflict,
         },
         status=status,

@@ -105,3 +105,36 @@ def test_a_use_case_form_is_stale_when_a_child_row_changed_meanwhile(
     # The use case's own row did not change: only a version over its child rows sees this.
     assert "Inzwischen hat jemand anderes" in stale.content.decode()
     assert UseCase.objects.get(pk=use_case.pk).purpose != "Neu"
+
+
+def test_a_change_committed_while_the_change_form_is_read_makes_its_save_stale(
+    board_member, department_head, ai_system, monkeypatch
+):
+    """The change form's version is read before the object: a save committed in between makes
+    the form stale instead of letting it overwrite that save unseen."""
+    from django.contrib.admin import ModelAdmin
+
+    real = ModelAdmin.get_object
+
+    def read_then_someone_saves(self, request, object_id, from_field=None):
+        found = real(self, request, object_id, from_field)
+        monkeypatch.setattr(ModelAdmin, "get_object", real)
+        registry_services.update_ai_system(
+            ai_system, actor=department_head, reason="Anbieter gewechselt", vendor="Neuer Anbieter"
+        )
+        return found
+
+    monkeypatch.setattr(ModelAdmin, "get_object", read_then_someone_saves)
+    url = reverse("admin:registry_aisystem_change", args=[ai_system.pk])
+    mine = _logged_in(board_member)
+    shown = mine.get(url)
+    assert shown.status_code == 200
+    stale = mine.post(
+        url,
+        _ai_system_form(
+            ai_system, vendor="Mein Anbieter", loaded_version=shown.context["loaded_version"]
+        ),
+    )
+    assert stale.status_code == 200
+    assert "Inzwischen hat jemand anderes diesen Datensatz geändert" in stale.content.decode()
+    assert AISystem.objects.get(pk=ai_system.pk).vendor == "Neuer Anbieter"

@@ -36,7 +36,7 @@ from governance.risk import Facts, FactsError, classify, parse_facts, tree
 from governance.risk.dates import APPLICATION_DATES, describe
 from governance.risk.questions import Question
 from governance.services import ConcurrentChange
-from governance.versions import Change, use_case_version
+from governance.versions import use_case_version
 from governance.workflow import (
     EDITABLE_STATES,
     REVIEWER_ROLES,
@@ -515,7 +515,8 @@ def _render_step(
     request: HttpRequest,
     page: StepPage,
     status: int = 200,
-    conflict: list[Change] | None = None,
+    conflict: ConcurrentChange | None = None,
+    version: str | None = None,
 ) -> HttpResponse:
     use_case = page.use_case
     step = page.step
@@ -570,8 +571,8 @@ def _render_step(
         "in_review": use_case is not None and use_case.workflow_state not in EDITABLE_STATES,
         # The version the person's input is based on: what they loaded (kept across a failed
         # save), or the current one once they were shown what changed meanwhile.
-        "version": _base_version(request, use_case, conflict),
-        "conflict": conflict or [],
+        "version": _base_version(request, use_case, conflict, version),
+        "conflict": conflict.changes if conflict else [],
         **_leika_search(request, step),
     }
     return render(request, "workspace/step.html", context, status=status)
@@ -603,14 +604,22 @@ def _risk_label(classification: Any) -> str:
 
 
 def _base_version(
-    request: HttpRequest, use_case: UseCase | None, conflict: list[Change] | None
+    request: HttpRequest,
+    use_case: UseCase | None,
+    conflict: ConcurrentChange | None,
+    loaded: str | None,
 ) -> str:
+    """The version the page's input is based on: the one the save was refused for (after a
+    conflict), the one posted (a failed or kept form), or the one read before the page read the
+    use case (`loaded`, see governance.versions)."""
     if use_case is None:
         return ""
+    if conflict is not None:
+        return conflict.version
     posted = request.POST.get("version", "") if request.method == "POST" else ""
-    if posted and not conflict:
+    if posted:
         return posted
-    return use_case_version(use_case.pk)
+    return loaded if loaded is not None else use_case_version(use_case.pk)
 
 
 def _after_save(request: HttpRequest, use_case: UseCase, step: Step) -> HttpResponse:
@@ -665,11 +674,14 @@ def step(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     if step_ is None:
         raise Http404
     user = _actor(request)
+    # Before the use case is read (governance.versions); shown only once the check passed.
+    loaded = use_case_version(pk) if request.method != "POST" else None
     # The request's one permission check; the save takes it instead of asking again.
     use_case, checked = permissions.check_use_case(user, pk, perm=permissions.CHANGE)
     if request.method != "POST":
         added = _chosen_services(request) if "public_services" in step_.children else None
-        return _render_step(request, StepPage(request, step_, use_case, added=added))
+        page = StepPage(request, step_, use_case, added=added)
+        return _render_step(request, page, version=loaded)
     page = StepPage(request, step_, use_case, data=request.POST)
     if page.risk_form is not None:
         # The tree is not finished: answers are posted to their question's own page.
@@ -697,7 +709,7 @@ def step(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             checked=checked,
         )
     except ConcurrentChange as conflict:
-        return _render_step(request, page, status=409, conflict=conflict.changes)
+        return _render_step(request, page, status=409, conflict=conflict)
     except ValidationError as exc:
         page.add_service_errors(exc, child_indices)
         return _render_step(request, page, status=400)
@@ -747,6 +759,7 @@ def risk_question(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     if node is None:
         raise Http404
     user = _actor(request)
+    loaded = use_case_version(pk) if request.method != "POST" else None
     use_case, checked = permissions.check_use_case(user, pk, perm=permissions.CHANGE)
     question = tree.QUESTIONS_BY_KEY[key]
     page = StepPage(request, RISK_STEP, use_case, question=question)
@@ -756,7 +769,7 @@ def risk_question(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         messages.info(request, _("Diese Frage spielt nach Ihren bisherigen Antworten keine Rolle."))
         return redirect("workspace:step", use_case.pk, RISK_STEP.slug)
     if request.method != "POST":
-        return _render_step(request, page)
+        return _render_step(request, page, version=loaded)
     page = StepPage(request, RISK_STEP, use_case, data=request.POST, question=question)
     assert page.risk_form is not None and page.facts is not None
     if not page.is_valid():
@@ -775,7 +788,7 @@ def risk_question(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             checked=checked,
         )
     except ConcurrentChange as conflict:
-        return _render_step(request, page, status=409, conflict=conflict.changes)
+        return _render_step(request, page, status=409, conflict=conflict)
     except ValidationError as exc:
         page.add_service_errors(exc, {})
         return _render_step(request, page, status=400)

@@ -95,3 +95,36 @@ def test_the_service_refuses_an_outdated_version(department_head, board_member, 
     assert [change.what for change in refused.value.changes] == ["Zweck"]
     use_case.refresh_from_db()
     assert use_case.purpose == "A"
+
+
+def test_a_change_committed_while_the_page_is_read_makes_its_save_a_conflict(
+    department_head, board_member, use_case, monkeypatch
+):
+    """Found by the write benchmark at tier L (one lost update in 128 accepted writes): the page
+    read the use case, another save committed, then the page read the version, so it showed
+    the old data with the new version and its save overwrote the other one unseen. The
+    version is now read first; here the other save commits right after the use case is read."""
+    from workspace import views
+
+    real = views.selectors.use_case_for_form
+
+    def read_then_someone_saves(*args, **kwargs):
+        found = real(*args, **kwargs)
+        monkeypatch.setattr(views.selectors, "use_case_for_form", real)
+        governance.change_use_case(
+            use_case, actor=board_member, reason="Zweck", purpose="Zweck des Gremiums"
+        )
+        return found
+
+    monkeypatch.setattr(views.selectors, "use_case_for_form", read_then_someone_saves)
+    url = reverse("workspace:step", args=[use_case.pk, "grunddaten"])
+    client = Client()
+    client.force_login(department_head)
+    shown = client.get(url)
+    assert shown.context["form"]["purpose"].value() != "Zweck des Gremiums"
+    refused = client.post(
+        url, _step_data(use_case, purpose="Zweck der Amtsleitung", version=shown.context["version"])
+    )
+    assert refused.status_code == 409
+    use_case.refresh_from_db()
+    assert use_case.purpose == "Zweck des Gremiums"

@@ -40,12 +40,20 @@ def may_read(user: User, organisation: Organisation) -> bool:
 
 
 def page_areas(user: User, organisation: Organisation) -> dict[str, bool]:
-    """Which maturity pages the subnavigation offers the user, and which actions pages show."""
+    """Which maturity pages the subnavigation offers the user, and which actions pages show:
+    one query for the board, two more for everyone else (audit, nominations)."""
+    if roles.is_board_member(user, organisation.pk):
+        return dict.fromkeys(("is_board", "can_read", "can_readiness", "can_services"), True)
+    named = set(
+        AnswererNomination.objects.filter(
+            organisation=organisation, user=user, is_active=True, user__is_active=True
+        ).values_list("scope", flat=True)
+    )
     return {
-        "is_board": roles.is_board_member(user, organisation.pk),
-        "can_read": may_read(user, organisation),
-        "can_readiness": may_answer(user, organisation, AnswererNomination.Scope.READINESS),
-        "can_services": may_answer(user, organisation, AnswererNomination.Scope.SERVICES),
+        "is_board": False,
+        "can_read": roles.is_auditor(user, organisation.pk),
+        "can_readiness": AnswererNomination.Scope.READINESS in named,
+        "can_services": AnswererNomination.Scope.SERVICES in named,
     }
 
 

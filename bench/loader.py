@@ -1189,7 +1189,7 @@ class _PathWriter:
     def add(self, key: str, actor: int, moment: int, reason: str, *values: object) -> int:
         """One row with its creation history row; `values` follow the id in PATH_SPECS order."""
         self.ids[key] += 1
-        line = "\t".join((str(self.ids[key]), *(_copy_value(v) for v in values)))
+        line = "\t".join((str(self.ids[key]), *(_public_text(v) for v in values)))
         self.rows[key].add(line)
         self.histories[key].add(
             f"{self.ids[key]}\t{Clock.stamp(moment)}\t+\t{actor}\t{reason}\t{line}"
@@ -1311,20 +1311,8 @@ class _PathWriter:
                     value *= rng.uniform(0.75, 1.02)
 
 
-def _copy_value(value: object) -> str:
-    """One value of the path's rows as COPY text."""
-    if value is None:
-        return NULL
-    if isinstance(value, bool):
-        return _bool(value)
-    if isinstance(value, dict | list):
-        return _text(json.dumps(value, ensure_ascii=False))
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return _text(str(value))
-
-
 def _public_text(value: object) -> str:
+    """A value as COPY text: NULL, a boolean, JSON, an ISO date, or escaped text."""
     if value is None:
         return NULL
     if isinstance(value, bool):

@@ -59,12 +59,19 @@ class Organisation(models.Model):
 
     name = models.CharField(_("Name"), max_length=200)
     slug = models.SlugField(_("Kurzname in Adressen"), max_length=80, unique=True)
+    # An IT service provider (a Zweckverband, an Anstalt) is no Gemeinde and has no AGS; every
+    # other organisation has one (constraint below). NULL, not "", so that "unique" allows many.
     ags = models.CharField(
         _("Amtlicher Gemeindeschlüssel (AGS)"),
         max_length=8,
         unique=True,
+        null=True,
+        blank=True,
         validators=[validate_ags],
-        help_text=_("8 Ziffern, z. B. 05315000 für Köln."),
+        help_text=_(
+            "8 Ziffern, z. B. 05315000 für Köln. Leer nur bei einem IT-Dienstleister ohne "
+            "eigenen Gemeindeschlüssel."
+        ),
     )
     legal_form = models.CharField(
         _("Rechtsform (KI-VO)"),
@@ -132,10 +139,28 @@ class Organisation(models.Model):
                 & Q(review_interval_default_months__gte=1),
                 name="organisation_review_intervals_positive",
             ),
+            models.CheckConstraint(
+                condition=Q(kind="it_service_provider") | Q(ags__isnull=False),
+                name="organisation_ags_unless_provider",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # "" from a form or a service call is "no AGS": stored as NULL (unique allows many).
+        if not self.ags:
+            self.ags = None
+        if self.ags is None and self.kind != Organisation.Kind.IT_SERVICE_PROVIDER:
+            raise ValidationError(
+                {
+                    "ags": _(
+                        "Eine Kommune braucht ihren Amtlichen Gemeindeschlüssel (AGS); nur ein "
+                        "IT-Dienstleister kann ohne ihn angelegt werden."
+                    )
+                }
+            )
 
     @property
     def logo_key(self) -> str:

@@ -116,19 +116,21 @@ def _update(
 
 @transaction.atomic
 def create_organisation(
-    *, actor: User | None, reason: str, name: str, slug: str, ags: str, **fields: Any
+    *, actor: User | None, reason: str, name: str, slug: str, ags: str | None, **fields: Any
 ) -> Organisation:
-    """Create an organisation with the groups that carry its object permissions."""
+    """Create an organisation with the groups that carry its object permissions (an IT service
+    provider may have no AGS: "" or None)."""
     _require_reason(reason)
-    organisation = Organisation(name=name, slug=slug, ags=ags)
+    organisation = Organisation(name=name, slug=slug, ags=ags or None)
     logo = fields.pop("logo", None)
     _assign(organisation, fields, ORGANISATION_FIELDS)
     organisation.full_clean(exclude=["board_group", "members_group", "auditors_group"])
     # Stored only once the rest is valid: a refused organisation leaves no file behind.
     organisation.logo.name = _stored_logo(logo)
-    organisation.board_group = Group.objects.create(name=f"org:{ags}:board")
-    organisation.members_group = Group.objects.create(name=f"org:{ags}:members")
-    organisation.auditors_group = Group.objects.create(name=f"org:{ags}:auditors")
+    prefix = _group_prefix(organisation)
+    organisation.board_group = Group.objects.create(name=f"{prefix}:board")
+    organisation.members_group = Group.objects.create(name=f"{prefix}:members")
+    organisation.auditors_group = Group.objects.create(name=f"{prefix}:auditors")
     _mark(organisation, actor=actor, reason=reason)
     organisation.save()
     return organisation
@@ -170,6 +172,16 @@ def update_organisation(
     return organisation
 
 
+def _group_prefix(organisation: Organisation) -> str:
+    """The first part of an organisation's group names: its AGS, readable in the admin; for a
+    provider without one a fresh token (a slug could be taken again after a rename)."""
+    if organisation.ags:
+        return f"org:{organisation.ags}"
+    if organisation.board_group_id:
+        return organisation.board_group.name.removesuffix(":board")
+    return f"org:provider-{uuid4().hex[:12]}"
+
+
 def _stored_logo(value: object, current: str = "") -> str:
     """The storage name for a logo given to a service: an upload is checked and stored under a
     fresh name, the stored logo itself stays, nothing (None, False, "") removes the logo."""
@@ -200,7 +212,9 @@ def create_department(
     _require_reason(reason)
     department = Department(organisation=organisation, name=name)
     department.full_clean(exclude=["heads_group"])
-    department.heads_group = Group.objects.create(name=f"org:{organisation.ags}:dept:{uuid4().hex}")
+    department.heads_group = Group.objects.create(
+        name=f"{_group_prefix(organisation)}:dept:{uuid4().hex}"
+    )
     _mark(department, actor=actor, reason=reason)
     department.save()
     return department
@@ -556,6 +570,7 @@ def _granted_by_provider(user: User, claims: Mapping[str, Any], grant: Grant) ->
                 continue
             if rule.organisation_id == grant.organisation.pk or (
                 rule.organisation_id is None
+                and grant.organisation.ags
                 and match.groupdict().get("ags") == grant.organisation.ags
             ):
                 groups.append(value)

@@ -4,13 +4,16 @@ load_demo (governance) calls `load_provider_demo` after its own data; everything
 the services, and what exists already is left alone.
 """
 
+from typing import Any
+
 from accounts import services as account_services
 from accounts.models import Department, Membership, Organisation, ProviderMembership, User
 from interop import services
 from interop.models import Adoption, UseCaseTemplate
 from registry.models import UseCase
 
-PROVIDER = {"name": "Kommunale IT Süd", "slug": "kommunale-it-sued", "ags": "08999999"}
+# A Zweckverband: no Gemeindeschlüssel.
+PROVIDER: dict[str, Any] = {"name": "Kommunale IT Süd", "slug": "kommunale-it-sued", "ags": None}
 PROVIDER_STAFF = "produkt-kommunale-it"
 PRODUCT_DEPARTMENT = "Produktmanagement"
 MEMBER = "birkenau"

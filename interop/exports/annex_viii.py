@@ -33,7 +33,7 @@ def document(record: PublishedUseCase, context: ExportContext) -> dict[str, Any]
         "title": record.title,
         "deployer": {
             "name": organisation.name,
-            "ags": organisation.ags,
+            **({"ags": organisation.ags} if organisation.ags else {}),
             "address": record.deployer_address or None,
             "contact": contact,
         },
@@ -110,12 +110,16 @@ def json_schema(schema_url: str) -> dict[str, Any]:
                 "title": {"type": "string"},
                 "deployer": {
                     "type": "object",
-                    "required": ["name", "ags", "address", "contact"],
+                    "required": ["name", "address", "contact"],
                     "additionalProperties": False,
                     "description": "Nr. 1: Name, Anschrift und Kontaktdaten des Betreibers",
                     "properties": {
                         **party_properties,
-                        "ags": {"type": "string", "pattern": "^[0-9]{8}$"},
+                        "ags": {
+                            "type": "string",
+                            "pattern": "^[0-9]{8}$",
+                            "description": "fehlt bei einem IT-Dienstleister ohne AGS",
+                        },
                     },
                 },
                 "submitted_on_behalf_by": {

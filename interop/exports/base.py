@@ -72,6 +72,11 @@ def json_array(
     yield "\n]\n"
 
 
+def ags_tags(organisation: Organisation) -> list[str]:
+    """The organisation's AGS as a keyword ("AGS 05315000"); none for a provider without one."""
+    return [f"AGS {organisation.ags}"] if organisation.ags else []
+
+
 def clip(text: str, limit: int) -> str:
     """The text cut to a standard's maximum length, marked with an ellipsis where cut."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

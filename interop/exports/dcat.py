@@ -134,8 +134,9 @@ def _dataset(
         yield contact, VCARD + "hasEmail", Iri(f"mailto:{publisher.contact_email}")
     # The public page names whom to write to (the entries' function mailboxes, objections).
     yield contact, VCARD + "hasURL", Iri(contact_page)
-    if publisher is not None:
-        # The AGS is the municipality key of DCAT-AP.de's political geocoding.
+    if publisher is not None and publisher.ags:
+        # The AGS is the municipality key of DCAT-AP.de's political geocoding (an IT service
+        # provider without one is not geocoded).
         yield (
             node,
             DCATDE + "politicalGeocodingLevelURI",
@@ -214,8 +215,8 @@ def _groups(context: ExportContext) -> Iterator[list[Triple]]:
                 node=f"{page}#daten",
                 title=f"KI-Anwendungsfälle: {organisation.name}",
                 description=(
-                    f"Die veröffentlichten KI-Anwendungsfälle von {organisation.name} "
-                    f"(AGS {organisation.ags})."
+                    f"Die veröffentlichten KI-Anwendungsfälle von {organisation.name}"
+                    + (f" (AGS {organisation.ags})." if organisation.ags else ".")
                 ),
                 publisher=organisation,
                 slug=organisation.slug,

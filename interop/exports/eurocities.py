@@ -11,6 +11,7 @@ from typing import Any
 
 from interop.exports.base import (
     ExportContext,
+    ags_tags,
     choice_label,
     compact,
     data_sources_text,
@@ -173,7 +174,8 @@ def _values(
         "last_change_date": record.published_at.date().isoformat(),
         "revision_date": revision_date(record).isoformat(),
         "keywords": ", ".join(
-            [f"AGS {organisation.ags}", f"ID {record.use_case_id}"]
+            ags_tags(organisation)
+            + [f"ID {record.use_case_id}"]
             + [f"LeiKa {service['leika_key']}" for service in record.public_services]
         ),
     }

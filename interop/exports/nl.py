@@ -9,6 +9,7 @@ from typing import Any
 
 from interop.exports.base import (
     ExportContext,
+    ags_tags,
     clip,
     compact,
     data_sources_text,
@@ -157,7 +158,7 @@ def _values(record: PublishedUseCase, context: ExportContext) -> dict[str, Any]:
         "source_id": str(record.use_case_id),
         "tags": clip(
             ", ".join(
-                [f"AGS {organisation.ags}"]
+                ags_tags(organisation)
                 + [f"LeiKa {service['leika_key']}" for service in record.public_services]
             ),
             2500,

@@ -22,7 +22,7 @@ def test_provider_publishes_a_member_adopts_and_the_provenance_shows(
     provider = account_services.create_organisation(
         name="Kommunale IT Süd",
         slug="kit-sued",
-        ags="09999000",
+        ags="",  # a Zweckverband has no Gemeindeschlüssel
         kind=Organisation.Kind.IT_SERVICE_PROVIDER,
         actor=None,
         reason="Testdaten",

@@ -8,6 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from accounts import services as account_services
+from accounts.models import Organisation
 from interop.exports import FORMATS, annex_viii
 from interop.exports.base import ExportContext
 from registry.publication import publish_use_case
@@ -179,6 +181,39 @@ def test_dcat_catalogue_names_every_organisation_and_its_distributions(published
     assert "KI-Anwendungsfälle: Landkreis Birkenau" in turtle
     assert "/organisationen/lindenfeld/daten/register.csv" in turtle
     assert "municipalityKey/05999001" in turtle
+
+
+def test_a_providers_records_without_an_ags_validate_in_every_export(
+    published_register, organisation
+):
+    # An IT service provider deploying AI itself has no AGS: the exports leave it out instead
+    # of writing "AGS None", and every document still validates against its standard.
+    account_services.update_organisation(
+        organisation,
+        actor=None,
+        reason="Zweckverband",
+        kind=Organisation.Kind.IT_SERVICE_PROVIDER,
+        legal_form=Organisation.LegalForm.BODY_GOVERNED_BY_PUBLIC_LAW,
+        ags="",
+    )
+    for code in FORMATS:
+        assert "None" not in export(code), code
+    nl = json.loads(export("nl-algoritmeregister-1.0"))
+    assert validate_json(nl, nl_schema(extra_languages=("deu",))) == []
+    full = next(d for d in nl if d["name"] == "Wohngeld-Vorprüfung")
+    assert full["tags"] == "LeiKa 99102011000000"
+    assert validate_json(json.loads(export("uk-atrs")), atrs_schema()) == []
+    annex = json.loads(export("eu-annex-viii-c"))
+    assert validate_json(annex, annex_viii.json_schema("https://x/schema.json")) == []
+    assert "ags" not in annex[0]["deployer"]
+    eurocities = json.loads(export("eurocities-ats-0.3.1"))
+    full = next(d for d in eurocities if d["name"] == "Wohngeld-Vorprüfung")
+    record_id = published_register[0].use_case_id
+    assert full["keywords"] == f"ID {record_id}, LeiKa 99102011000000"
+    for code, syntax in SYNTAXES:
+        conforms, report = validate_dcat(export(code), syntax, profile=SPECIFICATION, ags=AGS[1:])
+        assert conforms, report
+    assert "municipalityKey/05999001" not in export("dcat-ap-de")
 
 
 def test_withheld_group_stays_withheld_in_every_export(published_register):

@@ -47,7 +47,7 @@ def provider(db: Any) -> Organisation:
     return account_services.create_organisation(
         name="Kommunale IT Süd",
         slug="kit-sued",
-        ags="09999000",
+        ags="",  # a Zweckverband has no Gemeindeschlüssel
         kind=Organisation.Kind.IT_SERVICE_PROVIDER,
         actor=None,
         reason="Testdaten",

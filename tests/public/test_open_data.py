@@ -8,6 +8,8 @@ import xml.etree.ElementTree as ET
 import jsonschema
 from django.http import StreamingHttpResponse
 
+from accounts import services as account_services
+from accounts.models import Organisation
 from registry import services
 from registry.public.opendata import CSV_COLUMNS
 from registry.publication import withdraw_use_case
@@ -42,6 +44,27 @@ def test_csv_has_stable_columns_ids_and_absolute_urls(client, published):
     assert row["url"] == f"http://testserver/anwendungsfaelle/{published.use_case_id}/"
     assert row["organisation_ags"] == "05999001"
     assert row["title"] == "Wohngeld-Vorprüfung"
+
+
+def test_a_provider_without_an_ags_is_published_with_ags_null(client, published, organisation):
+    account_services.update_organisation(
+        organisation,
+        actor=None,
+        reason="Zweckverband",
+        kind=Organisation.Kind.IT_SERVICE_PROVIDER,
+        ags="",
+    )
+    assert read_csv(client.get("/daten/register.csv"))[0]["organisation_ags"] == ""
+    document = read_json(client.get("/daten/register.json"))
+    jsonschema.validate(
+        document,
+        client.get("/daten/schema/v1.json").json(),
+        format_checker=jsonschema.FormatChecker(),
+    )
+    assert document["use_cases"][0]["organisation"]["ags"] is None
+    page = client.get("/organisationen/lindenfeld/").content.decode()
+    assert "Amtlicher Gemeindeschlüssel" not in page
+    assert "None" not in page
 
 
 def test_csv_of_an_organisation_holds_only_its_entries(

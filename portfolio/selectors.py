@@ -30,7 +30,7 @@ from django.db.models import (
     Subquery,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber, TruncQuarter
+from django.db.models.functions import Coalesce, ExtractQuarter, ExtractYear, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -491,25 +491,28 @@ def organisation_series(
 ) -> list[Series]:
     """Per indicator, the organisation's values by quarter (each use case's mean in the quarter,
     then summed or averaged over the use cases); two queries."""
+    # The quarter as two small integers: DATE_TRUNC of a date is a timestamp with time zone in
+    # PostgreSQL, and parsing thousands of them was half of the dashboard's outcome section.
     rows = (
         _organisation_measurements(organisation, published_only=published_only)
-        # A date, not a timestamp: PostgreSQL's would come back in the time zone, parsed per row.
-        .annotate(quarter=TruncQuarter("period_end", output_field=DateField()))
+        .annotate(year=ExtractYear("period_end"), quarter=ExtractQuarter("period_end"))
         .order_by()
-        .values("indicator_id", "use_case_id", "quarter")
+        .values("indicator_id", "use_case_id", "year", "quarter")
         .annotate(mean=Avg("value"), baselines=Count("pk", filter=Q(phase=Phase.BASELINE)))
+        .values_list("indicator_id", "use_case_id", "year", "quarter", "mean", "baselines")
     )
     cells: dict[int, dict[datetime.date, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
     baseline_quarters: dict[int, set[datetime.date]] = defaultdict(set)
     use_cases: dict[int, set[int]] = defaultdict(set)
-    for row in rows:
-        quarter = row["quarter"]
-        if isinstance(quarter, datetime.datetime):
-            quarter = quarter.date()
-        cells[row["indicator_id"]][quarter].append(Decimal(str(round(row["mean"], 2))))
-        if row["baselines"]:
-            baseline_quarters[row["indicator_id"]].add(quarter)
-        use_cases[row["indicator_id"]].add(row["use_case_id"])
+    starts: dict[tuple[int, int], datetime.date] = {}
+    for indicator_id, use_case_id, year, number, mean, baselines in rows:
+        quarter = starts.get((year, number))
+        if quarter is None:
+            quarter = starts[year, number] = datetime.date(year, 3 * number - 2, 1)
+        cells[indicator_id][quarter].append(Decimal(str(round(mean, 2))))
+        if baselines:
+            baseline_quarters[indicator_id].add(quarter)
+        use_cases[indicator_id].add(use_case_id)
     result = []
     for indicator in Indicator.objects.filter(pk__in=list(cells)).order_by("name"):
         series = _series_of(indicator)

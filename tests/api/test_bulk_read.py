@@ -214,7 +214,19 @@ def test_query_counts_do_not_grow_with_organisations_or_records(auditor, board_m
 
 
 def test_visibility_reads_no_group_permission_rows_for_organisation_roles(auditor, use_case):
-    sql, _params = permissions.use_cases_visible_to(auditor).query.sql_with_params()
-    # Organisation-wide roles are organisation ids; the group rows are for departments only.
-    assert "accounts_membership" in sql
+    sql, params = permissions.use_cases_visible_to(auditor).query.sql_with_params()
+    # Organisation-wide roles are organisation ids, written into the query (the planner then
+    # knows the organisation's size); the group rows are for departments only.
+    assert "accounts_membership" not in sql
+    assert use_case.organisation_id in params
     assert "usecasegroupobjectpermission" not in sql.lower()
+
+
+def test_beyond_the_inline_limit_the_organisations_are_a_membership_subquery(
+    auditor, use_case, foreign_use_case, monkeypatch
+):
+    inline = set(permissions.use_cases_visible_to(auditor))
+    monkeypatch.setattr(permissions, "INLINE_ORGANISATIONS", 0)
+    visible = permissions.use_cases_visible_to(auditor)
+    assert "accounts_membership" in str(visible.query)
+    assert set(visible) == inline == {use_case}

@@ -12,10 +12,15 @@ import datetime
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Model, Q, QuerySet
-from rest_framework import serializers
+from django.db.models.base import ModelState
+from django.utils import timezone
+from rest_framework import ISO_8601, serializers
+from rest_framework.settings import api_settings
 
 from registry.models import UseCase
 from registry.public.opendata import spreadsheet_safe
@@ -35,13 +40,35 @@ def _as_is(value: Any) -> Any:
     return value
 
 
+class _InZone:
+    """DRF's DateTimeField.to_representation (ISO 8601, aware values) with the zone looked up
+    once per chunk instead of once per value (asgiref's locals cost more than the rest)."""
+
+    def __call__(self, value: datetime.datetime, zone: datetime.tzinfo) -> str:
+        text = value.astimezone(zone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+_IN_ZONE = _InZone()
+
+
+def _in_zone(item: serializers.Field) -> bool:
+    """Whether a field is a plain ISO 8601 DateTimeField _InZone represents exactly."""
+    return (
+        type(item) is serializers.DateTimeField
+        and not hasattr(item, "timezone")
+        and getattr(item, "format", api_settings.DATETIME_FORMAT) == ISO_8601
+        and settings.USE_TZ
+    )
+
+
 @dataclass
 class Representation:
     """How one serializer represents a model's rows: columns read by `values()`, converted
     field by field, and nested collections read with one query per collection and chunk."""
 
     model: type[Model]
-    columns: list[tuple[str, str, Callable[[Any], Any]]] = field(default_factory=list)
+    columns: list[tuple[str, str, Callable[..., Any]]] = field(default_factory=list)
     children: list[tuple[str, str, str, "Representation"]] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
     # SerializerMethodFields: computed from a model instance built of the row's plain fields.
@@ -68,6 +95,8 @@ class Representation:
                 built.columns.append((name, item.source, _as_is))
             elif type(item) in _AS_STORED or isinstance(item, serializers.CharField):
                 built.columns.append((name, item.source, _as_is))
+            elif _in_zone(item):
+                built.columns.append((name, item.source, _IN_ZONE))
             else:
                 built.columns.append((name, item.source, item.to_representation))
         return built
@@ -101,32 +130,54 @@ class Representation:
             )
         )
 
-    @property
+    @cached_property
     def _plain_fields(self) -> list[str]:
         """The fields a computed value may read (none when nothing is computed)."""
         if not self.computed:
             return []
         return [f.name for f in self.model._meta.concrete_fields if not f.is_relation]
 
+    @cached_property
+    def _unread(self) -> dict[str, None]:
+        """The other columns of a computed field's instance, None as __init__ would set a
+        relation's id (reading a missing one would load the row from the database)."""
+        plain = set(self._plain_fields)
+        return {f.attname: None for f in self.model._meta.concrete_fields if f.name not in plain}
+
     def row_of(self, instance: Model) -> dict[str, Any]:
         """A model instance as the row `values()` would have read."""
         attnames = {f.name: f.attname for f in self.model._meta.concrete_fields}
         return {source: getattr(instance, attnames[source]) for source in self.sources}
 
-    def convert(self, row: dict[str, Any]) -> dict[str, Any]:
+    def convert(self, row: dict[str, Any], zone: datetime.tzinfo | None = None) -> dict[str, Any]:
+        zone = zone or timezone.get_current_timezone()
         document = {
-            name: None if row[source] is None else convert(row[source])
+            name: None
+            if row[source] is None
+            else (convert(row[source], zone) if convert is _IN_ZONE else convert(row[source]))
             for name, source, convert in self.columns
         }
         if self.computed:
-            instance = self.model(**{name: row[name] for name in self._plain_fields})
+            instance = self._instance({name: row[name] for name in self._plain_fields})
             for name, method in self.computed:
                 document[name] = method(instance)
         return document
 
+    def _instance(self, values: dict[str, Any]) -> Model:
+        """A model instance of plain stored values, for a computed field's method: built as
+        Model.from_db leaves one (attributes and state), without __init__'s per-field
+        defaults and signals, which cost more than the rest of the row."""
+        instance = self.model.__new__(self.model)
+        instance._state = ModelState()
+        instance._state.adding = False
+        instance.__dict__.update(self._unread)
+        instance.__dict__.update(values)
+        return instance
+
     def documents(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The representations of the rows, with their nested collections."""
-        documents = [self.convert(row) for row in rows]
+        zone = timezone.get_current_timezone()
+        documents = [self.convert(row, zone) for row in rows]
         ids = [row["id"] for row in rows]
         for name, relation, parent_key, child in self.children:
             related = self.model._meta.get_field(relation).related_model
@@ -136,7 +187,7 @@ class Representation:
                 parent_key, *child.sources
             )
             for child_row in child_rows:
-                grouped[child_row[parent_key]].append(child.convert(child_row))
+                grouped[child_row[parent_key]].append(child.convert(child_row, zone))
             for document, pk in zip(documents, ids, strict=True):
                 document[name] = grouped[pk]
         return documents

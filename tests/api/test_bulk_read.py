@@ -59,6 +59,10 @@ def test_each_record_is_the_lists_representation(board_member, department):
     assert response.streaming
     exported = _lines(response)
     assert sorted(exported, key=lambda r: r["id"]) == sorted(listed, key=lambda r: r["id"])
+    # Computed values (an obligation's state today) and times in the request's zone are part
+    # of what is compared.
+    assert any(item["state"] for record in exported for item in record["obligations"])
+    assert all(not record["updated_at"].endswith("Z") for record in exported)
     # Both are built from plain rows; the detail is DRF's serializer, the reference.
     for record in exported:
         assert record == client.get(f"/api/v1/use-cases/{record['id']}/").json()

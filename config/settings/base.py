@@ -307,6 +307,9 @@ SPECTACULAR_SETTINGS = {
         "OutcomesSchemaVersionEnum": ["outcomes-1.0"],
         "MaturitySchemaVersionEnum": ["maturity-1.0"],
         "MaturityMeasureStatusEnum": "maturity.models.MaturityMeasure.Status",
+        # Every history (a use case's, a measurement's) names its changes alike.
+        "HistoryEntryChangeTypeEnum": "registry.api.history.HISTORY_CHANGE_TYPES",
+        "PublicChangeChangeTypeEnum": "registry.api.history.PUBLIC_CHANGE_TYPES",
     },
     # Swagger UI and ReDoc from drf-spectacular-sidecar's static files: nothing from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

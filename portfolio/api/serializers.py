@@ -11,7 +11,13 @@ from rest_framework import serializers
 
 from portfolio.models import Measurement
 from portfolio.opendata import OUTCOMES_SCHEMA_VERSION
-from registry.api.serializers import ReadOnlyModelSerializer, StrictSerializer
+from registry.api.history import HISTORY_CHANGE_TYPES
+from registry.api.serializers import (
+    ActorSerializer,
+    FieldChangeSerializer,
+    ReadOnlyModelSerializer,
+    StrictSerializer,
+)
 from registry.models import UseCase
 
 SCHEMA_VERSION_FIELD = {"type": "string", "enum": [OUTCOMES_SCHEMA_VERSION]}
@@ -86,6 +92,29 @@ class MeasurementCreateSerializer(StrictSerializer):
     def validate_indicator(self, value: str) -> str:
         # "custom:12" as the representation names it, or the bare id.
         return value.removeprefix("custom:")
+
+
+class MeasurementUpdateSerializer(StrictSerializer):
+    """A correction: the value, its source or the note, always with a reason (the history keeps
+    the old value). What is not sent stays as it is."""
+
+    value = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
+    source = serializers.CharField(max_length=200, required=False)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    reason = serializers.CharField(max_length=2000)
+
+
+class MeasurementHistoryEntrySerializer(serializers.Serializer):
+    """One version of a measurement: recorded or corrected, by whom, when, why and what changed."""
+
+    version = serializers.IntegerField(help_text="ID der Fassung")
+    object_type = serializers.ChoiceField(choices=["measurement"])
+    object_id = serializers.IntegerField()
+    change_type = serializers.ChoiceField(choices=HISTORY_CHANGE_TYPES)
+    changed_at = serializers.DateTimeField()
+    actor = ActorSerializer(allow_null=True)
+    reason = serializers.CharField(allow_blank=True)
+    changes = FieldChangeSerializer(many=True)
 
 
 class PublicMeasurementSerializer(SchemaVersionMixin, StrictSerializer):

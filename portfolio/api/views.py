@@ -3,11 +3,13 @@ lists from the visibility selectors, writes through the services (which check wh
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,8 +20,10 @@ from portfolio.api import serializers as api
 from portfolio.models import Measurement
 from portfolio.opendata import OUTCOMES_SCHEMA_VERSION
 from registry import permissions as registry_permissions
+from registry.api.etags import etag_for, require_if_match
 from registry.api.filters import IdFilterBackend, StrictOrderingFilter
-from registry.api.views import ApiViewMixin
+from registry.api.history import record_history
+from registry.api.views import ApiViewMixin, EtagRetrieveMixin
 
 
 @extend_schema_view(
@@ -30,9 +34,14 @@ from registry.api.views import ApiViewMixin
         request=api.MeasurementCreateSerializer,
         responses={201: api.MeasurementSerializer},
     ),
+    partial_update=extend_schema(
+        summary="Einen Messwert korrigieren (mit Grund; die Historie behält den alten Wert)",
+        request=api.MeasurementUpdateSerializer,
+        responses={200: api.MeasurementSerializer},
+    ),
 )
 class MeasurementViewSet(
-    ApiViewMixin,
+    EtagRetrieveMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -43,6 +52,7 @@ class MeasurementViewSet(
     filterset_fields = ["use_case", "phase"]
     ordering_fields = ["id", "period_end"]
     ordering = "-id"
+    read_serializer_class = api.MeasurementSerializer
 
     def get_queryset(self) -> QuerySet[Measurement]:
         if getattr(self, "swagger_fake_view", False):
@@ -77,6 +87,44 @@ class MeasurementViewSet(
         )
         response["Location"] = f"{request.path}{measurement.pk}/"
         return response
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        with transaction.atomic():
+            measurement = self.get_object()
+            # The row lock makes the If-Match comparison and the correction one step.
+            current = (
+                Measurement.objects.select_for_update(of=("self",))
+                .select_related("indicator", "entered_by")
+                .get(pk=measurement.pk)
+            )
+            require_if_match(request, etag_for(self.representation(current)))
+            body = api.MeasurementUpdateSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            fields = dict(body.validated_data)
+            services.correct_measurement(
+                current,
+                actor=self.actor(),
+                value=fields.get("value", current.value),
+                source=fields.get("source", current.source),
+                note=fields.get("note"),
+                reason=fields["reason"],
+                expected_version=services.measurement_version(current),
+            )
+        return self.respond_with(self.get_queryset().get(pk=measurement.pk))
+
+    @extend_schema(
+        summary="Historie eines Messwerts",
+        description=(
+            "Alle Fassungen des Messwerts, neueste zuerst: erfasst und jede Korrektur, mit "
+            "Person, Zeitpunkt, Grund und den geänderten Feldern."
+        ),
+        responses=api.MeasurementHistoryEntrySerializer(many=True),
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def history(self, request: Request, pk: str) -> Response:
+        measurement = self.get_object()
+        return Response(record_history(Measurement, "measurement", measurement.pk))
 
 
 @extend_schema_view(

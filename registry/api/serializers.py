@@ -11,6 +11,7 @@ from rest_framework import serializers
 from accounts.models import Department, Organisation
 from accounts.roles import boards_of, organisations_where
 from registry import permissions, services
+from registry.api.history import HISTORY_CHANGE_TYPES, PUBLIC_CHANGE_TYPES
 from registry.field_groups import DERIVED_FIELDS
 from registry.models import (
     AISystem,
@@ -332,7 +333,7 @@ class HistoryEntrySerializer(serializers.Serializer):
     )
     object_id = serializers.IntegerField()
     change_type = serializers.ChoiceField(
-        choices=["created", "changed", "deleted"], help_text=_("Art der Änderung")
+        choices=HISTORY_CHANGE_TYPES, help_text=_("Art der Änderung")
     )
     changed_at = serializers.DateTimeField()
     actor = ActorSerializer(allow_null=True)
@@ -387,7 +388,7 @@ class PublicFieldChangeSerializer(FieldChangeSerializer):
 
 class PublicChangeSerializer(serializers.Serializer):
     changed_at = serializers.DateTimeField()
-    change_type = serializers.ChoiceField(choices=["published", "changed", "withdrawn"])
+    change_type = serializers.ChoiceField(choices=PUBLIC_CHANGE_TYPES)
     changes = PublicFieldChangeSerializer(many=True)
 
 

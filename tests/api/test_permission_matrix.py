@@ -140,6 +140,9 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("outcome-measurement-list", "get"): LIST_OK,
     ("outcome-measurement-list", "post"): _row(401, 404, 201, 403, 403, 403, 201, 404),
     ("outcome-measurement-detail", "get"): _row(401, 404, 200, 404, 404, 200, 200, 404),
+    # Corrections: the board and the use case's department head; internal audit only reads.
+    ("outcome-measurement-detail", "patch"): _row(401, 404, 200, 404, 404, 403, 200, 404),
+    ("outcome-measurement-history", "get"): _row(401, 404, 200, 404, 404, 200, 200, 404),
     ("portfolio-candidate-list", "get"): BOARD_AND_AUDIT_OBJECT,
     ("public-outcome-list", "get"): PUBLIC_OK,
     # Maturity (the maturity pages' rules): the board and the auditor see everything of their
@@ -485,6 +488,14 @@ def operation_request(name: str, method: str, world: dict[str, Any]) -> tuple[st
             },
         ),
         ("outcome-measurement-detail", "get"): (f"/api/v1/outcome-measurements/{measured}/", None),
+        ("outcome-measurement-detail", "patch"): (
+            f"/api/v1/outcome-measurements/{measured}/",
+            {"value": "2.5", "reason": "Matrix"},
+        ),
+        ("outcome-measurement-history", "get"): (
+            f"/api/v1/outcome-measurements/{measured}/history/",
+            None,
+        ),
         ("portfolio-candidate-list", "get"): (
             f"/api/v1/portfolio/{slug}/candidates/",
             None,

@@ -270,6 +270,9 @@ NOT_APPLICABLE: dict[str, dict[Any, str]] = {
     "PATCH /api/v1/maturity/measures/{id}/": {
         schemathesis.checks.positive_data_acceptance: NAMES_ITS_VERSION
     },
+    "PATCH /api/v1/outcome-measurements/{id}/": {
+        schemathesis.checks.positive_data_acceptance: NAMES_ITS_VERSION
+    },
     **{
         f"{method} /api/v1/{resource}/{{id}}/": {
             schemathesis.checks.positive_data_acceptance: REFERS_BY_ID + " " + NAMES_ITS_VERSION

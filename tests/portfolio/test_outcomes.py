@@ -140,3 +140,37 @@ def test_an_unpublished_use_case_shows_nothing_publicly(use_case, board_member):
     assert not selectors.public_measurements().exists()
     publish_use_case(use_case, actor=board_member, reason="veröffentlicht")
     assert selectors.public_measurements().count() == 1
+
+
+def test_the_organisation_series_aggregates_each_quarter_over_the_use_cases(
+    department, department_head, board_member, iso
+):
+    cases = _running(3, department=department, head=department_head, board=board_member, iso=iso)
+    _measured(cases[:2], board_member)
+    # A second value in one quarter: that use case counts with its mean of the quarter.
+    measure(cases[0], board_member, "processing_time", "follow_up", 12, "34")
+    # One use case measures its time only: it counts for that indicator.
+    measure(cases[2], board_member, "processing_time", "baseline", 230, "50")
+    series = {s.name: s for s in selectors.organisation_series(department.organisation)}
+    time = series["Bearbeitungszeit (Median, Tage)"]
+    volume = series["Fallzahl im Zeitraum"]
+    assert (time.use_cases, volume.use_cases) == (3, 2)
+
+    def quarter(days_ago):
+        day = timezone.localdate() - datetime.timedelta(days=days_ago)
+        return datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+    points = {day: (value, phase) for day, value, phase in time.points}
+    # Times are averaged over the use cases: baselines 40, 41 and 50.
+    assert points[quarter(230)] == (Decimal("43.67"), "baseline")
+    if quarter(100) != quarter(10):
+        assert points[quarter(100)] == (Decimal("35.50"), "follow_up")
+    if quarter(10) == quarter(12) != quarter(100):
+        # The first use case's mean of the quarter (30 and 34: 32) with the second's 31.
+        assert points[quarter(10)] == (Decimal("31.50"), "follow_up")
+    # Volumes are summed over the use cases.
+    assert {day: value for day, value, _phase in volume.points} == {
+        quarter(230): Decimal("200"),
+        quarter(10): Decimal("240"),
+    }
+    assert [day for day, _value, _phase in time.points] == sorted(points)

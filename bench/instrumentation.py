@@ -20,6 +20,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.utils import timezone
 
 _log_lock = threading.Lock()
 
@@ -148,6 +149,99 @@ FLOORS: dict[str, str] = {
         "WHERE h.id = %(id)s ORDER BY h.history_date DESC, h.history_id DESC"
     ),
 }
+
+
+# The board's dashboard (/gremium/) of one organisation (%(org)s) by hand-written SQL: the same
+# counts, lists with their totals, top ideas with the formula's inputs, the outcome trend and
+# quarterly series, the measurements due, in the same order and limits as the page.
+_ORG_USE_CASES = "ARRAY(SELECT id FROM registry_usecase WHERE organisation_id = %(org)s)"
+DASHBOARD_FLOOR = ";".join(
+    (
+        "SELECT workflow_state, count(*) FROM registry_usecase "
+        "WHERE organisation_id = %(org)s GROUP BY 1",
+        "SELECT risk_class, count(*) FROM registry_usecase "
+        "WHERE organisation_id = %(org)s GROUP BY 1",
+        "SELECT d.id, d.name, count(uc.id) FROM accounts_department d "
+        "LEFT JOIN registry_usecase uc ON uc.department_id = d.id "
+        "WHERE d.organisation_id = %(org)s GROUP BY d.id ORDER BY d.name",
+        # Ready for a decision: the current round has the sign-offs its use case requires.
+        "SELECT uc.id, uc.title, d.name, count(*) OVER () FROM registry_usecase uc "
+        "JOIN accounts_department d ON d.id = uc.department_id "
+        "CROSS JOIN LATERAL (SELECT s.id FROM governance_submission s WHERE s.use_case_id = uc.id "
+        "ORDER BY s.submitted_at DESC, s.id DESC LIMIT 1) cur "
+        "WHERE uc.organisation_id = %(org)s AND uc.workflow_state IN ('submitted', 'in_review') "
+        "AND (NOT uc.processes_personal_data OR EXISTS (SELECT 1 FROM governance_signoff so "
+        "WHERE so.submission_id = cur.id AND so.role = 'dpo')) "
+        "AND EXISTS (SELECT 1 FROM governance_signoff so WHERE so.submission_id = cur.id "
+        "AND so.role = 'iso') "
+        "AND (NOT uc.monitors_staff OR EXISTS (SELECT 1 FROM governance_signoff so "
+        "WHERE so.submission_id = cur.id AND so.role = 'staff_council')) "
+        "ORDER BY uc.updated_at, uc.id LIMIT 20",
+        "SELECT uc.id, uc.title, uc.next_review_date, d.name, count(*) OVER () "
+        "FROM registry_usecase uc JOIN accounts_department d ON d.id = uc.department_id "
+        "WHERE uc.organisation_id = %(org)s "
+        "AND uc.workflow_state IN ('approved', 'in_operation', 'suspended') "
+        "AND uc.next_review_date < %(today)s ORDER BY uc.next_review_date, uc.id LIMIT 20",
+        "SELECT o.id, o.use_case_id, o.obligation, o.applies_from, o.applies_from_source, "
+        "uc.title, uc.workflow_state, count(*) OVER () FROM governance_obligationitem o "
+        "JOIN registry_usecase uc ON uc.id = o.use_case_id WHERE uc.organisation_id = %(org)s "
+        "AND o.applies AND o.status = 'open' AND uc.workflow_state NOT IN ('rejected', 'retired') "
+        "ORDER BY uc.title, o.use_case_id, o.obligation LIMIT 20",
+        "SELECT dc.*, uc.title FROM governance_decision dc "  # noqa: S608 - constants
+        "JOIN registry_usecase uc ON uc.id = dc.use_case_id "
+        f"WHERE dc.use_case_id = ANY({_ORG_USE_CASES}) "
+        "ORDER BY dc.decided_at DESC, dc.id DESC LIMIT 10",
+        "SELECT rc.*, uc.title, count(*) OVER () FROM governance_reclassificationchange rc "
+        "JOIN registry_usecase uc ON uc.id = rc.use_case_id WHERE uc.organisation_id = %(org)s "
+        "ORDER BY rc.created_at DESC, rc.id DESC LIMIT 20",
+        "SELECT * FROM governance_ailiteracymeasure WHERE organisation_id = %(org)s "
+        "ORDER BY carried_out_on DESC, id DESC LIMIT 10",
+        "SELECT i.*, uc.title AS use_case_title, (SELECT json_agg(r) FROM "
+        "incidents_incidentreport r WHERE r.incident_id = i.id) AS reports "
+        "FROM incidents_incident i JOIN registry_usecase uc ON uc.id = i.use_case_id "
+        "WHERE uc.organisation_id = %(org)s AND (i.effect = 'serious' OR i.personal_data_involved) "
+        "AND i.status <> 'closed'",
+        # The top ideas: every idea's inputs (the score is a sum over them).
+        "SELECT uc.id, uc.title, uc.status, uc.risk_class, uc.yearly_case_volume, "
+        "uc.rule_clarity, uc.input_structure, d.name, "
+        "(SELECT benefit FROM portfolio_candidaterating r WHERE r.use_case_id = uc.id), "
+        "(SELECT effort FROM portfolio_candidaterating r WHERE r.use_case_id = uc.id), "
+        "(SELECT count(DISTINCT ds.register) FROM registry_datasource ds "
+        "WHERE ds.use_case_id = uc.id AND ds.register <> ''), "
+        "(SELECT avg((SELECT sa.level FROM maturity_serviceassessment sa "
+        "WHERE sa.organisation_id = uc.organisation_id AND sa.leika_key = ps.leika_key "
+        "ORDER BY sa.assessed_at DESC, sa.id DESC LIMIT 1)) FROM registry_publicservice ps "
+        "WHERE ps.use_case_id = uc.id) "
+        "FROM registry_usecase uc JOIN accounts_department d ON d.id = uc.department_id "
+        "WHERE uc.organisation_id = %(org)s AND uc.status = 'idea' "
+        "AND uc.workflow_state NOT IN ('rejected', 'retired')",
+        "SELECT DISTINCT ON (use_case_id, indicator_id, phase) use_case_id, indicator_id, "  # noqa: S608 - constants
+        f"phase, value FROM portfolio_measurement WHERE use_case_id = ANY({_ORG_USE_CASES}) "
+        "ORDER BY use_case_id, indicator_id, phase, period_end DESC, id DESC",
+        # Per indicator and quarter over the use cases' means; per indicator its use cases.
+        "WITH cell AS (SELECT indicator_id, use_case_id, extract(year FROM period_end) AS y, "  # noqa: S608 - constants
+        "extract(quarter FROM period_end) AS q, round(avg(value), 2) AS mean, "
+        "count(*) FILTER (WHERE phase = 'baseline') AS b FROM portfolio_measurement "
+        f"WHERE use_case_id = ANY({_ORG_USE_CASES}) GROUP BY 1, 2, 3, 4) "
+        "SELECT indicator_id, y, q, sum(mean), count(*), max(b) FROM cell GROUP BY 1, 2, 3 "
+        "UNION ALL SELECT indicator_id, NULL, NULL, NULL, count(DISTINCT use_case_id), NULL "
+        "FROM cell GROUP BY 1",
+        "SELECT * FROM portfolio_indicator WHERE organisation_id = %(org)s "
+        "OR organisation_id IS NULL ORDER BY name",
+        # Measurements due: a baseline missing from the approval on, or none fresh for the review.
+        "SELECT uc.id, uc.title, uc.next_review_date, d.name FROM registry_usecase uc "
+        "JOIN accounts_department d ON d.id = uc.department_id "
+        "WHERE uc.organisation_id = %(org)s AND ("
+        "(uc.workflow_state IN ('approved', 'in_operation', 'suspended') AND NOT EXISTS "
+        "(SELECT 1 FROM portfolio_measurement m WHERE m.use_case_id = uc.id "
+        "AND m.phase = 'baseline')) OR (uc.workflow_state IN ('in_operation', 'suspended') "
+        "AND uc.next_review_date <= %(today)s::date + 30 AND NOT EXISTS (SELECT 1 FROM "
+        "portfolio_measurement m WHERE m.use_case_id = uc.id AND m.phase = 'follow_up' "
+        "AND m.period_end >= uc.next_review_date - 92))) "
+        "ORDER BY uc.next_review_date, uc.title, uc.id LIMIT 10",
+    )
+)
+FLOORS["board_dashboard"] = DASHBOARD_FLOOR
 
 
 # The personas of issue 16. A persona's rows are those of the organisations where it holds a
@@ -285,6 +379,8 @@ def floor(request: HttpRequest, name: str) -> HttpResponse:
         "limit": int(request.GET.get("limit", 50)),
         "term": f"%{request.GET.get('term', '')}%",
         "risk": request.GET.get("risk", ""),
+        "org": int(request.GET.get("org", 0)),
+        "today": timezone.localdate(),
     }
     result: list[list[dict[str, Any]]] = []
     with connection.cursor() as cursor:

@@ -75,6 +75,23 @@ def test_benchmark_at_tier_s_writes_complete_results(throwaway_database_url, tmp
         assert rows[table] > 0, table
         assert rows[f"{table.replace('_', '_historical', 1)}"] == rows[table], table
     assert results["floors"]["constant"]["status"] == "ok"
+    # The board persona's organisation walks the whole path: its dashboard and Fahrplan are
+    # measured with their maturity and outcome sections (bench.loader, `always`).
+    with psycopg.connect(throwaway_database_url) as database:
+        (largest,) = database.execute(
+            "SELECT organisation_id FROM registry_usecase GROUP BY 1 ORDER BY count(*) DESC, 1 "
+            "LIMIT 1"
+        ).fetchone()
+        for query in (
+            "SELECT count(*) FROM maturity_readinessassessment WHERE organisation_id = %s",
+            "SELECT count(*) FROM portfolio_measurement m JOIN registry_usecase u "
+            "ON u.id = m.use_case_id WHERE u.organisation_id = %s",
+        ):
+            assert database.execute(query, [largest]).fetchone()[0] > 0, query
+    dashboard = next(op for op in results["operations"] if op["name"] == "board_dashboard")
+    # Compared with the same counts, lists and outcome figures by hand-written SQL.
+    assert dashboard["floor"] == "board_dashboard"
+    assert dashboard["floor_median_ms"] > 0
     names = {op["name"] for op in results["operations"]}
     assert {"public_search", "public_detail", "api_list_board", "risk_classification"} <= names
     assert {"board_portfolio", "board_roadmap", "board_maturity"} <= names

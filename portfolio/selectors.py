@@ -528,7 +528,8 @@ def _per_quarter(cells: QuerySet[Any]) -> list[tuple[Any, ...]]:
     """The cells (one per indicator, use case and quarter) aggregated in the database: per
     indicator and quarter their sum, count and baselines; per indicator (year None) its use
     cases. A few dozen rows instead of one per use case and quarter (3,800 for the largest
-    organisation at tier L, a quarter of the dashboard's time in Python)."""
+    organisation at tier L, a quarter of the dashboard's time in Python). An aggregate of an
+    aggregate, which the ORM cannot write: the cells' own SQL and parameters, named `cell`."""
     sql, params = cells.query.sql_with_params()
     q = connection.ops.quote_name
     indicator, use_case, year, quarter = (
@@ -550,7 +551,8 @@ def _sum_or_mean(total: Any, count: int, aggregate: str) -> Decimal:
     """A quarter's value from the sum of its use cases' means (rounded to cents) and their
     number: the sum for volumes and hours, the mean for times and rates."""
     if aggregate == "sum":
-        return Decimal(str(total))
+        # To the cent: on SQLite the sum is a float.
+        return Decimal(str(round(total, 2)))
     return Decimal(str(round(float(total) / count, 2)))
 
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
+from registry.expressions import one_of
 from registry.models import UseCase
 from registry.public.opendata import spreadsheet_safe
 
@@ -36,10 +37,6 @@ _AS_STORED: tuple[type[serializers.Field], ...] = (
 )
 
 
-def _as_is(value: Any) -> Any:
-    return value
-
-
 class _InZone:
     """DRF's DateTimeField.to_representation (ISO 8601, aware values) with the zone looked up
     once per chunk instead of once per value (asgiref's locals cost more than the rest)."""
@@ -50,6 +47,14 @@ class _InZone:
 
 
 _IN_ZONE = _InZone()
+
+
+def _as_stored(item: serializers.Field) -> bool:
+    """Whether a field represents a stored value as the value itself."""
+    if isinstance(item, serializers.BigIntegerField):
+        # DRF gives big integers as strings only when told to.
+        return not getattr(item, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING)
+    return type(item) in _AS_STORED or isinstance(item, serializers.CharField)
 
 
 def _in_zone(item: serializers.Field) -> bool:
@@ -68,7 +73,8 @@ class Representation:
     field by field, and nested collections read with one query per collection and chunk."""
 
     model: type[Model]
-    columns: list[tuple[str, str, Callable[..., Any]]] = field(default_factory=list)
+    # (key, source column, conversion); None: the stored value is the representation.
+    columns: list[tuple[str, str, Callable[..., Any] | None]] = field(default_factory=list)
     children: list[tuple[str, str, str, "Representation"]] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
     # SerializerMethodFields: computed from a model instance built of the row's plain fields.
@@ -92,9 +98,9 @@ class Representation:
                 built.children.append((name, item.source, parent_key, cls.of(child)))
             elif isinstance(item, serializers.RelatedField):
                 # Related records are given by their ids, as `values()` reads them.
-                built.columns.append((name, item.source, _as_is))
-            elif type(item) in _AS_STORED or isinstance(item, serializers.CharField):
-                built.columns.append((name, item.source, _as_is))
+                built.columns.append((name, item.source, None))
+            elif _as_stored(item):
+                built.columns.append((name, item.source, None))
             elif _in_zone(item):
                 built.columns.append((name, item.source, _IN_ZONE))
             else:
@@ -152,9 +158,9 @@ class Representation:
     def convert(self, row: dict[str, Any], zone: datetime.tzinfo | None = None) -> dict[str, Any]:
         zone = zone or timezone.get_current_timezone()
         document = {
-            name: None
-            if row[source] is None
-            else (convert(row[source], zone) if convert is _IN_ZONE else convert(row[source]))
+            name: value
+            if (value := row[source]) is None or convert is None
+            else (convert(value, zone) if convert is _IN_ZONE else convert(value))
             for name, source, convert in self.columns
         }
         if self.computed:
@@ -183,7 +189,7 @@ class Representation:
             related = self.model._meta.get_field(relation).related_model
             assert related is not None and not isinstance(related, str)
             grouped: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
-            child_rows = related._default_manager.filter(**{f"{parent_key}__in": ids}).values(
+            child_rows = related._default_manager.filter(one_of(f"{parent_key}_id", ids)).values(
                 parent_key, *child.sources
             )
             for child_row in child_rows:

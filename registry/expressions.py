@@ -9,7 +9,7 @@ from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 
 
 class _AnyOf(Func):
-    """`column = ANY(ARRAY(SELECT …))` (PostgreSQL), a condition for `filter()`."""
+    """`column = ANY(…)` of an array (PostgreSQL), a condition for `filter()`."""
 
     template = "%(expressions)s)"
     arg_joiner = " = ANY("

@@ -73,7 +73,11 @@ def test_a_citizen_finds_understands_and_objects_on_a_phone(
 
     # What changed: the earlier version, the purpose it had then.
     page.get_by_role("link", name=re.compile("^Fassung vom")).last.click()
-    assert page.get_by_role("heading", level=1).is_visible()
+    page.wait_for_url("**/versionen/**")
+    # The URL changes when the navigation commits; the heading comes with the parsed page.
+    heading = page.get_by_role("heading", level=1)
+    heading.wait_for(state="visible")
+    assert heading.is_visible()
     on_the_phone(page, "citizen-07-earlier-version")
 
 

@@ -7,9 +7,19 @@ from django.conf import settings
 from django.utils import timezone
 
 from governance import services
+from governance.models import SentNotification
 from tests.governance.conftest import MINIMAL, wait_for
 
 pytestmark = pytest.mark.services
+
+
+def _delivered(smtp_server, count: int) -> None:
+    """Wait until `count` mails went out and the worker committed their keys: it sends inside
+    its transaction, so on SQLite a write of the test right after the SMTP message would meet
+    the worker's write lock ("database is locked")."""
+    wait_for(
+        lambda: len(smtp_server.messages) == count and SentNotification.objects.count() == count
+    )
 
 
 def _to(smtp_server) -> list[str]:
@@ -21,7 +31,7 @@ def test_a_submission_reaches_the_reviewer_through_worker_and_smtp(
 ):
     services.classify_use_case(use_case, actor=department_head, facts=MINIMAL)
     services.submit_use_case(use_case, actor=department_head)
-    wait_for(lambda: len(smtp_server.messages) == 1)
+    _delivered(smtp_server, 1)
     rcpts, message = smtp_server.messages[0]
     assert rcpts == [iso.email]
     assert "eingereicht" in message["Subject"]
@@ -34,12 +44,12 @@ def test_the_decision_reaches_the_department_through_the_worker(
     # One step at a time: on SQLite the worker's and the test's writes must not overlap.
     services.classify_use_case(use_case, actor=department_head, facts=MINIMAL)
     services.submit_use_case(use_case, actor=department_head)
-    wait_for(lambda: len(smtp_server.messages) == 1)
+    _delivered(smtp_server, 1)
     services.sign_off_use_case(use_case, actor=iso, role="iso", verdict="agree")
-    wait_for(lambda: len(smtp_server.messages) == 2)
+    _delivered(smtp_server, 2)
     services.decide_use_case(use_case, actor=board_member, outcome="approved", rationale="ok")
     # iso (submitted), board (ready for decision), head (decided).
-    wait_for(lambda: len(smtp_server.messages) == 3)
+    _delivered(smtp_server, 3)
     assert _to(smtp_server) == sorted([iso.email, board_member.email, department_head.email])
 
 
@@ -53,11 +63,11 @@ def test_the_beat_scheduled_reminder_runs_on_the_worker_and_sends_once(
     # One step at a time: on SQLite the worker's and the test's writes must not overlap.
     services.classify_use_case(use_case, actor=department_head, facts=MINIMAL)
     services.submit_use_case(use_case, actor=department_head)
-    wait_for(lambda: len(smtp_server.messages) == 1)
+    _delivered(smtp_server, 1)
     services.sign_off_use_case(use_case, actor=iso, role="iso", verdict="agree")
-    wait_for(lambda: len(smtp_server.messages) == 2)
+    _delivered(smtp_server, 2)
     services.decide_use_case(use_case, actor=board_member, outcome="approved", rationale="ok")
-    wait_for(lambda: len(smtp_server.messages) == 3)
+    _delivered(smtp_server, 3)
     services.reschedule_review(
         use_case,
         actor=board_member,

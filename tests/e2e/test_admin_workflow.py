@@ -1,6 +1,7 @@
 """The board's workflow steps in the admin, in a real browser: accessible, errors named."""
 
 import pytest
+from playwright.sync_api import expect
 
 from governance import services
 from tests.e2e.conftest import assert_accessible
@@ -23,7 +24,7 @@ def test_the_board_retires_a_use_case_from_its_admin_page(
     page.wait_for_url(f"**{change_url}")
     page.get_by_role("link", name="Außer Betrieb nehmen").click()
     page.get_by_role("button", name="Außer Betrieb nehmen").click()
-    assert page.get_by_role("alert").first.is_visible()
+    expect(page.get_by_role("alert").first).to_be_visible()
     assert_accessible(page, "admin-step-errors")
     page.get_by_label("Grund").fill("Vertrag endet")
     page.get_by_role("button", name="Außer Betrieb nehmen").click()

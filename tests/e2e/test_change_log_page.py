@@ -1,6 +1,7 @@
 """The change log's public page in a real browser: axe-core WCAG 2.1 A/AA, 320 px, keyboard."""
 
 import pytest
+from playwright.sync_api import expect
 
 from ledger.signing import generate_key_pem
 from ledger.tasks import sign_current_tree_heads
@@ -24,7 +25,7 @@ def signed(settings, board_member, use_case, foreign_use_case):
 def test_the_change_log_page_passes_axe_and_reflows(page, live_server, signed, width):
     page.set_viewport_size({"width": WIDTHS[width], "height": 900})
     page.goto(live_server.url + "/daten/protokoll/")
-    assert page.get_by_role("heading", name="Prüfbares Änderungsprotokoll").is_visible()
+    expect(page.get_by_role("heading", name="Prüfbares Änderungsprotokoll")).to_be_visible()
     assert_accessible(page, f"change-log-{width}")
     # Hashes are long: they must wrap, not widen the page (WCAG 1.4.10 reflow).
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[width]

@@ -4,6 +4,7 @@ downloads, German and English at 320 and 1280 px, and on paper (print media)."""
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from registry.models import PublishedUseCase
 from registry.publication import publish_use_case
@@ -39,9 +40,9 @@ def entry(board_member, department_head, department):
 def test_the_entry_page_passes_axe_and_reflows_in_german_and_english(page, live_server, entry):
     url = f"{live_server.url}/anwendungsfaelle/{entry.use_case_id}/"
     page.goto(url)
-    assert page.get_by_text("Überprüfung überfällig seit 1. Oktober 2026").is_visible()
-    assert page.get_by_text("noch nicht erfasst").first.is_visible()
-    assert page.get_by_role("link", name="JSON-Datei").first.is_visible()
+    expect(page.get_by_text("Überprüfung überfällig seit 1. Oktober 2026")).to_be_visible()
+    expect(page.get_by_text("noch nicht erfasst").first).to_be_visible()
+    expect(page.get_by_role("link", name="JSON-Datei").first).to_be_visible()
     check_page(page, "entry-de")
     page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
     page.goto(url)
@@ -53,9 +54,9 @@ def test_the_entry_page_passes_axe_and_reflows_in_german_and_english(page, live_
 def test_the_printed_entry_has_no_chrome_and_prints_link_addresses(page, live_server, entry):
     page.goto(f"{live_server.url}/anwendungsfaelle/{entry.use_case_id}/")
     page.emulate_media(media="print")
-    assert not page.locator(".site-nav").is_visible()
-    assert not page.locator(".site-footer").is_visible()
-    assert not page.locator(".breadcrumbs").is_visible()
+    expect(page.locator(".site-nav")).to_be_hidden()
+    expect(page.locator(".site-footer")).to_be_hidden()
+    expect(page.locator(".breadcrumbs")).to_be_hidden()
     law = page.locator('a[href^="https://eur-lex"]')
     after = law.evaluate("a => getComputedStyle(a, '::after').content")
     assert "https://eur-lex.europa.eu/eli/reg/2016/679/oj" in after
@@ -65,4 +66,4 @@ def test_the_printed_entry_has_no_chrome_and_prints_link_addresses(page, live_se
     width = page.evaluate("document.documentElement.clientWidth")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.emulate_media(media="screen")
-    assert page.locator(".site-nav").is_visible()
+    expect(page.locator(".site-nav")).to_be_visible()

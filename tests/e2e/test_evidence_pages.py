@@ -2,6 +2,7 @@
 without horizontal overflow, also with its error summary after a refused upload."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import check_page
 from tests.e2e.test_workspace_pages import log_in
@@ -32,5 +33,5 @@ def test_the_workspace_evidence_page_is_accessible_and_uploads(
     form.get_by_label("Anlass").fill("abgeschlossen")
     form.get_by_label("Datei").set_input_files(str(fake))
     form.get_by_role("button", name="Dokument speichern").press("Enter")
-    assert page.locator("#error-summary").is_visible()
+    expect(page.locator("#error-summary")).to_be_visible()
     check_page(page, "workspace-evidence-errors")

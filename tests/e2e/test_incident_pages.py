@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from incidents import services
 from incidents.models import Objection
@@ -76,7 +77,7 @@ def test_the_incident_pages_are_accessible(page, live_server, idp, use_case, dep
     page.get_by_role("link", name="Falsche Vorschläge").first.click()
     check_page(page, "workspace-incident")
     page.get_by_role("button", name="Folgemaßnahme hinzufügen").click()
-    assert page.locator("#error-summary").is_visible()
+    expect(page.locator("#error-summary")).to_be_visible()
     check_page(page, "workspace-incident-errors")
     page.goto(f"{live_server.url}/arbeitsbereich/stoerungen/{incident.pk}/bearbeiten/")
     check_page(page, "workspace-incident-edit")
@@ -92,5 +93,5 @@ def test_the_deadline_settings_page_is_accessible(page, live_server, idp, board_
     page.get_by_label("Zeitzone").fill("Mars/Olympus")
     page.get_by_label("Grund der Änderung").fill("Test")
     page.get_by_role("button", name="Speichern").click()
-    assert page.locator("#error-summary").is_visible()
+    expect(page.locator("#error-summary")).to_be_visible()
     check_page(page, "workspace-response-settings-errors")

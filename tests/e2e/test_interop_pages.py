@@ -2,6 +2,7 @@
 exports, in a real browser: axe-core WCAG 2.1 A/AA at 320 px and desktop width, no overflow."""
 
 import pytest
+from playwright.sync_api import expect
 
 from registry.models import UseCase
 from registry.publication import publish_use_case
@@ -15,6 +16,7 @@ HEADER = "Fachbereich,Bezeichnung,Kurzbeschreibung,Zweck,fachlich verantwortlich
 
 
 def assert_fits(page, width):
+    page.wait_for_load_state()  # a click's navigation may not have committed yet
     page.set_viewport_size({"width": width, "height": 900})
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
@@ -35,7 +37,7 @@ def test_import_dry_run_shows_errors_then_imports(
     good.write_text(HEADER + "Sozialamt,Aus der Tabelle,Kurz,Zweck,Stelle\r\n", encoding="utf-8")
     page.get_by_label("Datei (CSV, XLSX oder JSON)").set_input_files(str(good))
     page.get_by_role("button", name="Probe anzeigen").click()
-    assert page.get_by_text("wird angelegt").is_visible()
+    expect(page.get_by_text("wird angelegt")).to_be_visible()
     assert_accessible(page, "import-dry-run")
     page.get_by_role("button", name="Eine Zeile importieren").click()
     assert page.url.endswith("/arbeitsbereich/")
@@ -45,7 +47,9 @@ def test_import_dry_run_shows_errors_then_imports(
 def test_open_data_page_with_the_standards_is_accessible(page, live_server, use_case):
     publish_use_case(use_case, actor=None, reason="freigegeben")
     page.goto(f"{live_server.url}/daten/")
-    assert page.get_by_role("link", name="Eurocities-Transparenzstandard 0.3.1 (JSON)").is_visible()
+    expect(
+        page.get_by_role("link", name="Eurocities-Transparenzstandard 0.3.1 (JSON)")
+    ).to_be_visible()
     for name, width in WIDTHS.items():
         assert_fits(page, width)
         assert_accessible(page, f"open-data-standards-{name}")
@@ -125,7 +129,7 @@ def test_adopt_then_the_source_changes_then_the_notice_then_take_over_one_field(
     page.goto(f"{live_server.url}/arbeitsbereich/")
     notice = page.get_by_role("link", name=f"„{adopted.title}“ (Vorlage von Stadt Lindenfeld)")
     notice.click()
-    assert page.get_by_text("Bescheide in zwei statt zehn Tagen").is_visible()
+    expect(page.get_by_text("Bescheide in zwei statt zehn Tagen")).to_be_visible()
     for name, width in WIDTHS.items():
         assert_fits(page, width)
         assert_accessible(page, f"source-changes-{name}")
@@ -181,7 +185,7 @@ def test_big_import_progress_and_planned_pages_are_accessible(
         department_head,
         next_path=f"/arbeitsbereich/import/auftraege/{running.pk}/",
     )
-    assert page.get_by_role("link", name="Stand aktualisieren").is_visible()
+    expect(page.get_by_role("link", name="Stand aktualisieren")).to_be_visible()
     for name, width in WIDTHS.items():
         assert_fits(page, width)
         assert_accessible(page, f"import-job-running-{name}")

@@ -2,6 +2,7 @@
 changed between two versions. Every page checked at 320 and 1,280 px."""
 
 import pytest
+from playwright.sync_api import expect
 
 from governance import services
 from tests.conftest import make_use_case
@@ -30,13 +31,13 @@ def test_auditor_reads_records_and_their_changes(
 
     # Beyond the search field, the filters are folded (the first result is near the top at
     # 320 px); chosen, they stay open.
-    assert not page.get_by_label("Status").is_visible()
+    expect(page.get_by_label("Status")).to_be_hidden()
     page.get_by_text("Filter und Sortierung").click()
     page.get_by_label("Status").select_option("pilot")
     page.get_by_role("button", name="Anwenden").click()
     page.wait_for_url("**status=pilot**")
-    assert page.get_by_label("Status").is_visible()
-    assert page.get_by_role("link", name="Chatbot Bürgerbüro").is_visible()
+    expect(page.get_by_label("Status")).to_be_visible()
+    expect(page.get_by_role("link", name="Chatbot Bürgerbüro")).to_be_visible()
     assert page.get_by_role("link", name="Posteingang sortieren").count() == 0
     check_page(page, "auditor-02-filtered")
 
@@ -45,5 +46,5 @@ def test_auditor_reads_records_and_their_changes(
     check_page(page, "auditor-03-summary")
 
     page.goto(f"{live_server.url}/arbeitsbereich/{pilot.pk}/versionen/")
-    assert page.get_by_text("Fragen zu Öffnungszeiten").first.is_visible()
+    expect(page.get_by_text("Fragen zu Öffnungszeiten").first).to_be_visible()
     check_page(page, "auditor-04-versions")

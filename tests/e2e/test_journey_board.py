@@ -2,6 +2,7 @@
 reading, then the readable history. Every page checked at 320 and 1,280 px."""
 
 import pytest
+from playwright.sync_api import expect
 
 from governance import services
 from tests.e2e.conftest import check_page
@@ -20,17 +21,17 @@ def test_board_member_reads_the_dashboard_and_decides(
     board_member.save()
 
     log_in(page, live_server, idp, board_member, next_path="/gremium/")
-    assert page.get_by_role("table", name="Nach Bearbeitungsstand").is_visible()
+    expect(page.get_by_role("table", name="Nach Bearbeitungsstand")).to_be_visible()
     check_page(page, "board-01-dashboard")
 
     page.goto(f"{live_server.url}/admin/")
     waiting = page.locator("#awaiting-decision")
-    assert waiting.get_by_role("link", name=use_case.title).is_visible()
+    expect(waiting.get_by_role("link", name=use_case.title)).to_be_visible()
     check_page(page, "board-02-admin-index")
 
     waiting.get_by_role("link", name=use_case.title).click()
     page.wait_for_url("**/entscheiden/**")
-    assert page.get_by_text("Bitte entscheiden.").is_visible()  # the submitter's note
+    expect(page.get_by_text("Bitte entscheiden.")).to_be_visible()  # the submitter's note
     check_page(page, "board-03-decide")
     page.get_by_label("freigegeben").check()
     page.get_by_label("Begründung").fill("Nutzen belegt, Aufsicht geregelt.")
@@ -39,5 +40,5 @@ def test_board_member_reads_the_dashboard_and_decides(
     check_page(page, "board-04-decided")
 
     page.goto(f"{live_server.url}/admin/registry/usecase/{use_case.pk}/history/")
-    assert page.get_by_role("heading", name=f"Änderungsverlauf: {use_case.title}").is_visible()
+    expect(page.get_by_role("heading", name=f"Änderungsverlauf: {use_case.title}")).to_be_visible()
     check_page(page, "board-05-history")

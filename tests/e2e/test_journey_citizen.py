@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import check_page
 from tests.e2e.test_public_pages import register  # noqa: F401 (the fixture)
@@ -48,14 +49,14 @@ def test_a_citizen_finds_understands_and_objects_on_a_phone(
     page.get_by_role("link", name="Chatbot für Wohngeldfragen").click()
     page.wait_for_url(f"**/anwendungsfaelle/{register.use_case_id}/")
     # A withheld field says why; the chatbot's status is not a risk badge.
-    assert page.get_by_text("Schutz der IT-Sicherheit").first.is_visible()
+    expect(page.get_by_text("Schutz der IT-Sicherheit").first).to_be_visible()
     on_the_phone(page, "citizen-04-entry")
 
     # The risk badge explains itself.
     page.get_by_role("link", name=re.compile("Transparenzpflichten")).first.click()
     page.wait_for_url("**/risikoklassen/**")
-    assert page.get_by_role("heading", name=re.compile("Transparenzpflichten")).is_visible()
-    assert page.get_by_text("Art. 50 KI-Verordnung").first.is_visible()
+    expect(page.get_by_role("heading", name=re.compile("Transparenzpflichten"))).to_be_visible()
+    expect(page.get_by_text("Art. 50 KI-Verordnung").first).to_be_visible()
     on_the_phone(page, "citizen-05-risk-classes")
     page.go_back()
 
@@ -67,7 +68,7 @@ def test_a_citizen_finds_understands_and_objects_on_a_phone(
 
     # How to object, in the organisation's own words.
     page.get_by_role("link", name="Widersprechen oder Überprüfung durch einen Menschen").click()
-    assert page.get_by_text("eine Sachbearbeiterin prüft").is_visible()
+    expect(page.get_by_text("eine Sachbearbeiterin prüft")).to_be_visible()
     on_the_phone(page, "citizen-06-objection")
     page.go_back()
 
@@ -77,7 +78,7 @@ def test_a_citizen_finds_understands_and_objects_on_a_phone(
     # The URL changes when the navigation commits; the heading comes with the parsed page.
     heading = page.get_by_role("heading", level=1)
     heading.wait_for(state="visible")
-    assert heading.is_visible()
+    expect(heading).to_be_visible()
     on_the_phone(page, "citizen-07-earlier-version")
 
 
@@ -97,12 +98,12 @@ def test_an_english_speaking_citizen_reads_an_entry_and_the_open_data(
     page.wait_for_url(f"**/anwendungsfaelle/{register.use_case_id}/")
     # The record's own text is German and says so (WCAG 3.1.2); dates read as English dates.
     assert page.locator("h1").get_attribute("lang") == "de"
-    assert page.get_by_text(re.compile(r"\d{1,2} [A-Z][a-z]+ \d{4}")).first.is_visible()
+    expect(page.get_by_text(re.compile(r"\d{1,2} [A-Z][a-z]+ \d{4}")).first).to_be_visible()
     assert not page.get_by_text(re.compile(r"[A-Z][a-z]{2}\. \d{1,2}, \d{4}")).count()
     check_page(page, "citizen-en-02-entry")
 
     page.get_by_role("link", name="Open data").first.click()
     page.wait_for_url("**/daten/")
-    assert page.get_by_role("heading", name="Licence").is_visible()
-    assert page.get_by_text("if you name the source").is_visible()
+    expect(page.get_by_role("heading", name="Licence")).to_be_visible()
+    expect(page.get_by_text("if you name the source")).to_be_visible()
     check_page(page, "citizen-en-03-open-data")

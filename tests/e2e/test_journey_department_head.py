@@ -4,6 +4,7 @@ at 320 and 1,280 px (reflow, broken words, axe)."""
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from tests.conftest import make_use_case
 from tests.e2e.conftest import check_page
@@ -31,7 +32,7 @@ def test_department_head_finds_a_record_and_adds_its_service(
     page.get_by_label("Suche in Bezeichnung, Kurzbeschreibung und Zweck").fill("Wohngeld")
     page.get_by_role("button", name="Anwenden").click()
     page.wait_for_url("**q=Wohngeld**")
-    assert page.get_by_text("Ein Anwendungsfall passt zu Ihrer Suche.").is_visible()
+    expect(page.get_by_text("Ein Anwendungsfall passt zu Ihrer Suche.")).to_be_visible()
     check_page(page, "head-02-search")
 
     page.get_by_role("link", name="Wohngeldanträge vorprüfen").click()
@@ -57,5 +58,5 @@ def test_department_head_finds_a_record_and_adds_its_service(
     check_page(page, "head-06-service-taken")
     page.get_by_role("button", name="Als Entwurf speichern").click()
     page.wait_for_url("**/schritt/leistungen/")
-    assert page.get_by_text("Ihre Angaben sind gespeichert.").is_visible()
+    expect(page.get_by_text("Ihre Angaben sind gespeichert.")).to_be_visible()
     check_page(page, "head-07-saved")

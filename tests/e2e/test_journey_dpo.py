@@ -4,6 +4,7 @@ then nothing is left to do. Every page checked at 320 and 1,280 px."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import make_use_case
 from tests.e2e.conftest import check_page
@@ -38,10 +39,10 @@ def test_dpo_signs_off_what_waits_and_is_done(
     # groups a DPO reads first lead, the rest is one click away.
     headings = page.locator("h3").all_inner_texts()
     assert headings[:3] == ["Daten", "Rechtsgrundlage", "Folgenabschätzungen"]
-    assert not page.get_by_role("heading", name="Grunddaten").is_visible()
+    expect(page.get_by_role("heading", name="Grunddaten")).to_be_hidden()
     check_page(page, "dpo-03-sign-off")
     page.get_by_text("Alle weiteren Angaben des Fachbereichs").click()
-    assert page.get_by_role("heading", name="Grunddaten").is_visible()
+    expect(page.get_by_role("heading", name="Grunddaten")).to_be_visible()
     page.get_by_label("Ich stimme zu").check()
     page.get_by_role("button", name="Votum abgeben").click()
     page.wait_for_load_state()

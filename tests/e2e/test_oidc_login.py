@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.models import ClaimMappingRule, User
 from tests.e2e.conftest import assert_accessible
@@ -20,7 +21,9 @@ def board_rule(organisation):
 
 def test_login_page_with_the_provider_button_is_accessible(page, live_server, idp):
     page.goto(live_server.url + "/konto/anmelden/")
-    assert page.get_by_role("button", name="Mit dem Konto Ihrer Verwaltung anmelden").is_visible()
+    expect(
+        page.get_by_role("button", name="Mit dem Konto Ihrer Verwaltung anmelden")
+    ).to_be_visible()
     assert_accessible(page, "login-oidc")
 
 
@@ -48,18 +51,18 @@ def test_logout_ends_the_session_at_the_provider_too(page, live_server, idp, boa
     page.goto(live_server.url + "/")
     page.get_by_role("button", name="Abmelden").click()
     page.wait_for_url(live_server.url + "/")
-    assert page.get_by_role("link", name="Anmelden").is_visible()
+    expect(page.get_by_role("link", name="Anmelden")).to_be_visible()
     # Had the provider kept its session, this would log in again without asking.
     page.goto(live_server.url + "/konto/anmelden/")
     page.get_by_role("button", name="Mit dem Konto Ihrer Verwaltung anmelden").click()
-    assert page.get_by_label("Benutzername").is_visible()
+    expect(page.get_by_label("Benutzername")).to_be_visible()
 
 
 def test_the_provider_being_down_shows_a_clear_accessible_page(page, live_server, idp):
     idp.stop()
     page.goto(live_server.url + "/konto/anmelden/")
     page.get_by_role("button", name="Mit dem Konto Ihrer Verwaltung anmelden").click()
-    assert page.get_by_role("heading", name="Anmeldung nicht möglich").is_visible()
+    expect(page.get_by_role("heading", name="Anmeldung nicht möglich")).to_be_visible()
     assert "nicht erreichbar" in page.get_by_role("alert").inner_text()
     assert_accessible(page, "login-provider-down")
     assert not User.objects.exists()
@@ -71,5 +74,5 @@ def test_the_claims_preview_is_accessible_and_shows_the_grant(page, live_server,
     page.get_by_role("link", name="Vorschau mit Beispiel-Claims").click()
     page.get_by_label("Claims als JSON").fill(json.dumps({"groups": ["ki-gremium", "kantine"]}))
     page.get_by_role("button", name="Vorschau anzeigen").click()
-    assert page.get_by_role("cell", name="Stadt Lindenfeld").is_visible()
+    expect(page.get_by_role("cell", name="Stadt Lindenfeld")).to_be_visible()
     assert_accessible(page, "claims-preview")

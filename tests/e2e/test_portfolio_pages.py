@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from portfolio import services
 from tests.conftest import make_use_case
@@ -68,7 +69,7 @@ def test_the_portfolio_and_the_outcome_page_are_accessible_at_both_widths(
     check_page(page, "portfolio")
     page.goto(f"{live_server.url}/arbeitsbereich/{portfolio.pk}/wirkung/")
     assert page.get_by_role("img", name="Bearbeitungszeit (Median, Tage)").count() == 1
-    assert page.get_by_role("table", name="Messwerte").first.is_visible()
+    expect(page.get_by_role("table", name="Messwerte").first).to_be_visible()
     check_page(page, "outcomes")
     page.goto(f"{live_server.url}/arbeitsbereich/{portfolio.pk}/eignung/")
     assert (
@@ -125,7 +126,7 @@ def test_filtering_and_recording_a_measurement_work_without_javascript(
         assert "Wert" in summary.inner_text()
         page.get_by_label("Wert", exact=True).fill("240")
         page.get_by_role("button", name="Messwert speichern").click()
-        assert page.get_by_text("Der Messwert ist erfasst.").is_visible()
+        expect(page.get_by_text("Der Messwert ist erfasst.")).to_be_visible()
         assert page.get_by_role("img", name="Personalstunden je Monat").count() == 1
     finally:
         context.close()
@@ -143,7 +144,7 @@ def test_a_measurement_is_corrected_and_its_history_shows_the_change(page, live_
     assert "Grund der Korrektur" in page.get_by_role("alert").inner_text()
     page.get_by_label("Grund der Korrektur", exact=True).fill("Auswertung wiederholt")
     page.get_by_role("button", name="Korrektur speichern").click()
-    assert page.get_by_text("Die Korrektur ist gespeichert.").is_visible()
+    expect(page.get_by_text("Die Korrektur ist gespeichert.")).to_be_visible()
     history = page.get_by_role("table", name="Alle Fassungen des Messwerts, die neueste zuerst")
     newest = history.get_by_role("row").nth(1).inner_text()
     assert "Auswertung wiederholt" in newest and "Wert: 38,00 → 37,50" in newest

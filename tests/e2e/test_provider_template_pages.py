@@ -3,6 +3,7 @@ municipality's department head adopts it with one click from the workspace, and 
 and the template's public page read right; every page passes the reflow and axe check."""
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts import services as account_services
 from accounts.models import Membership, Organisation
@@ -61,5 +62,5 @@ def test_provider_publishes_a_member_adopts_and_the_provenance_shows(
     page.goto(f"{live_server.url}/anwendungsfaelle/{adoption.use_case_id}/")
     assert "des IT-Dienstleisters Kommunale IT Süd" in page.locator("#herkunft").inner_text()
     page.locator("#herkunft").get_by_role("link", name="Zur Vorlage").click()
-    assert page.get_by_role("link", name="Stadt Lindenfeld").is_visible()
+    expect(page.get_by_role("link", name="Stadt Lindenfeld")).to_be_visible()
     check_page(page, "template-public")

@@ -2,6 +2,7 @@
 the language switch, and search and filters without JavaScript."""
 
 import pytest
+from playwright.sync_api import expect
 
 from governance import services as governance_services
 from registry.models import PublishedUseCase
@@ -79,7 +80,7 @@ def test_every_public_page_type_passes_axe(page, live_server, register, width):
 def test_feedback_form_errors_are_accessible(page, live_server, db):
     page.goto(live_server.url + "/barrierefreiheit/rueckmeldung/")
     page.get_by_role("button", name="Rückmeldung senden").click()
-    assert page.get_by_role("alert").first.is_visible()
+    expect(page.get_by_role("alert").first).to_be_visible()
     assert_accessible(page, "public-feedback-errors")
 
 
@@ -109,7 +110,7 @@ def test_search_and_filters_work_without_javascript(browser, live_server, regist
         assert page.get_by_label("Risikoklasse").input_value() == "transparency"
         page.get_by_role("link", name="Chatbot für Wohngeldfragen").click()
         assert page.locator("h1").inner_text() == "Chatbot für Wohngeldfragen"
-        assert page.get_by_text("Schutz der IT-Sicherheit").is_visible()
+        expect(page.get_by_text("Schutz der IT-Sicherheit")).to_be_visible()
         page.get_by_role("button", name="English").click()
         assert page.locator("html").get_attribute("lang") == "en"
     finally:

@@ -2,6 +2,7 @@
 pages, the risk-class page, and search and filter without JavaScript (issue 15)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from registry.public import views
 from tests.e2e.conftest import check_page
@@ -23,15 +24,15 @@ def test_the_first_result_comes_before_the_filters_at_320_px(
 ):
     page.set_viewport_size({"width": 320, "height": 640})
     page.goto(live_server.url + "/")
-    assert not page.get_by_label("Risikoklasse").is_visible()
+    expect(page.get_by_label("Risikoklasse")).to_be_hidden()
     first = page.locator(".use-case-list > li").first.bounding_box()
     assert first is not None and first["y"] < 2 * 640
     page.get_by_text("Filter und Sortierung").click()
-    assert page.get_by_label("Risikoklasse").is_visible()
+    expect(page.get_by_label("Risikoklasse")).to_be_visible()
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(live_server.url + "/")
     # Wide screens show the filters without unfolding them.
-    assert page.get_by_label("Risikoklasse").is_visible()
+    expect(page.get_by_label("Risikoklasse")).to_be_visible()
 
 
 def test_list_pages_and_the_risk_class_page_pass_the_page_check(
@@ -87,6 +88,6 @@ def test_search_and_a_folded_filter_work_without_javascript_at_320_px(
         assert page.locator(".use-case-list mark").first.inner_text() == "Posteingang"
         # A chosen filter keeps the filters open.
         assert page.get_by_label("Risikoklasse").input_value() == "minimal"
-        assert page.get_by_label("Risikoklasse").is_visible()
+        expect(page.get_by_label("Risikoklasse")).to_be_visible()
     finally:
         context.close()

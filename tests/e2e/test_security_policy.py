@@ -6,6 +6,7 @@ violation; this file visits what the other journeys do not.
 """
 
 import pytest
+from playwright.sync_api import expect
 
 from governance import services
 from tests.e2e.conftest import CSP_MARK, assert_accessible
@@ -46,7 +47,7 @@ def test_the_admin_works_under_the_policy(
     services.submit_use_case(use_case, actor=department_head)
     services.sign_off_use_case(use_case, actor=iso, role="iso", verdict="agree")
     _log_in(page, live_server, "/admin/")
-    assert page.get_by_role("link", name="Übersicht des KI-Gremiums").first.is_visible()
+    expect(page.get_by_role("link", name="Übersicht des KI-Gremiums").first).to_be_visible()
     assert_accessible(page, "csp-admin-index")
     for path in (
         "/admin/registry/usecase/",

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from governance import services as governance_services
 from tests.e2e.conftest import assert_accessible
@@ -45,7 +46,7 @@ def test_form_with_errors_is_accessible_and_links_to_the_field(
     page.get_by_label("Kurzbeschreibung").fill("Text, der nicht verloren gehen darf.")
     page.get_by_role("button", name="Speichern und weiter").click()
     summary = page.locator("#error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert_accessible(page, "workspace-errors")
     summary.get_by_role("link", name=re.compile("Bezeichnung")).click()
     assert page.evaluate("document.activeElement.id") == "id_title"

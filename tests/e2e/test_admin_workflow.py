@@ -29,6 +29,6 @@ def test_the_board_retires_a_use_case_from_its_admin_page(
     page.get_by_label("Grund").fill("Vertrag endet")
     page.get_by_role("button", name="Außer Betrieb nehmen").click()
     page.wait_for_url(f"**{change_url}")
-    assert "Der Anwendungsfall ist außer Betrieb." in page.content()
+    expect(page.locator("body")).to_contain_text("Der Anwendungsfall ist außer Betrieb.")
     use_case.refresh_from_db()
     assert use_case.workflow_state == "retired"

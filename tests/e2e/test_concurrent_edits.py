@@ -1,6 +1,7 @@
 """Two browsers edit one use case: the second save is refused, shows why and keeps the input."""
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.models import Membership
 from registry.models import UseCase
@@ -32,8 +33,8 @@ def test_a_stale_workspace_save_is_refused_in_the_second_browser(
     page.get_by_label("Zweck").fill("Zweck, wie die Amtsleitung ihn sieht.")
     page.get_by_role("button", name="Als Entwurf speichern").click()
     page.locator("#conflict-summary").wait_for()
-    assert "Zweck" in page.locator("#conflict-summary").inner_text()
-    assert page.get_by_label("Zweck").input_value() == "Zweck, wie die Amtsleitung ihn sieht."
+    expect(page.locator("#conflict-summary")).to_contain_text("Zweck")
+    expect(page.get_by_label("Zweck")).to_have_value("Zweck, wie die Amtsleitung ihn sieht.")
     assert_accessible(page, "workspace-conflict")
     page.set_viewport_size({"width": 320, "height": 900})
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
@@ -56,6 +57,6 @@ def test_a_stale_admin_save_is_refused_in_the_second_browser(
     page.get_by_label("Anbieter").fill("Anbieter des Gremiums")
     page.get_by_role("button", name="Sichern", exact=True).click()
     page.get_by_text("Inzwischen hat jemand anderes diesen Datensatz geändert").wait_for()
-    assert page.get_by_label("Anbieter").input_value() == "Anbieter des Gremiums"
+    expect(page.get_by_label("Anbieter")).to_have_value("Anbieter des Gremiums")
     ai_system.refresh_from_db()
     assert ai_system.vendor == "Anbieter des Vorsitzes"

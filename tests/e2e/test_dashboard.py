@@ -1,6 +1,7 @@
 """The governance board's dashboard in a real browser: accessible, usable by keyboard."""
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.models import Membership
 from accounts.services import grant_role
@@ -25,10 +26,10 @@ def test_the_dashboard_shows_the_boards_numbers_accessibly(
     services.submit_use_case(use_case, actor=department_head)
     services.sign_off_use_case(use_case, actor=iso, role="iso", verdict="agree")
     _log_in(page, live_server, "board")
-    assert page.locator("h1").inner_text() == "Übersicht des KI-Gremiums"
+    expect(page.locator("h1")).to_have_text("Übersicht des KI-Gremiums", use_inner_text=True)
     state_table = page.get_by_role("table", name="Nach Bearbeitungsstand")
-    assert state_table.get_by_role("row", name="in Prüfung 1").count() == 1
-    assert page.get_by_role("link", name="Wohngeld-Vorprüfung").count() >= 1
+    expect(state_table.get_by_role("row", name="in Prüfung 1")).to_have_count(1)
+    expect(page.get_by_role("link", name="Wohngeld-Vorprüfung").first).to_be_attached()
     assert_accessible(page, "gremium-dashboard")
     check_page(page, "gremium-dashboard")
     # The bar charts themselves fit a 320 px window, not only the page around them (#15).
@@ -57,7 +58,7 @@ def test_a_board_member_of_two_organisations_switches_by_keyboard(
     assert page.evaluate("document.activeElement.textContent").strip() == "Anzeigen"
     page.keyboard.press("Enter")
     page.wait_for_url("**organisation=birkenau")
-    assert "Landkreis Birkenau" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Landkreis Birkenau")
     assert_accessible(page, "gremium-dashboard-selector")
 
 
@@ -84,6 +85,6 @@ def test_a_shortened_list_says_how_many_there_are_and_stays_accessible(
     assert total > 1
     monkeypatch.setattr(views, "DASHBOARD_LIST_LIMIT", 1)
     _log_in(page, live_server, "board")
-    assert page.get_by_text(f"Die ersten 1 von {total}.").count() == 1
-    assert page.get_by_role("link", name="Alle in der Verwaltung").count() == 1
+    expect(page.get_by_text(f"Die ersten 1 von {total}.")).to_have_count(1)
+    expect(page.get_by_role("link", name="Alle in der Verwaltung")).to_have_count(1)
     assert_accessible(page, "gremium-dashboard-short-list")

@@ -46,8 +46,8 @@ def test_the_entry_page_passes_axe_and_reflows_in_german_and_english(page, live_
     check_page(page, "entry-de")
     page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
     page.goto(url)
-    assert page.locator("html").get_attribute("lang") == "en"
-    assert page.locator("h1").get_attribute("lang") == "de"
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("h1")).to_have_attribute("lang", "de")
     check_page(page, "entry-en")
 
 

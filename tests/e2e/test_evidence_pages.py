@@ -22,7 +22,7 @@ def test_the_workspace_evidence_page_is_accessible_and_uploads(
         department_head,
         next_path=f"/arbeitsbereich/{use_case.pk}/nachweise/",
     )
-    assert page.locator("h1").inner_text() == "Nachweise und Dokumente"
+    expect(page.locator("h1")).to_have_text("Nachweise und Dokumente", use_inner_text=True)
     check_page(page, "workspace-evidence")
     # A refused upload: the error summary names the file and is itself accessible.
     fake = tmp_path / "dsfa.pdf"

@@ -29,14 +29,14 @@ def test_an_objection_from_the_public_form_to_its_handled_outcome(
     page.get_by_label("Ihre E-Mail-Adresse").fill("erika@example.org")
     page.get_by_role("button", name="Widerspruch senden").click()
     # Contact data without consent: refused, the text stays, the error is announced.
-    assert "willigen Sie ein" in page.locator("[role=alert]").first.inner_text()
+    expect(page.locator("[role=alert]").first).to_contain_text("willigen Sie ein")
     check_page(page, "objection-form-errors")
-    assert page.get_by_label("Ihr Anliegen").input_value().startswith("Mein Wohngeldantrag")
+    expect(page.get_by_label("Ihr Anliegen")).to_have_value(re.compile(r"^Mein Wohngeldantrag"))
     page.get_by_label(re.compile("Ich willige ein")).check()
     page.wait_for_timeout(3200)  # the form's token refuses posts within seconds of showing it
     page.get_by_role("button", name="Widerspruch senden").click()
     page.wait_for_url("**/widerspruch/eingegangen/")
-    assert "Aktenzeichen" in page.content()
+    expect(page.locator("body")).to_contain_text("Aktenzeichen")
     check_page(page, "objection-received")
     objection = Objection.objects.get()
 
@@ -52,7 +52,7 @@ def test_an_objection_from_the_public_form_to_its_handled_outcome(
         "Einkommen falsch übernommen; neu berechnet."
     )
     page.get_by_role("button", name="Abschließen").click()
-    assert "Das Ergebnis ist dokumentiert." in page.content()
+    expect(page.locator("body")).to_contain_text("Das Ergebnis ist dokumentiert.")
     objection.refresh_from_db()
     assert (objection.status, objection.outcome) == ("decided", "changed")
 

@@ -1,6 +1,8 @@
 """The import page (dry run with errors, then apply) and the open-data page with the standards'
 exports, in a real browser: axe-core WCAG 2.1 A/AA at 320 px and desktop width, no overflow."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -29,7 +31,7 @@ def test_import_dry_run_shows_errors_then_imports(
     bad.write_text(HEADER + "Sozialamt,,Kurz,Zweck,Stelle\r\n", encoding="utf-8")
     page.get_by_label("Datei (CSV, XLSX oder JSON)").set_input_files(str(bad))
     page.get_by_role("button", name="Probe anzeigen").click()
-    assert "Zeile 2, Spalte „Bezeichnung“" in page.locator("[role=alert]").first.inner_text()
+    expect(page.locator("[role=alert]").first).to_contain_text("Zeile 2, Spalte „Bezeichnung“")
     for name, width in WIDTHS.items():
         assert_fits(page, width)
         assert_accessible(page, f"import-errors-{name}")
@@ -40,7 +42,7 @@ def test_import_dry_run_shows_errors_then_imports(
     expect(page.get_by_text("wird angelegt")).to_be_visible()
     assert_accessible(page, "import-dry-run")
     page.get_by_role("button", name="Eine Zeile importieren").click()
-    assert page.url.endswith("/arbeitsbereich/")
+    page.wait_for_url("**/arbeitsbereich/")
     assert UseCase.objects.filter(title="Aus der Tabelle").exists()
 
 
@@ -77,18 +79,18 @@ def test_adopt_a_use_case_and_see_the_provenance_on_both_public_pages(
         assert_fits(page, width)
         assert_accessible(page, f"adopt-{name}")
     page.get_by_role("button", name="Als Entwurf übernehmen").click()
-    assert "/arbeitsbereich/" in page.url
+    page.wait_for_url(re.compile(r"/arbeitsbereich/\d+/$"))
     adopted = UseCase.objects.get(adopted_from=use_case)
     # The board of the adopting organisation approves it; here its publication stands for that.
     publish_use_case(adopted, actor=foreign_board_member, reason="freigegeben")
     page.goto(f"{live_server.url}/anwendungsfaelle/{adopted.pk}/")
-    assert "Nachgenutzt von Stadt Lindenfeld" in page.locator("#herkunft").inner_text()
+    expect(page.locator("#herkunft")).to_contain_text("Nachgenutzt von Stadt Lindenfeld")
     for name, width in WIDTHS.items():
         assert_fits(page, width)
         assert_accessible(page, f"adopted-public-{name}")
     page.locator("#herkunft").get_by_role("link").click()
-    assert (
-        page.locator("#nachnutzung").inner_text() == "Wird auch genutzt von einer weiteren Kommune."
+    expect(page.locator("#nachnutzung")).to_have_text(
+        "Wird auch genutzt von einer weiteren Kommune.", use_inner_text=True
     )
     for name, width in WIDTHS.items():
         assert_fits(page, width)
@@ -116,6 +118,7 @@ def test_adopt_then_the_source_changes_then_the_notice_then_take_over_one_field(
     )
     page.get_by_role("link", name="Für die eigene Kommune nachnutzen").click()
     page.get_by_role("button", name="Als Entwurf übernehmen").click()
+    page.wait_for_url(re.compile(r"/arbeitsbereich/\d+/$"))
     adopted = UseCase.objects.get(adopted_from=use_case)
     # Lindenfeld revises its entry and publishes it again.
     governance_services.change_use_case(
@@ -135,12 +138,12 @@ def test_adopt_then_the_source_changes_then_the_notice_then_take_over_one_field(
         assert_accessible(page, f"source-changes-{name}")
     page.get_by_label("„Nutzen“ übernehmen").check()
     page.get_by_role("button", name="Gewählte Änderungen übernehmen").click()
-    assert f"/arbeitsbereich/{adopted.pk}/" in page.url
+    page.wait_for_url(re.compile(rf"/arbeitsbereich/{adopted.pk}/$"))
     adopted.refresh_from_db()
     assert adopted.benefit == "Bescheide in zwei statt zehn Tagen"
     assert adopted.proportionality != "Neu abgewogen"
     page.goto(f"{live_server.url}/arbeitsbereich/")
-    assert page.get_by_text("Vorlage von Stadt Lindenfeld").count() == 0
+    expect(page.get_by_text("Vorlage von Stadt Lindenfeld")).to_have_count(0)
 
 
 def test_big_import_progress_and_planned_pages_are_accessible(
@@ -190,7 +193,7 @@ def test_big_import_progress_and_planned_pages_are_accessible(
         assert_fits(page, width)
         assert_accessible(page, f"import-job-running-{name}")
     page.goto(f"{live_server.url}/arbeitsbereich/import/auftraege/{planned.pk}/")
-    assert "Zeile 3, Spalte „Bezeichnung“" in page.locator("[role=alert]").first.inner_text()
+    expect(page.locator("[role=alert]").first).to_contain_text("Zeile 3, Spalte „Bezeichnung“")
     for name, width in WIDTHS.items():
         assert_fits(page, width)
         assert_accessible(page, f"import-job-planned-{name}")

@@ -26,7 +26,7 @@ def test_auditor_reads_records_and_their_changes(
 
     log_in(page, live_server, idp, auditor)
     # Read-only: no way to create, the list of everything the auditor may see.
-    assert page.get_by_role("link", name="Neuen Anwendungsfall erfassen").count() == 0
+    expect(page.get_by_role("link", name="Neuen Anwendungsfall erfassen")).to_have_count(0)
     check_page(page, "auditor-01-list")
 
     # Beyond the search field, the filters are folded (the first result is near the top at
@@ -38,7 +38,7 @@ def test_auditor_reads_records_and_their_changes(
     page.wait_for_url("**status=pilot**")
     expect(page.get_by_label("Status")).to_be_visible()
     expect(page.get_by_role("link", name="Chatbot Bürgerbüro")).to_be_visible()
-    assert page.get_by_role("link", name="Posteingang sortieren").count() == 0
+    expect(page.get_by_role("link", name="Posteingang sortieren")).to_have_count(0)
     check_page(page, "auditor-02-filtered")
 
     page.get_by_role("link", name="Chatbot Bürgerbüro").click()

@@ -91,15 +91,15 @@ def test_an_english_speaking_citizen_reads_an_entry_and_the_open_data(
     page.goto(live_server.url + "/")
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state()
-    assert page.locator("html").get_attribute("lang") == "en"
+    expect(page.locator("html")).to_have_attribute("lang", "en")
     check_page(page, "citizen-en-01-front")
 
     page.get_by_role("link", name="Chatbot für Wohngeldfragen").click()
     page.wait_for_url(f"**/anwendungsfaelle/{register.use_case_id}/")
     # The record's own text is German and says so (WCAG 3.1.2); dates read as English dates.
-    assert page.locator("h1").get_attribute("lang") == "de"
+    expect(page.locator("h1")).to_have_attribute("lang", "de")
     expect(page.get_by_text(re.compile(r"\d{1,2} [A-Z][a-z]+ \d{4}")).first).to_be_visible()
-    assert not page.get_by_text(re.compile(r"[A-Z][a-z]{2}\. \d{1,2}, \d{4}")).count()
+    expect(page.get_by_text(re.compile(r"[A-Z][a-z]{2}\. \d{1,2}, \d{4}"))).to_have_count(0)
     check_page(page, "citizen-en-02-entry")
 
     page.get_by_role("link", name="Open data").first.click()

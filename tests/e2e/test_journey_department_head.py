@@ -43,8 +43,8 @@ def test_department_head_finds_a_record_and_adds_its_service(
     page.get_by_role("link", name="Bearbeiten").first.click()
     page.wait_for_url("**/schritt/grunddaten/")
     steps = page.get_by_role("navigation", name="Schritte")
-    assert steps.get_by_role("link", name="Grunddaten (erledigt)").count() == 1
-    assert steps.get_by_role("link", name="Rechtsgrundlage (noch offen)").count() == 1
+    expect(steps.get_by_role("link", name="Grunddaten (erledigt)")).to_have_count(1)
+    expect(steps.get_by_role("link", name="Rechtsgrundlage (noch offen)")).to_have_count(1)
     check_page(page, "head-04-first-step")
 
     page.goto(page.url.replace("grunddaten", "leistungen"))
@@ -54,7 +54,7 @@ def test_department_head_finds_a_record_and_adds_its_service(
     check_page(page, "head-05-catalogue-search")
     page.get_by_role("link", name="„Wohngeld Bewilligung“ übernehmen").click()
     page.wait_for_url("**leika=99000000000001**")
-    assert page.get_by_label("LeiKa-Schlüssel").first.input_value() == "99000000000001"
+    expect(page.get_by_label("LeiKa-Schlüssel").first).to_have_value("99000000000001")
     check_page(page, "head-06-service-taken")
     page.get_by_role("button", name="Als Entwurf speichern").click()
     page.wait_for_url("**/schritt/leistungen/")

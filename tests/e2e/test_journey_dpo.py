@@ -49,5 +49,5 @@ def test_dpo_signs_off_what_waits_and_is_done(
     check_page(page, "dpo-04-after-sign-off")
 
     page.goto(f"{live_server.url}/arbeitsbereich/?handlungsbedarf=on")
-    assert page.get_by_text("Ihr Votum wird erwartet").count() == 0
+    expect(page.get_by_text("Ihr Votum wird erwartet")).to_have_count(0)
     check_page(page, "dpo-05-nothing-left")

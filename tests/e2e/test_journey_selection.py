@@ -2,6 +2,7 @@
 in the selection of use cases, and finds the best idea on the Fahrplan 2027."""
 
 import pytest
+from playwright.sync_api import expect
 
 from maturity.questionnaires import ASKED_CRITERIA
 from portfolio import services as portfolio_services
@@ -73,7 +74,7 @@ def test_a_service_assessment_moves_its_idea_up_the_selection_and_onto_the_roadm
     # Standortbestimmung: the service the idea supports, not yet assessed.
     page.get_by_role("link", name="Verwaltungsleistungen").click()
     row = page.get_by_role("row").filter(has_text=GEWERBE)
-    assert row.get_by_text("nicht bewertet").count() == 1
+    expect(row.get_by_text("nicht bewertet")).to_have_count(1)
     check_page(page, "selection-services")
     page.set_viewport_size({"width": 1280, "height": 900})
 
@@ -82,9 +83,9 @@ def test_a_service_assessment_moves_its_idea_up_the_selection_and_onto_the_roadm
     page.wait_for_url("**/gremium/auswahl/**")
     assert _position(page, other.title) < _position(page, gewerbe.title)  # by title when equal
     page.goto(f"{live_server.url}/arbeitsbereich/{gewerbe.pk}/eignung/")
-    assert page.get_by_text(
-        "Reifegrad der unterstützten Leistungen keine Leistung bewertet"
-    ).count()
+    expect(
+        page.get_by_text("Reifegrad der unterstützten Leistungen keine Leistung bewertet").first
+    ).to_be_attached()
 
     page.goto(f"{live_server.url}/gremium/reifegrad/{organisation.slug}/leistungen/")
     page.get_by_role("row").filter(has_text=GEWERBE).get_by_role("link", name="bewerten").click()
@@ -95,7 +96,7 @@ def test_a_service_assessment_moves_its_idea_up_the_selection_and_onto_the_roadm
     page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("button", name="Bewertung speichern").click()
     page.wait_for_url("**/leistungen/")
-    assert page.get_by_role("row").filter(has_text=GEWERBE).get_by_text("4 / 7").count() == 1
+    expect(page.get_by_role("row").filter(has_text=GEWERBE).get_by_text("4 / 7")).to_have_count(1)
 
     # The selection: the assessed service lifts its idea above the otherwise equal one.
     page.get_by_role("link", name="Auswahl von Anwendungsfällen").click()
@@ -109,13 +110,13 @@ def test_a_service_assessment_moves_its_idea_up_the_selection_and_onto_the_roadm
     maturity_row = terms.get_by_role("row").filter(
         has_text="Reifegrad der unterstützten Leistungen"
     )
-    assert maturity_row.get_by_text("Stufe 4,0").count() == 1
-    assert maturity_row.get_by_role("cell", name="+1,0", exact=True).count() == 1
+    expect(maturity_row.get_by_text("Stufe 4,0")).to_have_count(1)
+    expect(maturity_row.get_by_role("cell", name="+1,0", exact=True)).to_have_count(1)
     check_page(page, "selection-suitability")
 
     # The Fahrplan 2027 names it first among the top candidates.
     page.goto(f"{live_server.url}/gremium/reifegrad/{organisation.slug}/fahrplan/")
     candidates = page.get_by_role("table", name="Top-Kandidaten nach Eignung")
     first = candidates.locator("tbody tr").first
-    assert gewerbe.title in first.inner_text()
+    expect(first).to_contain_text(gewerbe.title)
     check_page(page, "selection-roadmap")

@@ -1,6 +1,7 @@
 """The pages that exist before any feature page: home and password login (demo only)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible
 
@@ -9,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_home_page_is_accessible(page, live_server):
     page.goto(live_server.url + "/")
-    assert page.locator("h1").inner_text() == "KI-Register"
+    expect(page.locator("h1")).to_have_text("KI-Register", use_inner_text=True)
     assert_accessible(page, "home")
 
 
@@ -20,4 +21,4 @@ def test_password_login_reaches_the_admin_for_a_board_member(page, live_server, 
     page.get_by_label("Passwort").fill("pw")
     page.get_by_role("button", name="Anmelden").click()
     page.wait_for_url("**/admin/")
-    assert "KI-Anwendungsfälle" in page.content()
+    expect(page.locator("body")).to_contain_text("KI-Anwendungsfälle")

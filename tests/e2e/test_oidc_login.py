@@ -31,7 +31,7 @@ def test_a_board_member_logs_in_through_the_provider_and_reaches_the_admin(
     page, live_server, idp, board_rule
 ):
     login_via_idp(page, live_server, "gremium", next_path="/admin/")
-    assert "KI-Gremium" in page.content()
+    expect(page.locator("body")).to_contain_text("KI-Gremium")
     user = User.objects.get(oidc_subject="f3b9c1e2-0001")
     assert user.memberships.get().role == "board"
 
@@ -63,7 +63,7 @@ def test_the_provider_being_down_shows_a_clear_accessible_page(page, live_server
     page.goto(live_server.url + "/konto/anmelden/")
     page.get_by_role("button", name="Mit dem Konto Ihrer Verwaltung anmelden").click()
     expect(page.get_by_role("heading", name="Anmeldung nicht möglich")).to_be_visible()
-    assert "nicht erreichbar" in page.get_by_role("alert").inner_text()
+    expect(page.get_by_role("alert")).to_contain_text("nicht erreichbar")
     assert_accessible(page, "login-provider-down")
     assert not User.objects.exists()
 

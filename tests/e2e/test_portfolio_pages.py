@@ -62,13 +62,13 @@ def test_the_portfolio_and_the_outcome_page_are_accessible_at_both_widths(
     page, live_server, portfolio, board_member
 ):
     _log_in(page, live_server, "board", "/gremium/auswahl/")
-    assert page.locator("h1").inner_text() == "Auswahl von Anwendungsfällen"
-    assert page.get_by_role("img", name="Portfolio: Nutzen gegen Machbarkeit").count() == 1
+    expect(page.locator("h1")).to_have_text("Auswahl von Anwendungsfällen", use_inner_text=True)
+    expect(page.get_by_role("img", name="Portfolio: Nutzen gegen Machbarkeit")).to_have_count(1)
     ranking = page.get_by_role("table", name="Alle Anwendungsfälle nach Eignung")
-    assert ranking.get_by_role("row").count() == 1 + 4
+    expect(ranking.get_by_role("row")).to_have_count(1 + 4)
     check_page(page, "portfolio")
     page.goto(f"{live_server.url}/arbeitsbereich/{portfolio.pk}/wirkung/")
-    assert page.get_by_role("img", name="Bearbeitungszeit (Median, Tage)").count() == 1
+    expect(page.get_by_role("img", name="Bearbeitungszeit (Median, Tage)")).to_have_count(1)
     expect(page.get_by_role("table", name="Messwerte").first).to_be_visible()
     check_page(page, "outcomes")
     page.goto(f"{live_server.url}/arbeitsbereich/{portfolio.pk}/eignung/")
@@ -96,7 +96,7 @@ def test_the_department_filter_works_by_keyboard(page, live_server, portfolio, o
     rows = page.get_by_role(
         "table", name=f"Anwendungsfälle des Fachbereichs {other_department.name} nach Eignung"
     ).get_by_role("row")
-    assert rows.count() == 1 + 3
+    expect(rows).to_have_count(1 + 3)
 
 
 def test_filtering_and_recording_a_measurement_work_without_javascript(
@@ -109,7 +109,7 @@ def test_filtering_and_recording_a_measurement_work_without_javascript(
         page.get_by_label("Fachbereich", exact=True).select_option(label=department.name)
         page.get_by_role("button", name="Anzeigen").click()
         page.wait_for_url(f"**fachbereich={department.pk}")
-        assert page.get_by_role("link", name=portfolio.title).count() == 1
+        expect(page.get_by_role("link", name=portfolio.title)).to_have_count(1)
         page.goto(f"{live_server.url}/arbeitsbereich/{portfolio.pk}/wirkung/")
         end = timezone.localdate() - datetime.timedelta(days=40)
         page.get_by_label("Kennzahl", exact=True).select_option(label="Personalstunden je Monat")
@@ -123,11 +123,11 @@ def test_filtering_and_recording_a_measurement_work_without_javascript(
         page.get_by_role("button", name="Messwert speichern").click()
         # Nothing saved; the summary names the field and links to it.
         summary = page.get_by_role("alert")
-        assert "Wert" in summary.inner_text()
+        expect(summary).to_contain_text("Wert")
         page.get_by_label("Wert", exact=True).fill("240")
         page.get_by_role("button", name="Messwert speichern").click()
         expect(page.get_by_text("Der Messwert ist erfasst.")).to_be_visible()
-        assert page.get_by_role("img", name="Personalstunden je Monat").count() == 1
+        expect(page.get_by_role("img", name="Personalstunden je Monat")).to_have_count(1)
     finally:
         context.close()
 
@@ -136,12 +136,12 @@ def test_a_measurement_is_corrected_and_its_history_shows_the_change(page, live_
     _log_in(page, live_server, "head", f"/arbeitsbereich/{portfolio.pk}/wirkung/")
     rows = page.get_by_role("table", name="Messwerte").first
     rows.get_by_role("link", name="Korrigieren").first.click()
-    assert page.locator("h1").inner_text() == "Messwert korrigieren"
+    expect(page.locator("h1")).to_have_text("Messwert korrigieren", use_inner_text=True)
     check_page(page, "measurement-correction")
     page.get_by_label("Wert", exact=True).fill("37,5")
     page.get_by_role("button", name="Korrektur speichern").click()
     # No reason: nothing saved, the summary names the field.
-    assert "Grund der Korrektur" in page.get_by_role("alert").inner_text()
+    expect(page.get_by_role("alert")).to_contain_text("Grund der Korrektur")
     page.get_by_label("Grund der Korrektur", exact=True).fill("Auswertung wiederholt")
     page.get_by_role("button", name="Korrektur speichern").click()
     expect(page.get_by_text("Die Korrektur ist gespeichert.")).to_be_visible()

@@ -2,6 +2,8 @@
 municipality's department head adopts it with one click from the workspace, and the provenance
 and the template's public page read right; every page passes the reflow and axe check."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -48,19 +50,20 @@ def test_provider_publishes_a_member_adopts_and_the_provenance_shows(
     log_in(page, live_server, idp, staff, next_path=f"/arbeitsbereich/vorlagen/{template.pk}/")
     check_page(page, "template-form")
     page.get_by_role("button", name="Für die Mitgliedskommunen veröffentlichen").click()
-    assert "veröffentlicht" in page.locator("[role=status]").first.inner_text()
+    expect(page.locator("[role=status]").first).to_contain_text("veröffentlicht")
     page.context.clear_cookies()
 
     log_in(page, live_server, idp, department_head)
     page.get_by_role("link", name="Vorlagen Ihres IT-Dienstleisters").click()
     check_page(page, "templates-offered")
     page.get_by_role("button", name="„KI-Posteingang im Produkt X“ nachnutzen").click()
+    page.wait_for_url(re.compile(r"/arbeitsbereich/\d+/$"))
     adoption = Adoption.objects.get(template=template)
-    page.wait_for_url(f"**/arbeitsbereich/{adoption.use_case_id}/")
+    assert page.url.endswith(f"/arbeitsbereich/{adoption.use_case_id}/")
 
     publish_use_case(adoption.use_case, actor=board_member, reason="freigegeben")
     page.goto(f"{live_server.url}/anwendungsfaelle/{adoption.use_case_id}/")
-    assert "des IT-Dienstleisters Kommunale IT Süd" in page.locator("#herkunft").inner_text()
+    expect(page.locator("#herkunft")).to_contain_text("des IT-Dienstleisters Kommunale IT Süd")
     page.locator("#herkunft").get_by_role("link", name="Zur Vorlage").click()
     expect(page.get_by_role("link", name="Stadt Lindenfeld")).to_be_visible()
     check_page(page, "template-public")

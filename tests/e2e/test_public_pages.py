@@ -88,12 +88,12 @@ def test_language_switch_shows_the_page_in_english_and_back(page, live_server, r
     page.goto(live_server.url + f"/anwendungsfaelle/{register.use_case_id}/")
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state()
-    assert page.locator("html").get_attribute("lang") == "en"
+    expect(page.locator("html")).to_have_attribute("lang", "en")
     assert page.url.endswith(f"/anwendungsfaelle/{register.use_case_id}/")
     assert_accessible(page, "public-detail-english")
     page.get_by_role("button", name="Deutsch").click()
     page.wait_for_load_state()
-    assert page.locator("html").get_attribute("lang") == "de"
+    expect(page.locator("html")).to_have_attribute("lang", "de")
 
 
 def test_search_and_filters_work_without_javascript(browser, live_server, register):
@@ -107,12 +107,12 @@ def test_search_and_filters_work_without_javascript(browser, live_server, regist
         page.wait_for_url("**/?q=Wohngeld*")
         cards = page.locator(".use-case-list h3")
         assert cards.all_inner_texts() == ["Chatbot für Wohngeldfragen"]
-        assert page.get_by_label("Risikoklasse").input_value() == "transparency"
+        expect(page.get_by_label("Risikoklasse")).to_have_value("transparency")
         page.get_by_role("link", name="Chatbot für Wohngeldfragen").click()
-        assert page.locator("h1").inner_text() == "Chatbot für Wohngeldfragen"
+        expect(page.locator("h1")).to_have_text("Chatbot für Wohngeldfragen", use_inner_text=True)
         expect(page.get_by_text("Schutz der IT-Sicherheit")).to_be_visible()
         page.get_by_role("button", name="English").click()
-        assert page.locator("html").get_attribute("lang") == "en"
+        expect(page.locator("html")).to_have_attribute("lang", "en")
     finally:
         context.close()
 
@@ -149,7 +149,7 @@ def test_the_organisation_can_be_typed_without_javascript(
         page.get_by_label("Fachbereich").select_option("Sozialamt")
         page.get_by_role("button", name="Suchen").click()
         page.wait_for_url("**fachbereich=Sozialamt*")
-        assert page.locator(".use-case-list h3").count() > 0
+        expect(page.locator(".use-case-list h3").first).to_be_attached()
     finally:
         context.close()
 

@@ -54,7 +54,7 @@ def test_list_pages_and_the_risk_class_page_pass_the_page_check(
     current = page.get_by_role("navigation", name="Seiten der Ergebnisliste").locator(
         "[aria-current=page]"
     )
-    assert current.inner_text() == "2"
+    expect(current).to_have_text("2", use_inner_text=True)
 
 
 def test_a_risk_badge_leads_to_its_explanation(
@@ -65,7 +65,9 @@ def test_a_risk_badge_leads_to_its_explanation(
     page.goto(live_server.url + "/?risiko=transparency")
     page.locator(".use-case-list").get_by_role("link", name="Transparenzpflichten").click()
     page.wait_for_url("**/risikoklassen/#transparenzpflichten")
-    assert page.locator("#transparenzpflichten h2").inner_text() == "Transparenzpflichten"
+    expect(page.locator("#transparenzpflichten h2")).to_have_text(
+        "Transparenzpflichten", use_inner_text=True
+    )
 
 
 def test_search_and_a_folded_filter_work_without_javascript_at_320_px(
@@ -84,10 +86,12 @@ def test_search_and_a_folded_filter_work_without_javascript_at_320_px(
         page.get_by_label("Risikoklasse").select_option("minimal")
         page.get_by_role("button", name="Suchen").click()
         page.wait_for_url("**/?q=Posteingang*")
-        assert page.locator(".use-case-list h3").count() == 3
-        assert page.locator(".use-case-list mark").first.inner_text() == "Posteingang"
+        expect(page.locator(".use-case-list h3")).to_have_count(3)
+        expect(page.locator(".use-case-list mark").first).to_have_text(
+            "Posteingang", use_inner_text=True
+        )
         # A chosen filter keeps the filters open.
-        assert page.get_by_label("Risikoklasse").input_value() == "minimal"
+        expect(page.get_by_label("Risikoklasse")).to_have_value("minimal")
         expect(page.get_by_label("Risikoklasse")).to_be_visible()
     finally:
         context.close()

@@ -1,7 +1,10 @@
 """Transparency reports in a real browser: axe-core WCAG 2.1 A/AA at 320 px and desktop width,
 reflow, the PDF link, the error pages, and the board watching a report being made in the admin."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from governance import services as governance_services
 from governance.reports import services
@@ -66,14 +69,16 @@ def test_the_report_pages_pass_axe_and_reflow(page, live_server, report, width):
 
 def test_the_report_shows_its_charts_as_tables_and_offers_the_pdf(page, live_server, report):
     page.goto(live_server.url + _urls(report)["report"])
-    assert page.locator("h1").inner_text() == "Transparenzbericht 2025 – Stadt Lindenfeld"
+    expect(page.locator("h1")).to_have_text(
+        "Transparenzbericht 2025 – Stadt Lindenfeld", use_inner_text=True
+    )
     chart = page.get_by_role("table", name="Nach Fachbereich")
-    assert chart.get_by_role("row", name="Sozialamt 3").count() == 1
+    expect(chart.get_by_role("row", name="Sozialamt 3")).to_have_count(1)
     # The sub-heading names the table; no caption repeats it.
     changed = page.get_by_role("table", name="Geändert", exact=True)
-    assert changed.get_by_role("cell", name="Kontaktadresse").count() == 1
+    expect(changed.get_by_role("cell", name="Kontaktadresse")).to_have_count(1)
     changed.get_by_role("link", name="Chatbot für Wohngeldfragen").click()
-    assert page.locator("h1").inner_text().startswith("Chatbot für Wohngeldfragen")
+    expect(page.locator("h1")).to_have_text(re.compile(r"^Chatbot für Wohngeldfragen"))
     page.go_back()
     with page.expect_download() as download:
         page.get_by_role("link", name="Bericht als PDF herunterladen").click()
@@ -90,4 +95,4 @@ def test_the_organisation_page_leads_to_the_report_by_keyboard(page, live_server
     page.get_by_role("link", name="Bericht 2025", exact=True).focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**/berichte/2025/")
-    assert "Posteingangssortierung" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Posteingangssortierung")

@@ -5,6 +5,7 @@ keyboard, axe at 320 px and desktop, and a journey to every outcome with the sto
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from governance.models import RiskClassification
 from registry.models import UseCase
@@ -84,7 +85,7 @@ def _answer_tree(page, answers, *, scripted):
             " || document.querySelector('#error-summary')",
             arg=key,
         )
-        assert page.locator("#error-summary").count() == 0, key
+        expect(page.locator("#error-summary"), key).to_have_count(0)
     if scripted:
         # Every answer was sent and shown in place: still the document the test started in.
         assert page.evaluate("window.__sameDocument === true")
@@ -103,13 +104,13 @@ def test_a_fresh_record_says_not_yet_classified_and_asks_one_question_with_its_a
         next_path=_risk_url(live_server, use_case)[len(live_server.url) :],
     )
     result = page.locator("#risk-result")
-    assert "Noch nicht eingestuft" in result.inner_text()
+    expect(result).to_contain_text("Noch nicht eingestuft")
     assert "kein KI-System" not in result.inner_text()
     # One question, not twenty: the first of the tree, with its provision and "weiß nicht".
-    assert page.locator("form[data-risk-tree-form] fieldset").count() == 1
+    expect(page.locator("form[data-risk-tree-form] fieldset")).to_have_count(1)
     question = page.locator("#id_risk-is_ai_system")
-    assert "Art. 3 Nr. 1 KI-VO" in question.inner_text()
-    assert question.get_by_label("Weiß ich nicht").count() == 1
+    expect(question).to_contain_text("Art. 3 Nr. 1 KI-VO")
+    expect(question.get_by_label("Weiß ich nicht")).to_have_count(1)
     assert page.evaluate("document.documentElement.scrollHeight") < 2500
     assert_accessible(page, "risk-tree-fresh-1280")
     page.set_viewport_size({"width": 320, "height": 800})
@@ -146,8 +147,8 @@ def test_keyboard_only_with_the_script_answers_in_place_and_moves_focus(
     assert page.evaluate("document.activeElement.id") == "id_risk-excluded"
     assert "/frage/" not in page.url or page.url.endswith("/schritt/risiko/")
     path = page.locator("#risk-path")
-    assert "Art. 3 Nr. 1 KI-VO" in path.inner_text()
-    assert "Antwort ändern" in path.inner_text()
+    expect(path).to_contain_text("Art. 3 Nr. 1 KI-VO")
+    expect(path).to_contain_text("Antwort ändern")
     assert_accessible(page, "risk-tree-second-question-1280")
     page.set_viewport_size({"width": 320, "height": 800})
     assert_reflows(page, "risk-tree-second-question-320")
@@ -182,8 +183,8 @@ def test_without_javascript_the_tree_is_answered_page_by_page_and_can_be_changed
     assert "deep_fake" not in asked
     assert "placed_on_market_on" in asked
     result = page.locator("#risk-result")
-    assert "hohes Risiko" in result.inner_text()
-    assert "gilt ab 2. Dezember 2027" in result.inner_text()
+    expect(result).to_contain_text("hohes Risiko")
+    expect(result).to_contain_text("gilt ab 2. Dezember 2027")
     assert_reflows(page, "risk-tree-summary-nojs-320")
     _accessible_as_served(
         scripted, live_server, idp, department_head, page.url, "risk-tree-summary-nojs"
@@ -198,7 +199,7 @@ def test_without_javascript_the_tree_is_answered_page_by_page_and_can_be_changed
     ).uncheck()
     page.get_by_role("button", name="Antwort speichern und weiter").click()
     page.wait_for_url("**/schritt/risiko/")
-    assert "minimales Risiko" in page.locator("#risk-result").inner_text()
+    expect(page.locator("#risk-result")).to_contain_text("minimales Risiko")
     use_case.refresh_from_db()
     assert use_case.risk_class == UseCase.RiskClass.MINIMAL
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -255,11 +256,11 @@ def test_journey_through_the_tree_to_each_outcome_stores_its_classification(
         assert record.facts["unknown"] == ["annex_iii_points"]
         assert record.obligations == []
         assert "Weiß ich nicht" not in page.locator("#risk-result").inner_text()
-        assert "weiß nicht" in page.locator("#risk-result").inner_text()
+        expect(page.locator("#risk-result")).to_contain_text("weiß nicht")
         page.goto(f"{live_server.url}/arbeitsbereich/{use_case.pk}/")
         open_ = page.locator("[data-classification-open]")
-        assert "Anhang III" in open_.inner_text()
-        assert "noch nicht eingestuft" in page.locator(".ws-facts").inner_text()
+        expect(open_).to_contain_text("Anhang III")
+        expect(page.locator(".ws-facts")).to_contain_text("noch nicht eingestuft")
         assert_accessible(page, "risk-tree-open-summary")
     else:
         assert_accessible(page, f"risk-tree-leaf-{outcome}")

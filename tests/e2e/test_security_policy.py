@@ -65,7 +65,7 @@ def test_the_admin_works_under_the_policy(
     # The changelist's JavaScript (actions, filters) runs: selecting a row counts it.
     page.goto(live_server.url + "/admin/registry/usecase/")
     page.locator("input.action-select").first.check()
-    assert "1 von" in page.locator(".action-counter").inner_text()
+    expect(page.locator(".action-counter")).to_contain_text("1 von")
 
 
 def test_the_workspace_and_the_dashboard_work_under_the_policy(
@@ -77,14 +77,14 @@ def test_the_workspace_and_the_dashboard_work_under_the_policy(
     page.wait_for_load_state("networkidle")
     page.context.clear_cookies()
     _log_in(page, live_server, "/gremium/")
-    assert page.locator("h1").inner_text() == "Übersicht des KI-Gremiums"
+    expect(page.locator("h1")).to_have_text("Übersicht des KI-Gremiums", use_inner_text=True)
     assert_accessible(page, "csp-dashboard")
 
 
 def test_the_api_docs_render_under_their_own_policy(page, live_server, db, csp_violations):
     page.goto(live_server.url + "/api/schema/swagger/")
     page.locator(".swagger-ui .info .title").wait_for()
-    assert "KI-Register API" in page.locator(".swagger-ui .info .title").inner_text()
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("KI-Register API")
     assert csp_violations == []
     page.goto(live_server.url + "/api/schema/redoc/")
     page.get_by_role("heading", name="KI-Register API").first.wait_for()

@@ -4,6 +4,7 @@ the public sees it; another head cannot edit it; an expired session loses nothin
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from registry.models import UseCase
 from tests.e2e.conftest import assert_accessible, screenshot
@@ -135,7 +136,7 @@ def test_use_case_travels_from_registration_to_the_public_page(
     context.close()
 
     page.goto(f"{live_server.url}/anwendungsfaelle/{use_case.pk}/")
-    assert "Wohngeldanträge vorprüfen" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("Wohngeldanträge vorprüfen")
     screenshot(page, "journey-17-oeffentlich")
 
     context = browser.new_context(locale="de-DE")
@@ -162,7 +163,7 @@ def test_expired_session_mid_form_loses_nothing(page, live_server, idp, departme
     page.get_by_role("button", name="Speichern und weiter").click()
     page.wait_for_url(re.compile(r".*/konto/anmelden/.*"))
     assert_accessible(page, "workspace-session-expired")
-    assert "Ihre Eingaben sind gesichert" in page.content()
+    expect(page.locator("body")).to_contain_text("Ihre Eingaben sind gesichert")
     page.get_by_role("button", name="Mit dem Konto Ihrer Verwaltung anmelden").click()
     account_field = page.get_by_label("Benutzername")
     account_field.or_(page.get_by_role("heading", name="Grunddaten")).wait_for()
@@ -172,8 +173,8 @@ def test_expired_session_mid_form_loses_nothing(page, live_server, idp, departme
         page.get_by_role("button", name="Anmelden").click()
     # The kept input is shown again, not yet saved: the person checks it and saves.
     page.get_by_role("heading", name="Grunddaten").wait_for()
-    assert "Es ist noch nichts gespeichert" in page.content()
-    assert page.get_by_label("Zweck").input_value() == "Was ich in der langen Pause getippt habe."
+    expect(page.locator("body")).to_contain_text("Es ist noch nichts gespeichert")
+    expect(page.get_by_label("Zweck")).to_have_value("Was ich in der langen Pause getippt habe.")
     use_case.refresh_from_db()
     assert use_case.purpose != "Was ich in der langen Pause getippt habe."
     assert_accessible(page, "workspace-kept-input-shown")

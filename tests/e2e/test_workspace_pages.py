@@ -33,7 +33,7 @@ def test_overview_and_every_step_are_accessible(page, live_server, idp, departme
     assert_accessible(page, "workspace-index")
     for step in STEPS:
         page.goto(f"{live_server.url}/arbeitsbereich/{use_case.pk}/schritt/{step.slug}/")
-        assert page.locator("h1").inner_text() == str(step.title)
+        expect(page.locator("h1")).to_have_text(str(step.title), use_inner_text=True)
         assert_accessible(page, f"workspace-step-{step.slug}")
     page.goto(f"{live_server.url}/arbeitsbereich/{use_case.pk}/")
     assert_accessible(page, "workspace-summary")
@@ -49,8 +49,8 @@ def test_form_with_errors_is_accessible_and_links_to_the_field(
     expect(summary).to_be_visible()
     assert_accessible(page, "workspace-errors")
     summary.get_by_role("link", name=re.compile("Bezeichnung")).click()
-    assert page.evaluate("document.activeElement.id") == "id_title"
-    assert page.get_by_label("Kurzbeschreibung").input_value() == (
+    expect(page.locator("#id_title")).to_be_focused()
+    expect(page.get_by_label("Kurzbeschreibung")).to_have_value(
         "Text, der nicht verloren gehen darf."
     )
 
@@ -76,7 +76,7 @@ def test_history_inbox_and_sign_off_pages_are_accessible(
         department_head,
         next_path=f"/arbeitsbereich/{use_case.pk}/versionen/",
     )
-    assert page.locator(".ws-diff--changed").count() >= 1
+    expect(page.locator(".ws-diff--changed").first).to_be_attached()
     assert_accessible(page, "workspace-history")
     page.context.clear_cookies()
     log_in(page, live_server, idp, dpo, next_path="/arbeitsbereich/pruefungen/")
@@ -107,7 +107,7 @@ def test_first_step_can_be_completed_with_the_keyboard_alone(
     assert not values, f"not reached by Tab: {list(values)}; focus went {focused}"
     page.keyboard.press("Enter")
     page.wait_for_url("**/schritt/verantwortung/")
-    assert "Verantwortung" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("Verantwortung")
 
 
 def test_a_long_overview_pages_each_section_by_keyboard(
@@ -121,10 +121,10 @@ def test_a_long_overview_pages_each_section_by_keyboard(
     monkeypatch.setattr(views, "MY_USE_CASES_PAGE_SIZE", 2)
     log_in(page, live_server, idp, department_head)
     pages = page.get_by_role("navigation", name="Seiten: Anwendungsfälle aus meinen Fachbereichen")
-    assert "Seite 1 von 2" in pages.inner_text()
+    expect(pages).to_contain_text("Seite 1 von 2")
     pages.get_by_role("link", name="nächste Seite").focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**seite=2")
-    assert "Seite 2 von 2" in pages.inner_text()
-    assert page.get_by_role("link", name="Zweiter Fall").count() == 1
+    expect(pages).to_contain_text("Seite 2 von 2")
+    expect(page.get_by_role("link", name="Zweiter Fall")).to_have_count(1)
     assert_accessible(page, "workspace-index-page-2")

@@ -36,6 +36,24 @@ def tree_of(organisation: Organisation, scope: str) -> LogTree | None:
     return LogTree.objects.filter(organisation_id=organisation.pk, scope=scope).first()
 
 
+def organisation_version(organisation_id: int) -> bytes | None:
+    """The root of the organisation's internal change log (None: nothing recorded yet).
+
+    Every tracked change of a record of the organisation (its use cases and their children,
+    departments, ratings, measurements, assessments, the organisation itself) appends a leaf in
+    the change's own transaction, and each leaf carries a random salt: the root is a version of
+    all of the organisation's internal data that changes with every write, is never the same
+    for different contents, and is read with one indexed query. What is derived from those
+    records can be kept under it and is never served once they changed.
+    """
+    roots = LogTree.objects.filter(
+        scope=LogTree.Scope.INTERNAL, organisation_id=organisation_id
+    ).values_list("root", flat=True)[:1]
+    for root in roots:
+        return bytes(root)
+    return None
+
+
 def access_log_organisation(slug: str) -> Organisation:
     """The organisation with this slug; 404 otherwise."""
     organisation = Organisation.objects.filter(slug=slug).first()

@@ -36,7 +36,7 @@ from accounts.models import Department, Organisation
 from governance.workflow import CLOSED_STATES, LIVE_STATES
 from incidents.selectors import objection_counts
 from maturity.models import ServiceAssessment
-from portfolio import formula
+from portfolio import caching, formula
 from portfolio.indicators import STANDARD_BY_KIND, STANDARD_INDICATORS, aggregate_of
 from portfolio.models import CandidateRating, Indicator, Measurement
 from registry.expressions import one_of
@@ -179,28 +179,39 @@ class Ranking(Sequence[Candidate]):
 
     COLUMNS = ("pk", "title", "status", "risk_class", "yearly_case_volume", "department_name")
 
-    def __init__(self, queryset: QuerySet[UseCase]) -> None:
+    def __init__(
+        self, queryset: QuerySet[UseCase], *, kept_as: tuple[int, str, Any] | None = None
+    ) -> None:
+        """`kept_as`: (organisation id, name, parts) when the queryset is one organisation's
+        use cases chosen by `name` and `parts` alone: the ranking is then kept per version of
+        the organisation's records (portfolio.caching)."""
         self.queryset = queryset
+        self.kept_as = kept_as
         self._rows: list[dict[str, Any]] | None = None
+
+    def _compute(self) -> list[dict[str, Any]]:
+        fields = sorted({term.field for term in formula.TERMS} - set(self.COLUMNS))
+        # The department's name by its key, not a join: joined, the planner hashed every
+        # department of the installation (41,000 at tier L) for a few hundred rows.
+        department_name = Subquery(
+            Department.objects.filter(pk=OuterRef("department_id")).order_by().values("name")
+        )
+        inputs = with_inputs(
+            self.queryset.select_related(None).order_by().annotate(department_name=department_name)
+        )
+        rows = list(inputs.values(*self.COLUMNS, *fields))
+        for row in rows:
+            row["score"] = formula.total(row)
+        rows.sort(key=lambda row: (-row["score"], row["title"], row["pk"]))
+        return rows
 
     def _ranked(self) -> list[dict[str, Any]]:
         if self._rows is None:
-            fields = sorted({term.field for term in formula.TERMS} - set(self.COLUMNS))
-            # The department's name by its key, not a join: joined, the planner hashed every
-            # department of the installation (41,000 at tier L) for a few hundred rows.
-            department_name = Subquery(
-                Department.objects.filter(pk=OuterRef("department_id")).values("name")
-            )
-            inputs = with_inputs(
-                self.queryset.select_related(None)
-                .order_by()
-                .annotate(department_name=department_name)
-            )
-            rows = list(inputs.values(*self.COLUMNS, *fields))
-            for row in rows:
-                row["score"] = formula.total(row)
-            rows.sort(key=lambda row: (-row["score"], row["title"], row["pk"]))
-            self._rows = rows
+            if self.kept_as is None:
+                self._rows = self._compute()
+            else:
+                organisation_id, name, parts = self.kept_as
+                self._rows = caching.per_version(organisation_id, name, self._compute, parts)
         return self._rows
 
     def __len__(self) -> int:
@@ -245,7 +256,8 @@ def ranked(organisation: Organisation, *, department: Department | None = None) 
     queryset = _portfolio_queryset(organisation)
     if department is not None:
         queryset = queryset.filter(department=department)
-    return Ranking(queryset)
+    department_id = department.pk if department is not None else None
+    return Ranking(queryset, kept_as=(organisation.pk, "ranking", department_id))
 
 
 def portfolio_of(
@@ -257,7 +269,8 @@ def portfolio_of(
 
 def top_candidates(organisation: Organisation, *, limit: int = 5) -> list[Candidate]:
     """The organisation's ideas with the highest suitability score, with their terms."""
-    return Ranking(_portfolio_queryset(organisation).filter(status=Status.IDEA))[:limit]
+    ideas = _portfolio_queryset(organisation).filter(status=Status.IDEA)
+    return Ranking(ideas, kept_as=(organisation.pk, "ideas", None))[:limit]
 
 
 def scored_use_case(use_case: UseCase) -> Candidate:

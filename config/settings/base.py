@@ -197,6 +197,11 @@ PUBLIC_CACHE_MAX_AGE = env.int("PUBLIC_CACHE_MAX_AGE", default=300)
 # Counts and rendered anonymous pages are kept per version of the register's data, so they are
 # never served after a change; this only bounds how long an unused one takes memory.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=3600)
+# What the board's pages derive from an organisation's records (the dashboard's "Auswahl und
+# Wirkung", the portfolio's ranking) is kept under the root of the organisation's internal change
+# log (ledger.selectors.organisation_version), which every tracked change moves: never served
+# after a change; this bounds how long an unused one takes memory (0: computed on every request).
+ORGANISATION_CACHE_SECONDS = env.int("ORGANISATION_CACHE_SECONDS", default=3600)
 # Per worker process by default; CACHE_URL=redis://host:6379/1 shares one between the workers.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":

@@ -4,9 +4,11 @@ transparency report, the workspace's summary of a use case and the public organi
 from typing import Any
 
 from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import Organisation, User
-from portfolio import charts, permissions, selectors
+from portfolio import caching, charts, permissions, selectors
 from registry.models import UseCase
 
 register = template.Library()
@@ -15,9 +17,7 @@ register = template.Library()
 DASHBOARD_ROWS = 5
 
 
-@register.inclusion_tag("portfolio/includes/dashboard_outcomes.html")
-def board_outcomes(organisation: Organisation) -> dict[str, Any]:
-    """The dashboard's section: top candidates, outcome trend and charts, measurements due."""
+def _board_outcomes_context(organisation: Organisation) -> dict[str, Any]:
     series = selectors.organisation_series(organisation)
     todos = list(selectors.outcome_todos_in(organisation)[: DASHBOARD_ROWS * 2])
     return {
@@ -27,6 +27,23 @@ def board_outcomes(organisation: Organisation) -> dict[str, Any]:
         "charts": [charts.line_chart(s) for s in series if s.points],
         "todos": todos,
     }
+
+
+@register.simple_tag
+def board_outcomes(organisation: Organisation) -> SafeString:
+    """The dashboard's section: top candidates, outcome trend and charts, measurements due.
+
+    The same for every board member of the organisation (nothing in it depends on the person),
+    so it is rendered once per version of the organisation's records (portfolio.caching).
+    """
+
+    def render() -> str:
+        return render_to_string(
+            "portfolio/includes/dashboard_outcomes.html", _board_outcomes_context(organisation)
+        )
+
+    html = caching.per_version(organisation.pk, "dashboard-section", render)
+    return mark_safe(html)  # noqa: S308 - rendered, and escaped, by the template engine
 
 
 @register.inclusion_tag("portfolio/includes/report_outcomes.html")

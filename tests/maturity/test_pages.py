@@ -177,11 +177,13 @@ def _queries(client, url):
 
 
 def test_the_roadmap_and_results_pages_do_not_query_more_with_more_use_cases(
-    client, setting, organisation, department_head, department
+    client, setting, organisation, department_head, department, settings
 ):
     from governance import services as governance_services
     from tests.conftest import make_use_case
 
+    # Computed on every request (tests/portfolio/test_caching.py: kept per version).
+    settings.ORGANISATION_CACHE_SECONDS = 0
     client.force_login(setting["board_member"])
     pages = [
         reverse(name, args=[organisation.slug])

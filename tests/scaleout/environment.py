@@ -128,6 +128,10 @@ class Environment:
             "DEFAULT_FROM_EMAIL": "ki-register@test.example",
             "WEBHOOK_PRIVATE_HOSTS_ALLOWED": "127.0.0.1",
             "WEBHOOK_RETRY_BASE_SECONDS": "1",
+            # The receiver of the worker-kill test holds its first answer until the worker that
+            # sent it is found and killed; with the default 10 s that attempt could time out
+            # first on a loaded machine, and no worker would be left holding it.
+            "WEBHOOK_TIMEOUT_SECONDS": "180",
             # Webhook receivers in the tests present the environment's own certificate.
             "REQUESTS_CA_BUNDLE": str(self.cert),
             "LOG_FORMAT": "json",

@@ -130,7 +130,7 @@ class ReceiverHandler(http.server.BaseHTTPRequestHandler):
         self.server.received.append(event_id)
         if len(self.server.received) == 1:
             self.server.first_arrived.set()
-            self.server.hold_first.wait(timeout=60)
+            self.server.hold_first.wait(timeout=180)
         self.server.applied.add(event_id)
         self.send_response(200)
         self.end_headers()
